@@ -1,0 +1,1 @@
+"""Image assets shipped in the wheel as ``traybreak.icons``; read them with importlib.resources."""

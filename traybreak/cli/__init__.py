@@ -1,0 +1,99 @@
+"""The command-line front: argparse parser, subcommand registration, errors as one line.
+
+Each ``cli/*_cmd.py`` module owns a group of subcommands through ``register(subparsers)``;
+a subcommand's handler takes the parsed arguments and returns an exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from traybreak import __version__
+from traybreak.errors import ExitStatus, UserError
+
+# Modules that add subcommands; each has register(subparsers). Order = order in --help.
+COMMAND_MODULES: tuple[str, ...] = (
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="traybreak",
+        description="Back-friendly break reminders in the system tray. "
+        "Run without a command to start the tray.",
+    )
+    parser.add_argument("--version", action="version", version=f"traybreak {__version__}")
+    add_common_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"traybreak.cli.{name}").register(subparsers)
+    return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command accepts (before or after the command name)."""
+    parser.add_argument(
+        "--config", metavar="FILE", default=argparse.SUPPRESS,
+        help="use this config file (default: $TRAYBREAK_CONFIG or the user config dir)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help="show tracebacks and debug logging",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (never raises for user errors)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="traybreak: %(levelname)s: %(name)s: %(message)s",
+    )
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None and "run" in _registered(parser):
+            return main(["run", *(argv or sys.argv[1:])])
+        parser.print_help()
+        return ExitStatus.OK
+    try:
+        return int(handler(args))
+    except UserError as err:
+        return _fail(str(err), err.status, debug)
+    except KeyboardInterrupt:
+        return _fail("interrupted", ExitStatus.INTERRUPTED, debug)
+    except BrokenPipeError:
+        return ExitStatus.OK  # output piped into head/less that closed early
+    except Exception as err:  # last resort: one line, the traceback only with --debug
+        return _fail(
+            f"unexpected error: {type(err).__name__}: {err} (run again with --debug for details)",
+            ExitStatus.FAILURE, debug,
+        )
+
+
+def tray_main() -> int:
+    """The gui-script entry point (``traybreak-tray``): starts the tray with no console window."""
+    return main(["run"])
+
+
+def _registered(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _fail(message: str, status: int, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(f"traybreak: {message}", file=sys.stderr)
+    return int(status)

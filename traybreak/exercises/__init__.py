@@ -1,0 +1,1 @@
+"""The built-in exercise pack (TOML data) shipped inside the package."""

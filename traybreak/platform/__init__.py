@@ -1,0 +1,1 @@
+"""OS adapters (idle time, lock/suspend, do-not-disturb, autostart): one small module per OS."""
