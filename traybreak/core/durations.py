@@ -6,12 +6,17 @@ import re
 from datetime import timedelta
 
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-_PART = re.compile(r"(\d+)\s*([dhms])")
-_WHOLE = re.compile(r"^\s*(?:\d+\s*[dhms]\s*)+$")
+# ASCII digits only: \d alone would also accept other scripts' digits ("٣m").
+_PART = re.compile(r"(\d+)\s*([dhms])", re.ASCII)
+_WHOLE = re.compile(r"(?:\d+\s*[dhms]\s*)+", re.ASCII)
+_EXAMPLES = 'a duration such as "45s", "25m" or "1h30m"'
 
 
 class DurationError(ValueError):
-    """A duration string that cannot be read; the message says what is expected."""
+    """A duration string that cannot be read.
+
+    The message reads "what is wrong (expected ...)", so callers can prefix it with the key.
+    """
 
 
 def parse_duration(text: object) -> timedelta:
@@ -21,29 +26,44 @@ def parse_duration(text: object) -> timedelta:
     "25" could mean seconds or minutes; the error suggests the unit form instead.
     """
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        raise DurationError(f"expected a duration string like \"25m\", got {type(text).__name__}")
+        raise DurationError(f"{type(text).__name__} is not a duration (expected {_EXAMPLES})")
     if isinstance(text, (int, float)):
-        raise DurationError(f'a bare number is ambiguous: write "{text}s" or "{text}m"')
+        raise DurationError(
+            f"{text} is a bare number, which is ambiguous (expected {_unit_hint(str(text))})"
+        )
     raw = text.strip().lower()
     if not raw:
-        raise DurationError('empty duration (expected e.g. "45s", "25m" or "1h30m")')
-    if re.fullmatch(r"\d+(\.\d+)?", raw):
-        raise DurationError(f'"{text}" has no unit: write "{raw}s" or "{raw}m"')
-    if not _WHOLE.match(raw):
-        raise DurationError(f'"{text}" is not a duration (expected e.g. "45s", "25m" or "1h30m")')
+        raise DurationError(f"the duration is empty (expected {_EXAMPLES})")
+    if re.fullmatch(r"\d+(\.\d+)?", raw, re.ASCII):
+        raise DurationError(f'"{text}" has no unit (expected {_unit_hint(raw)})')
+    if not _WHOLE.fullmatch(raw):
+        raise DurationError(f'"{text}" is not a duration (expected {_EXAMPLES})')
     parts = _PART.findall(raw)
     units = [unit for _, unit in parts]
     order = list(_UNITS)
     if len(set(units)) != len(units) or units != sorted(units, key=order.index):
-        raise DurationError(f'"{text}": give each unit once, largest first (e.g. "1h30m")')
-    return timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in parts))
+        raise DurationError(
+            f'"{text}" repeats a unit or has them out of order '
+            '(expected each unit once, largest first, e.g. "1h30m")'
+        )
+    try:
+        return timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in parts))
+    except OverflowError:
+        raise DurationError(f'"{text}" is too long (expected at most 999999999d)') from None
+
+
+def _unit_hint(number: str) -> str:
+    """What a unit-less number should have been written as."""
+    if re.fullmatch(r"\d+", number, re.ASCII):
+        return f'a unit: "{number}s" or "{number}m"'
+    return 'whole numbers with units, e.g. "90s" or "1h30m"'
 
 
 def format_duration(value: timedelta) -> str:
     """Write a timedelta in the same form parse_duration reads (whole seconds; "0s" for zero)."""
     total = int(value.total_seconds())
     if total < 0:
-        raise DurationError("negative durations have no text form")
+        raise DurationError("a negative duration has no text form (expected 0s or more)")
     if total == 0:
         return "0s"
     out = []
@@ -56,7 +76,7 @@ def format_duration(value: timedelta) -> str:
 
 def humanize(value: timedelta) -> str:
     """A short human form for status lines: "12 min", "1 h 5 min", "40 s"."""
-    total = int(round(value.total_seconds()))
+    total = round(value.total_seconds())
     if total < 60:
         return f"{max(total, 0)} s"
     minutes, _ = divmod(total, 60)
