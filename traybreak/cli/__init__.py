@@ -18,6 +18,7 @@ from traybreak.errors import ExitStatus, UserError
 
 # Modules that add subcommands; each has register(subparsers). Order = order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
+    "autostart_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]
