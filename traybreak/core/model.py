@@ -130,14 +130,15 @@ class Dosage:
     reps: int | None = None
     sets: int = 1
     per_side: bool = False
+    unit: str = "reps"             # what ``reps`` counts: "reps", or "breaths" for paced breathing
 
     def describe(self) -> str:
-        """E.g. "Hold 30 s · each side · 2 rounds" or "10 reps · 2 sets"."""
+        """E.g. "Hold 30 s · each side · 2 rounds", "10 reps · 2 sets" or "6 breaths"."""
         parts = []
         if self.hold_s:
             parts.append(f"Hold {self.hold_s} s")
         if self.reps:
-            parts.append(f"{self.reps} reps")
+            parts.append(f"{self.reps} {self.unit}")
         if self.per_side:
             parts.append("each side")
         if self.sets > 1:
@@ -163,6 +164,7 @@ class Exercise:
     source: str = "built-in"       # "built-in" or the path of the user pack it came from
     pose: str | None = None        # key of its figure in the pose library; None: same as id
     image: str | None = None       # a user pack's own picture (absolute path), used instead of a pose
+    breath: tuple[int, int, int, int] | None = None  # pacer seconds: inhale, hold, exhale, hold out
 
 
 @dataclass(frozen=True)
