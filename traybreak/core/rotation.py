@@ -1,0 +1,229 @@
+"""Which exercise comes next: the muscle group waiting longest goes first, and today's stretches are
+paired with strengtheners for their weak partners. Pure: the log, the time and the random source
+are arguments; docs/rotation.md explains the rules in plain words.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from traybreak.core.model import Exercise, Kind, Outcome, PromptRecord, Setting
+from traybreak.core.muscles import GROUPS, Side, partner_groups
+from traybreak.core.stats import finished_at, is_served, local_day
+
+log = logging.getLogger(__name__)
+
+DESK_SETTINGS: frozenset[Setting] = frozenset({Setting.SEATED, Setting.STANDING})
+"""What the default rules allow: moves doable at a desk in office clothes."""
+
+WINDOW = timedelta(days=7)
+"""How far back "least often served" looks; pass at least this much history."""
+
+# The side of the imbalance each kind works on: its rotation balances the groups on that side.
+_SIDE = {Kind.STRETCH: Side.TIGHT, Kind.STRENGTHEN: Side.WEAK, Kind.RELAX: Side.CALM}
+# Outcomes that mean the exercise was on screen (a suppressed or natural row never showed one).
+_SHOWN = frozenset({Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED, Outcome.IGNORED})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The exercise to prompt, a one-line reason the prompt window can show, and the muscle group
+    the choice was made for (None when there was nothing to balance)."""
+
+    exercise: Exercise
+    reason: str
+    focus: str | None = None
+
+
+@dataclass
+class _Ledger:
+    """What the history says about one kind's rotation, computed once per choice."""
+
+    last_served: dict[str, float] = field(default_factory=dict)  # group -> timestamp
+    done: int = 0                                                  # done prompts of this kind
+    turn: dict[str, int] = field(default_factory=dict)            # group -> ``done`` when served
+    served: Counter[str] = field(default_factory=Counter)         # group -> times within WINDOW
+    last_shown: dict[str, float] = field(default_factory=dict)    # exercise id -> timestamp
+    previous: Exercise | None = None                               # the last one shown
+    pending: list[tuple[datetime, Exercise, frozenset[str]]] = field(default_factory=list)
+
+
+def choose_next(
+    kind: Kind,
+    exercises: Sequence[Exercise],
+    history: Sequence[PromptRecord],
+    now: datetime,
+    rng: random.Random,
+    *,
+    exclude: Collection[str] = (),
+    favourites: Collection[str] = (),
+    settings: Collection[Setting] | None = None,
+) -> Choice | None:
+    """Pick the next ``kind`` exercise from the catalogue ``exercises`` given the log ``history``.
+
+    ``exercises`` is the whole catalogue (all kinds), so past rows can be matched to their targets.
+    ``now`` should be local, aware time: "today" for pairing is ``now``'s calendar day in its zone.
+    ``settings`` None means seated or standing. Returns None when the filters leave nothing, so the
+    caller shows a message-only prompt. The same arguments and rng state give the same choice.
+    """
+    allowed = DESK_SETTINGS if settings is None else frozenset(settings)
+    pool = [e for e in exercises if e.kind is kind and e.setting in allowed and e.id not in exclude]
+    if not pool:
+        return None
+    if len(pool) == 1:
+        return Choice(pool[0], f"The only {kind} exercise your settings allow", None)
+    index = {e.id: e for e in exercises}
+    ledger = _read(kind, index, history, now)
+    if ledger.previous is not None and len(pool) > 1:
+        pool = [e for e in pool if e.id != ledger.previous.id]
+    favoured = frozenset(favourites)
+    groups = sorted({g for e in pool for g in focus_groups(e)})
+    overdue = any(ledger.done - ledger.turn.get(g, 0) >= len(groups) for g in groups)
+    pairing = set() if overdue else _pairing_targets(ledger, pool)
+    ranking = _rank_groups(sorted(pairing) or groups, ledger, pool, favoured, rng)
+    focus = ranking[0]
+    exercise = _pick_exercise(ranking, pool, ledger, favoured, rng)
+    reason = _pair_reason(ledger, focus, now) if pairing else _balance_reason(focus, ledger, now)
+    if exercise.id in favoured:
+        reason += " · one of your favourites"
+    return Choice(exercise, reason, focus)
+
+
+def focus_groups(exercise: Exercise) -> tuple[str, ...]:
+    """The targets the rotation balances for this exercise: those on its kind's side (tight for a
+    stretch, weak for a strengthener, calm for relaxation); all targets when none is."""
+    side = _SIDE[exercise.kind]
+    own = tuple(g for g in exercise.targets if g not in GROUPS or GROUPS[g].side is side)
+    return own or exercise.targets
+
+
+def _read(kind: Kind, index: Mapping[str, Exercise], history: Sequence[PromptRecord],
+          now: datetime) -> _Ledger:
+    """Walk the history once, oldest first, collecting what the ranking needs."""
+    ledger = _Ledger()
+    since = _stamp(now - WINDOW)
+    zone = now.tzinfo or UTC  # naive times are taken as they are
+    today = local_day(now, zone)
+    latest_shown = -math.inf
+    for record in sorted(history, key=lambda r: _stamp(finished_at(r))):
+        exercise = index.get(record.exercise_id or "")
+        if exercise is None or not _was_shown(record):
+            continue
+        moment = finished_at(record)
+        stamp = _stamp(moment)
+        if exercise.kind is kind:
+            ledger.last_shown[exercise.id] = stamp
+            if stamp >= latest_shown:
+                latest_shown, ledger.previous = stamp, exercise
+        if not is_served(record):
+            continue
+        if exercise.kind is kind:
+            ledger.done += 1
+            for group in focus_groups(exercise):
+                ledger.last_served[group] = stamp
+                ledger.turn[group] = ledger.done
+                if stamp >= since:
+                    ledger.served[group] += 1
+        if kind is Kind.STRENGTHEN and local_day(moment, zone) == today:
+            _track_pairs(ledger, exercise, moment)
+    return ledger
+
+
+def _was_shown(record: PromptRecord) -> bool:
+    """True when the record's exercise reached the screen (an open row counts: it is up now)."""
+    if record.outcome is None:
+        return record.shown_at is not None
+    return record.outcome in _SHOWN
+
+
+def _track_pairs(ledger: _Ledger, exercise: Exercise, moment: datetime) -> None:
+    """A done stretch opens a pairing; a done strengthener closes the ones it is a partner for."""
+    if exercise.kind is Kind.STRETCH:
+        partners = frozenset(p for g in exercise.targets for p in partner_groups(g)
+                             if g in GROUPS and GROUPS[g].side is Side.TIGHT
+                             and p in GROUPS and GROUPS[p].side is Side.WEAK)
+        if partners:
+            ledger.pending.append((moment, exercise, partners))
+    elif exercise.kind is Kind.STRENGTHEN:
+        ledger.pending = [p for p in ledger.pending if not p[2] & set(focus_groups(exercise))]
+
+
+def _pairing_targets(ledger: _Ledger, pool: Sequence[Exercise]) -> set[str]:
+    """Weak groups still owed a strengthener by today's stretches that some candidate can serve."""
+    owed = {g for _, _, partners in ledger.pending for g in partners}
+    return {g for e in pool for g in focus_groups(e) if g in owed}
+
+
+def _rank_groups(groups: Sequence[str], ledger: _Ledger, pool: Sequence[Exercise],
+                 favoured: frozenset[str], rng: random.Random) -> list[str]:
+    """Neediest first: not just offered, least recently served, least often served, has a favourite.
+
+    The groups the previous prompt was about go behind the others for one turn, so a skipped
+    exercise's group (still unserved) does not come straight back.
+    """
+    just_offered = set(focus_groups(ledger.previous)) if ledger.previous else set()
+    fav_groups = {g for e in pool if e.id in favoured for g in focus_groups(e)}
+    shuffle = {g: rng.random() for g in groups}
+    return sorted(groups, key=lambda g: (
+        g in just_offered,
+        ledger.last_served.get(g, -math.inf),
+        ledger.served[g],
+        g not in fav_groups,
+        shuffle[g],
+    ))
+
+
+def _pick_exercise(ranking: Sequence[str], pool: Sequence[Exercise], ledger: _Ledger,
+                   favoured: frozenset[str], rng: random.Random) -> Exercise:
+    """Among the exercises for the neediest group: a favourite, then one whose other targets are
+    also in the needier half, then the one shown least recently."""
+    focus = ranking[0]
+    needy = set(ranking[: max(1, len(ranking) // 2)])
+    options = sorted((e for e in pool if focus in focus_groups(e)), key=lambda e: e.id)
+    shuffle = {e.id: rng.random() for e in options}
+    return min(options, key=lambda e: (
+        e.id not in favoured,
+        -len(needy.intersection(focus_groups(e))),
+        ledger.last_shown.get(e.id, -math.inf),
+        shuffle[e.id],
+    ))
+
+
+def _balance_reason(focus: str, ledger: _Ledger, now: datetime) -> str:
+    """E.g. "Hip flexors (psoas) not worked on for 2 days"."""
+    label = _label(focus)
+    last = ledger.last_served.get(focus)
+    if last is None:
+        return f"{label} not worked on recently"
+    waited = timedelta(seconds=_stamp(now) - last)
+    if waited < timedelta(hours=1):
+        return f"{label}: next in turn"
+    if waited < timedelta(hours=48):
+        return f"{label} not worked on for {int(waited / timedelta(hours=1))} h"
+    return f"{label} not worked on for {waited.days} days"
+
+
+def _pair_reason(ledger: _Ledger, focus: str, now: datetime) -> str:
+    """E.g. "Pairs with this morning's doorway chest stretch"."""
+    moment, stretch, _ = next(p for p in ledger.pending if focus in p[2])
+    hour = moment.astimezone(now.tzinfo).hour if now.tzinfo and moment.tzinfo else moment.hour
+    part = "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+    name = stretch.name[:1].lower() + stretch.name[1:]
+    return f"Pairs with this {part}'s {name}"
+
+
+def _label(group: str) -> str:
+    """The group's label with a capital first letter; unknown ids (user packs) read as words."""
+    text = GROUPS[group].label if group in GROUPS else group.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _stamp(moment: datetime) -> float:
+    """Seconds since the epoch; a naive time is read as UTC so that no host zone is consulted."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
