@@ -19,6 +19,7 @@ from traybreak.errors import ExitStatus, UserError
 # Modules that add subcommands; each has register(subparsers). Order = order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "autostart_cmd",
+    "config_cmd",
     "log_cmd",
 )
 

@@ -1,0 +1,88 @@
+"""``traybreak config path|show|defaults|check``: where the config file is and what it says.
+
+Read-only: none of these commands writes the config file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from traybreak import paths
+from traybreak.cli.common import add_command
+from traybreak.config import ConfigError, defaults_toml, effective_toml, load_config
+from traybreak.errors import ExitStatus
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``config`` and its subcommands."""
+    parser = add_command(
+        subparsers, "config", "show, check or locate the config file",
+        _help_for_config,
+        description="The config file is TOML and holds only what you changed from the "
+        "defaults. It is found at --config FILE, else $TRAYBREAK_CONFIG, else in your user "
+        "config directory (see: traybreak config path).",
+    )
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
+    add_command(actions, "path", "print where the config file is (or would be)", _path,
+                description="Print the config file's path. Says on stderr when the file does "
+                "not exist yet (the defaults apply).")
+    add_command(actions, "show", "print the effective config: defaults plus your changes",
+                _show, description="Print the whole effective config as TOML: the built-in "
+                "defaults with your file applied. Fails with exit status 2 if the file has "
+                "problems.")
+    add_command(actions, "defaults", "print a commented config file to start from", _defaults,
+                description="Print a commented config file holding every default. Save it as "
+                "your config file and keep only the lines you change, e.g.: "
+                'traybreak config defaults > "$(traybreak config path)"')
+    add_command(actions, "check", "check the config file and list every problem", _check,
+                description="Check the config file. Prints every problem, one per line on "
+                'stderr as "FILE: key: what is wrong (expected ...)", and exits with status 2; '
+                'prints "FILE: ok" and exits 0 when there are none.')
+    parser.set_defaults(config_parser=parser)
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    """The config file for these arguments: --config, else $TRAYBREAK_CONFIG, else the default."""
+    return paths.config_file(getattr(args, "config", None))
+
+
+def _help_for_config(args: argparse.Namespace) -> int:
+    args.config_parser.print_help()
+    return ExitStatus.OK
+
+
+def _path(args: argparse.Namespace) -> int:
+    path = config_path(args)
+    print(path)
+    if not path.exists():
+        print("(not created yet)", file=sys.stderr)
+    return ExitStatus.OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    sys.stdout.write(effective_toml(load_config(config_path(args))))
+    return ExitStatus.OK
+
+
+def _defaults(args: argparse.Namespace) -> int:
+    sys.stdout.write(defaults_toml())
+    return ExitStatus.OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    path = config_path(args)
+    try:
+        load_config(path)
+    except ConfigError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return ExitStatus.BAD_INPUT
+    note = "" if path.exists() else " (not created yet: the defaults apply)"
+    print(f"{path}: ok{note}")
+    return ExitStatus.OK
