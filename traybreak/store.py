@@ -215,31 +215,40 @@ def _row_as_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]
     return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
 
-def _check_file(path: Path) -> None:
-    """A non-empty file must start with SQLite's magic header (an empty one is a fresh log)."""
+def _probe(path: Path) -> int:
+    """Check the file without changing it; returns its schema version.
+
+    Raises _Unreadable (not SQLite, truncated, integrity check failed) or LogNewerError. The
+    probe is read-only because closing a read-write connection would checkpoint a WAL into a
+    damaged file and delete the WAL, and both must be kept as they were.
+    """
     with path.open("rb") as f:
         head = f.read(100)
-    if head and (len(head) < 100 or not head.startswith(_MAGIC)):
+    if not head:
+        return 0  # an empty file is a fresh log
+    if len(head) < 100 or not head.startswith(_MAGIC):
         raise _Unreadable("no SQLite header" if len(head) >= 100 else "file too short for SQLite")
+    _refuse_newer(path, int.from_bytes(head[60:64], "big"))  # user_version, before any connect
+    conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        with _unreadable_as_error():
+            version = int(conn.execute("PRAGMA user_version").fetchone()["user_version"])
+            _refuse_newer(path, version)  # the WAL may hold a newer header than the file
+            verdict = [str(*row.values()) for row in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+    if verdict != ["ok"]:
+        raise _Unreadable(f"integrity check failed: {verdict[0]}")
+    return version
 
 
-def _check_version(conn: sqlite3.Connection, path: Path) -> int:
-    """The file's schema version; refuses one newer than this traybreak knows."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()["user_version"])
+def _refuse_newer(path: Path, version: int) -> None:
     if version > LATEST_VERSION:
         raise LogNewerError(
             f"the log at {path} was written by a newer traybreak (log format {version}, this "
             f"version knows up to {LATEST_VERSION}): upgrade traybreak, or move the file away",
             ExitStatus.FAILURE,
         )
-    return version
-
-
-def _check_integrity(conn: sqlite3.Connection) -> None:
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
-    verdict = [str(next(iter(row.values()))) for row in rows]
-    if verdict != ["ok"]:
-        raise _Unreadable(f"integrity check failed: {verdict[0]}")
 
 
 def _open_writer(path: Path) -> sqlite3.Connection:
@@ -247,19 +256,16 @@ def _open_writer(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     with suppress(FileExistsError):  # a new log is private; SQLite gives -wal/-shm the same mode
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    _check_file(path)
+    version = _probe(path)
     conn = _connect(str(path))
     try:
-        with _unreadable_as_error():
-            version = _check_version(conn, path)  # before anything that could change the file
-            _check_integrity(conn)
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()["journal_mode"]
-            if mode != "wal":
-                logger.warning("the log at %s cannot use WAL (journal_mode=%s)", path, mode)
-            # FULL, not NORMAL: NORMAL already survives a killed process, but FULL also keeps
-            # the last commits through a power cut or OS crash; it costs ~0.3 ms per write here.
-            conn.execute("PRAGMA synchronous = FULL")
-            _migrate(conn, version)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()["journal_mode"]
+        if mode != "wal":
+            logger.warning("the log at %s cannot use WAL (journal_mode=%s)", path, mode)
+        # FULL, not NORMAL: NORMAL already survives a killed process, but FULL also keeps
+        # the last commits through a power cut or OS crash; it costs ~0.3 ms per write here.
+        conn.execute("PRAGMA synchronous = FULL")
+        _migrate(conn, version)
     except BaseException:
         conn.close()
         raise
@@ -284,38 +290,28 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 
 def _open_reader(path: Path) -> sqlite3.Connection:
-    """Open read-only for the CLI; never creates, migrates or renames anything."""
+    """Open for the CLI; never creates, migrates, renames or writes anything."""
     missing = LogMissingError(
         f"no log yet at {path} (traybreak has not recorded anything)", ExitStatus.FAILURE
     )
     if not path.is_file() or path.stat().st_size == 0:
         raise missing
-    unreadable = (f"the log at {path} is not a readable database; traybreak will keep it aside "
-                  "and start a new one the next time the tray starts")
     try:
-        _check_file(path)
-        # mode=rw, not ro: it still never creates the file, and the last connection to close
-        # can tidy away the -wal/-shm that any WAL reader makes; query_only forbids writes.
-        conn = _connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        version = _probe(path)
     except _Unreadable as problem:
-        raise LogUnreadableError(f"{unreadable} ({problem})", ExitStatus.FAILURE) from problem
-    try:
-        with _unreadable_as_error():
-            conn.execute("PRAGMA query_only = ON")
-            version = _check_version(conn, path)
-            _check_integrity(conn)
-    except _Unreadable as problem:
-        conn.close()
-        raise LogUnreadableError(f"{unreadable} ({problem})", ExitStatus.FAILURE) from problem
-    except BaseException:
-        conn.close()
-        raise
+        raise LogUnreadableError(
+            f"the log at {path} is not a readable database ({problem}); traybreak will keep it "
+            "aside and start a new one the next time the tray starts", ExitStatus.FAILURE,
+        ) from problem
+    if version == 0:
+        raise missing
     if version < LATEST_VERSION:
-        conn.close()
-        if version == 0:
-            raise missing
         raise UserError(f"the log at {path} is in an older format (version {version}): start "
                         "traybreak once to upgrade it", ExitStatus.FAILURE)
+    # mode=rw, not ro: it still never creates the file, and the last connection to close can
+    # tidy away the -wal/-shm that any WAL reader makes; query_only forbids our own writes.
+    conn = _connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+    conn.execute("PRAGMA query_only = ON")
     return conn
 
 
