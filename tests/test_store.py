@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -54,7 +55,8 @@ def test_migrations_from_empty(tmp_path: Path) -> None:
     assert tables == {"prompts", "events"}
     columns = tuple(row[1] for row in _sql(db, "PRAGMA table_info(prompts)"))
     assert columns == PROMPT_COLUMNS
-    assert [row[1] for row in _sql(db, "PRAGMA table_info(events)")] == ["id", "at", "event", "detail"]
+    events = [row[1] for row in _sql(db, "PRAGMA table_info(events)")]
+    assert events == ["id", "at", "event", "detail"]
     assert _sql(db, "PRAGMA journal_mode") == [("wal",)]
 
 
@@ -94,11 +96,13 @@ def test_prompt_round_trip_with_any_offset(tmp_path: Path) -> None:
 def test_since_compares_instants_not_text(tmp_path: Path) -> None:
     minus5 = timezone(timedelta(hours=-5))
     with Store.open(tmp_path / "log.sqlite3") as store:
-        early = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 6, 0, tzinfo=minus5)))  # 11:00Z
-        late = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 12, 30, tzinfo=UTC)))
-        assert store.prompts() == [early, late]
-        assert store.prompts(since=datetime(2024, 5, 1, 7, 30, tzinfo=minus5)) == [late]  # 12:30Z
-        assert store.prompts(since=datetime(2024, 5, 1, 13, 0, tzinfo=UTC)) == []
+        # 10:00-05:00 is 15:00Z, later than 14:00Z though it sorts first as given text
+        later = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 10, 0, tzinfo=minus5)))
+        earlier = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 14, 0, tzinfo=UTC)))
+        assert store.prompts() == [earlier, later]
+        assert store.prompts(since=datetime(2024, 5, 1, 14, 30, tzinfo=UTC)) == [later]
+        assert store.prompts(since=datetime(2024, 5, 1, 9, 30, tzinfo=minus5)) == [later]
+        assert store.prompts(since=datetime(2024, 5, 1, 15, 1, tzinfo=UTC)) == []
 
 
 def test_update_of_unknown_prompt_fails(tmp_path: Path) -> None:
@@ -139,7 +143,7 @@ def test_naive_datetimes_are_rejected(tmp_path: Path, field: str) -> None:
     naive = datetime(2024, 5, 1, 12, 0)
     with Store.open(tmp_path / "log.sqlite3") as store:
         with pytest.raises(NaiveDatetimeError, match=f"{field}: naive datetime"):
-            store.add_prompt(_prompt(**{field: naive}))
+            store.add_prompt(replace(_prompt(), **cast(dict[str, Any], {field: naive})))
         assert store.prompts() == []
 
 
@@ -268,7 +272,7 @@ def test_newer_schema_is_refused_and_untouched(tmp_path: Path, create: bool) -> 
 
 def test_reader_never_creates_a_log(tmp_path: Path) -> None:
     db = tmp_path / "data" / "traybreak" / "log.sqlite3"
-    with pytest.raises(LogMissingError, match="no log yet at .*log.sqlite3"):
+    with pytest.raises(LogMissingError, match=r"no log yet at .*log\.sqlite3"):
         Store.open(db, create=False)
     assert list(tmp_path.iterdir()) == []
     db.parent.mkdir(parents=True)
