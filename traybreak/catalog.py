@@ -11,13 +11,13 @@ import functools
 import logging
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from traybreak import paths
-from traybreak.catalog_validate import PackCheck, PackEntry, check_pack, suggest
+from traybreak.catalog_validate import PackCheck, check_pack
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.errors import UserError
 
@@ -87,10 +87,10 @@ def _builtin() -> tuple[Exercise, ...]:
         data = tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))
         checked = check_pack(data, name, source=BUILTIN)
         problems.extend(checked.problems)
-        for entry in checked.entries:
-            if entry.exercise.id in found:
-                problems.append(f'{name}: exercise "{entry.exercise.id}": id: also in another file')
-            found[entry.exercise.id] = entry.exercise
+        for exercise in checked.entries:
+            if exercise.id in found:
+                problems.append(f'{name}: exercise "{exercise.id}": id: also in another file')
+            found[exercise.id] = exercise
     if problems:
         raise RuntimeError("the built-in exercise pack is broken:\n" + "\n".join(problems))
     return tuple(found.values())
@@ -111,40 +111,17 @@ def load_catalog(packs_dir: Path | None = None) -> Catalog:
             catalog.warnings.append(f"user pack skipped: {checked.problems[0]}{extra}; "
                                     f"check it with `traybreak exercises validate {path}`")
             continue
-        for entry in checked.entries:
-            _add(catalog, entry, path.name, user_ids)
+        catalog.warnings.extend(f"{clash}; skipped" for clash in checked.conflicts)
+        for exercise in checked.entries:
+            if exercise.id in user_ids:
+                catalog.warnings.append(f'{path.name}: exercise "{exercise.id}": id: another '
+                                        "user pack already has this id; skipped")
+                continue
+            user_ids.add(exercise.id)
+            catalog.exercises[exercise.id] = exercise
     for line in catalog.warnings:
-        log.warning("%s", line)
+        log.debug("%s", line)  # callers show or log the warnings; logging here would echo them
     return catalog
-
-
-def _add(catalog: Catalog, entry: PackEntry, label: str, user_ids: set[str]) -> None:
-    """Put one user card in the catalog, unless its id clashes; a clash becomes a warning."""
-    exercise = entry.exercise
-    where = f'{label}: exercise "{exercise.id}"'
-    if exercise.id in user_ids:
-        catalog.warnings.append(f"{where}: skipped: another user pack already defines this id")
-        return
-    problem = conflict(entry)
-    if problem:
-        catalog.warnings.append(f"{where}: skipped: {problem}")
-        return
-    if entry.replaces and exercise.pose is None and exercise.image is None:
-        exercise = replace(exercise, pose=exercise.id)  # keep the built-in figure it replaces
-    user_ids.add(exercise.id)
-    catalog.exercises[exercise.id] = exercise
-
-
-def conflict(entry: PackEntry) -> str | None:
-    """Why a user card cannot sit beside the built-ins (id clash without ``replaces``), or None."""
-    ids = [ex.id for ex in _builtin()]
-    exercise_id = entry.exercise.id
-    if exercise_id in ids and not entry.replaces:
-        return (f'id: "{exercise_id}" is a built-in exercise; choose another id, '
-                "or add replaces = true to use yours instead")
-    if entry.replaces and exercise_id not in ids:
-        return f'replaces: no built-in exercise has id "{exercise_id}"{suggest(exercise_id, ids)}'
-    return None
 
 
 def read_pack(path: Path, label: str) -> PackCheck:
@@ -157,28 +134,16 @@ def read_pack(path: Path, label: str) -> PackCheck:
         return PackCheck(problems=[f"{label}: not valid TOML: the file is not UTF-8 text"])
     except OSError as err:
         return PackCheck(problems=[f"{label}: cannot read the file: {err.strerror or err}"])
-    pose_ids = [ex.id for ex in _builtin()]
+    builtin_ids = [ex.id for ex in _builtin()]
     return check_pack(data, label, source=str(path.resolve()), pack_dir=path.resolve().parent,
-                      pose_ids=pose_ids)
-
-
-def check_user_pack(path: Path, label: str | None = None) -> PackCheck:
-    """Check the user pack at ``path`` in full: its cards, and id clashes with the built-ins.
-
-    ``label`` names the file in the messages (default: the path as given).
-    """
-    name = label if label is not None else str(path)
-    checked = read_pack(path, name)
-    for entry in checked.entries:
-        problem = conflict(entry)
-        if problem:
-            checked.problems.append(f'{name}: exercise "{entry.exercise.id}": {problem}')
-    return checked
+                      builtin_ids=builtin_ids)
 
 
 def validate_pack(path: Path, label: str | None = None) -> list[str]:
     """Every problem in the user pack at ``path``, one line each naming file, exercise and field.
 
-    An empty list means the whole pack would load.
+    Includes id clashes with the built-ins. An empty list means the whole pack would load.
+    ``label`` names the file in the messages (default: the path as given).
     """
-    return check_user_pack(path, label).problems
+    checked = read_pack(path, label if label is not None else str(path))
+    return checked.problems + checked.conflicts

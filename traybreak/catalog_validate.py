@@ -5,37 +5,29 @@ Every problem is collected, never raised; each names the file, the exercise and 
 
 from __future__ import annotations
 
-import difflib
 import logging
-import re
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from traybreak.core.durations import DurationError, format_duration, parse_duration
-from traybreak.core.model import Dosage, Exercise, Kind, Setting
+from traybreak.catalog_fields import (
+    ID_PATTERN,
+    OPTIONAL,
+    READERS,
+    REQUIRED,
+    USER_ONLY,
+    FieldProblem,
+    FieldSink,
+    Reported,
+    suggest,
+)
+from traybreak.core.durations import format_duration
+from traybreak.core.model import Dosage, Exercise, Kind
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
 
 log = logging.getLogger(__name__)
-
-REQUIRED = ("id", "name", "kind", "setting", "targets", "counters", "steps", "dosage",
-            "duration", "cautions", "why")
-OPTIONAL = ("breath", "pose")
-USER_ONLY = ("image", "replaces")
-DOSAGE_FIELDS = ("hold_s", "reps", "sets", "per_side", "unit")
-BREATH_FIELDS = ("inhale", "hold", "exhale", "hold_out")
-UNITS = ("reps", "breaths")
-IMAGE_SUFFIXES = (".png", ".gif")   # what Tk's PhotoImage shows without extra libraries
-
-STEPS = (3, 6)          # how many steps a card has
-STEP_CHARS = 120        # a step is one short instruction
-WHY_CHARS = 160
-NAME_CHARS = 40
-MIN_DURATION_S = 10
-MAX_DURATION_S = 15 * 60
-_ID = re.compile(r"[a-z][a-z0-9_]{1,39}")
 
 # What a missing required field should look like, shown in the "missing" message.
 _EXAMPLES = {
@@ -53,30 +45,18 @@ _EXAMPLES = {
 }
 
 
-class _Bad(Exception):
-    """One problem with one field's value; the message says what is wrong."""
-
-
-@dataclass(frozen=True)
-class PackEntry:
-    """A card that passed every check, and whether it asks to replace a built-in card."""
-
-    exercise: Exercise
-    replaces: bool = False
-
-
 @dataclass
 class PackCheck:
-    """What checking one pack found: the good cards and every problem (one line each)."""
+    """What checking one pack found.
 
-    entries: list[PackEntry] = field(default_factory=list)
+    ``entries``: the cards that passed every check and may join the catalog. ``problems``: what is
+    wrong with the pack itself (any problem means the pack is broken). ``conflicts``: cards that
+    are fine on their own but clash with a built-in id; those cards are left out of ``entries``.
+    """
+
+    entries: list[Exercise] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean "x"?)' for a close match, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    conflicts: list[str] = field(default_factory=list)
 
 
 def plausible_seconds(dosage: Dosage, breath: tuple[int, int, int, int] | None) -> tuple[int, int]:
@@ -102,60 +82,66 @@ def check_pack(
     *,
     source: str,
     pack_dir: Path | None = None,
-    pose_ids: Collection[str] | None = None,
+    builtin_ids: Collection[str] | None = None,
 ) -> PackCheck:
     """Check parsed TOML ``data`` of a pack called ``label`` and build its cards.
 
-    ``pack_dir`` is set for user packs (which may then use ``image`` and ``replaces``);
-    ``pose_ids`` are the figures a user card may borrow with ``pose`` (None: any name).
+    For a user pack pass ``pack_dir`` (enables ``image`` and ``replaces``) and ``builtin_ids``
+    (what ``pose`` may borrow and which ids clash). ``source`` goes into each Exercise.
     """
     result = PackCheck()
-    for key in data:
-        if key != "exercise":
-            hint = suggest(key, ["exercise"]) or " (a pack holds only [[exercise]] tables)"
-            result.problems.append(f'{label}: "{key}": unknown top-level key{hint}')
-    tables = data.get("exercise")
-    if tables is None:
-        result.problems.append(f"{label}: no [[exercise]] tables found")
-        return result
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        result.problems.append(f"{label}: exercise: write each card as an [[exercise]] table")
-        return result
+    tables = _tables(data, label, result.problems)
     seen: dict[str, int] = {}
     for number, table in enumerate(tables, start=1):
-        card = _Card(label, number, table, pack_dir, pose_ids)
-        entry = card.build(source)
+        card = _Card(label, number, table, pack_dir, builtin_ids)
+        exercise = card.build(source)
         if card.ident in seen:
             card.bad("id", f'"{card.ident}" is used twice in this file '
                            f"(also exercise #{seen[card.ident]})")
-            entry = None
         elif card.ident:
             seen[card.ident] = number
         result.problems.extend(card.problems)
-        if entry is not None:
-            result.entries.append(entry)
+        clash = card.conflict()
+        if clash:
+            result.conflicts.append(f"{card.where}: {clash}")
+        elif exercise is not None and not card.problems:
+            result.entries.append(exercise)
     return result
 
 
-class _Card:
+def _tables(data: Mapping[str, Any], label: str, problems: list[str]) -> list[Mapping[str, Any]]:
+    """The ``[[exercise]]`` tables, after reporting anything else at the top level."""
+    for key in data:
+        if key != "exercise":
+            hint = suggest(key, ["exercise"]) or " (a pack holds only [[exercise]] tables)"
+            problems.append(f'{label}: "{key}": unknown top-level key{hint}')
+    tables = data.get("exercise")
+    if not tables:
+        problems.append(f"{label}: no [[exercise]] tables found")
+        return []
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        problems.append(f"{label}: exercise: write each card as an [[exercise]] table")
+        return []
+    return tables
+
+
+class _Card(FieldSink):
     """Checks one ``[[exercise]]`` table, collecting a problem per bad field."""
 
     def __init__(self, label: str, number: int, table: Mapping[str, Any],
-                 pack_dir: Path | None, pose_ids: Collection[str] | None) -> None:
+                 pack_dir: Path | None, builtin_ids: Collection[str] | None) -> None:
+        super().__init__(pack_dir, builtin_ids)
         self.table = table
-        self.pack_dir = pack_dir
-        self.pose_ids = pose_ids
         raw_id = table.get("id")
-        self.ident = raw_id if isinstance(raw_id, str) and _ID.fullmatch(raw_id) else ""
+        self.ident = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else ""
         self.where = (f'{label}: exercise "{self.ident}"' if self.ident
                       else f"{label}: exercise #{number}")
-        self.problems: list[str] = []
 
     def bad(self, name: str, message: str) -> None:
         self.problems.append(f"{self.where}: {name}: {message}")
 
-    def build(self, source: str) -> PackEntry | None:
-        """The card as a PackEntry, or None when any field has a problem."""
+    def build(self, source: str) -> Exercise | None:
+        """The card as an Exercise, or None when any field has a problem."""
         allowed = REQUIRED + OPTIONAL + (USER_ONLY if self.pack_dir is not None else ())
         for key in self.table:
             if key in USER_ONLY and self.pack_dir is None:
@@ -169,18 +155,32 @@ class _Card:
                     self.bad(name, f"missing; add e.g. {_EXAMPLES[name]}")
                 continue
             try:
-                values[name] = _READERS[name](self, self.table[name])
-            except _Reported:
+                values[name] = READERS[name](self, self.table[name])
+            except Reported:
                 pass  # its sub-fields already said what is wrong
-            except _Bad as err:
+            except FieldProblem as err:
                 self.bad(name, str(err))
         self._cross_check(values)
         if self.problems:
             return None
-        replaces = bool(values.pop("replaces", False))
-        if "image" in values:
-            values["image"] = str(values["image"])
-        return PackEntry(Exercise(source=source, **values), replaces)
+        values.pop("replaces", None)
+        exercise = Exercise(source=source, **values)
+        if self.table.get("replaces") is True and exercise.pose is None and exercise.image is None:
+            exercise = replace(exercise, pose=exercise.id)  # keep the figure of the one it replaces
+        return exercise
+
+    def conflict(self) -> str | None:
+        """Why this user card cannot sit beside the built-ins (an id clash), or None."""
+        ids = self.pose_ids
+        if ids is None or not self.ident:
+            return None
+        replaces = self.table.get("replaces") is True
+        if self.ident in ids and not replaces:
+            return (f'id: "{self.ident}" is a built-in exercise; choose another id, '
+                    "or add replaces = true to use yours instead")
+        if replaces and self.ident not in ids:
+            return f'replaces: no built-in exercise has id "{self.ident}"{suggest(self.ident, ids)}'
+        return None
 
     def _cross_check(self, values: Mapping[str, Any]) -> None:
         """Rules between fields, checked only when the fields themselves are fine."""
@@ -191,25 +191,24 @@ class _Card:
             if problem:
                 self.bad("targets", problem)
         if {"dosage", "duration"} <= values.keys():
-            self._duration_fits(values["dosage"], values["duration"].total_seconds(),
-                                values.get("breath"))
+            self._duration_fits(values["dosage"], values["duration"], values.get("breath"))
 
-    def _duration_fits(self, dosage: Dosage, seconds: float,
+    def _duration_fits(self, dosage: Dosage, duration: timedelta,
                        breath: tuple[int, int, int, int] | None) -> None:
         low, high = plausible_seconds(dosage, breath)
         what = dosage.describe() + (f" at {sum(breath)} s a breath" if breath else "")
+        seconds = int(duration.total_seconds())
         if seconds < low:
-            self.bad("duration", f"{format_duration_s(seconds)} is too short for {what} "
-                                 f"(needs at least {format_duration_s(low)})")
+            self.bad("duration", f"{_text(seconds)} is too short for {what} "
+                                 f"(needs at least {_text(low)})")
         elif seconds > high:
-            span = f"{format_duration_s(low)} to {format_duration_s(high)}"
-            self.bad("duration", f"{format_duration_s(seconds)} is too long for {what} "
-                                 f"(expected {span})")
+            self.bad("duration", f"{_text(seconds)} is too long for {what} "
+                                 f"(expected {_text(low)} to {_text(high)})")
 
 
-def format_duration_s(seconds: float) -> str:
+def _text(seconds: int) -> str:
     """Seconds in the pack's own duration form, e.g. 75 -> "1m15s"."""
-    return f'"{format_duration(timedelta(seconds=int(seconds)))}"'
+    return f'"{format_duration(timedelta(seconds=seconds))}"'
 
 
 def _targets_fit(kind: Kind, targets: tuple[str, ...], counters: str) -> str | None:
@@ -228,187 +227,3 @@ def _targets_fit(kind: Kind, targets: tuple[str, ...], counters: str) -> str | N
         return (f'a {kind} countering "{counters}" must target one of its {words} groups '
                 f"({', '.join(side)})")
     return None
-
-
-# --- one reader per field: return the value for Exercise, or raise _Bad --------------------------
-
-def _text(value: Any, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _Bad("must be a non-empty string")
-    if "\n" in value.strip():
-        raise _Bad("must be one line")
-    if len(value) > limit:
-        raise _Bad(f"too long ({len(value)} characters; keep it under {limit})")
-    return value.strip()
-
-
-def _text_list(
-    card: _Card, name: str, value: Any, count: tuple[int, int], limit: int
-) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _Bad("must be a list of strings, e.g. [\"...\", \"...\"]")
-    low, high = count
-    if not low <= len(value) <= high:
-        raise _Bad(f"need {low}–{high} {name}, got {len(value)}")
-    out: list[str] = []
-    for index, item in enumerate(value):
-        try:
-            out.append(_text(item, limit))
-        except _Bad as err:
-            card.bad(f"{name}[{index + 1}]", str(err))
-    if len(out) != len(value):
-        raise _Reported()
-    return tuple(out)
-
-
-def _choice(value: Any, choices: Iterable[str], what: str) -> str:
-    names = list(choices)
-    if not isinstance(value, str) or value not in names:
-        shown = f'"{value}"' if isinstance(value, str) else repr(value)
-        raise _Bad(f"{shown} is not a {what}{suggest(str(value), names)}; "
-                   f"choose one of {', '.join(names)}")
-    return value
-
-
-def _read_id(card: _Card, value: Any) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise _Bad(f"{value!r} is not a valid id: use 2–40 lowercase letters, digits or _, "
-                   "starting with a letter")
-    return value
-
-
-def _read_targets(card: _Card, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise _Bad('must be a non-empty list of muscle group ids, e.g. ["hamstrings"]')
-    for item in value:
-        if not isinstance(item, str) or item not in GROUPS:
-            raise _Bad(f'"{item}" is not a muscle group{suggest(str(item), GROUPS)} '
-                       "(see `traybreak exercises groups`)")
-    if len(set(value)) != len(value):
-        raise _Bad("lists a group twice")
-    return tuple(value)
-
-
-def _read_counters(card: _Card, value: Any) -> str:
-    if not isinstance(value, str) or value not in PATTERNS:
-        raise _Bad(f'"{value}" is not a pattern{suggest(str(value), PATTERNS)}; '
-                   f"choose one of {', '.join(PATTERNS)}")
-    return value
-
-
-def _read_duration(card: _Card, value: Any) -> Any:
-    try:
-        span = parse_duration(value)
-    except DurationError as err:
-        raise _Bad(str(err)) from None
-    if not MIN_DURATION_S <= span.total_seconds() <= MAX_DURATION_S:
-        raise _Bad(f'"{value}" is out of range: an exercise takes between 10s and 15m')
-    return span
-
-
-def _int_field(card: _Card, name: str, value: Any, low: int, high: int) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        card.bad(name, f"must be a whole number from {low} to {high}, got {value!r}")
-        return None
-    return value
-
-
-def _sub_table(card: _Card, name: str, value: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """A nested inline table with only known keys; unknown keys are reported."""
-    if not isinstance(value, dict):
-        raise _Bad(f"must be a table, e.g. {name} = {{ {fields[0]} = ... }}")
-    for key in value:
-        if key not in fields:
-            card.bad(f"{name}.{key}", f"unknown field{suggest(key, fields)}")
-    return dict(value)
-
-
-def _read_dosage(card: _Card, value: Any) -> Dosage:
-    table = _sub_table(card, "dosage", value, DOSAGE_FIELDS)
-    before = len(card.problems)
-    hold = _int_field(card, "dosage.hold_s", table["hold_s"], 1, 600) if "hold_s" in table else None
-    reps = _int_field(card, "dosage.reps", table["reps"], 1, 100) if "reps" in table else None
-    sets = _int_field(card, "dosage.sets", table.get("sets", 1), 1, 10)
-    per_side = table.get("per_side", False)
-    if not isinstance(per_side, bool):
-        card.bad("dosage.per_side", f"must be true or false, got {per_side!r}")
-    unit = table.get("unit", "reps")
-    if unit not in UNITS:
-        card.bad("dosage.unit", f"must be one of {', '.join(UNITS)}, got {unit!r}")
-    if "hold_s" not in table and "reps" not in table:
-        card.bad("dosage", "give hold_s (seconds to hold) or reps (how many), or both")
-    if len(card.problems) != before:
-        raise _Reported()
-    return Dosage(hold_s=hold, reps=reps, sets=sets or 1, per_side=bool(per_side), unit=unit)
-
-
-def _read_breath(card: _Card, value: Any) -> tuple[int, int, int, int]:
-    table = _sub_table(card, "breath", value, BREATH_FIELDS)
-    before = len(card.problems)
-    counts = []
-    for name in BREATH_FIELDS:
-        required = name in ("inhale", "exhale")
-        if name not in table:
-            if required:
-                card.bad(f"breath.{name}", "missing (seconds, e.g. 4)")
-            counts.append(0)
-            continue
-        low = 2 if required else 0
-        counts.append(_int_field(card, f"breath.{name}", table[name], low, 12) or 0)
-    if len(card.problems) != before:
-        raise _Reported()
-    inhale, hold, exhale, hold_out = counts
-    return inhale, hold, exhale, hold_out
-
-
-def _read_image(card: _Card, value: Any) -> Path:
-    assert card.pack_dir is not None  # only readable in user packs
-    if not isinstance(value, str) or not value.strip():
-        raise _Bad('must be a file name next to the pack, e.g. image = "my_stretch.png"')
-    relative = Path(value)
-    if relative.is_absolute() or ".." in relative.parts:
-        raise _Bad(f'"{value}" must be a path relative to the pack\'s folder')
-    if relative.suffix.lower() not in IMAGE_SUFFIXES:
-        raise _Bad(f'"{value}" must be a PNG or GIF picture')
-    full = (card.pack_dir / relative).resolve()
-    if not full.is_file():
-        raise _Bad(f'"{value}" not found (looked for {full})')
-    return full
-
-
-def _read_pose(card: _Card, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise _Bad("must be the id of a built-in exercise whose figure to reuse")
-    if card.pose_ids is not None and value not in card.pose_ids:
-        raise _Bad(f'"{value}" is not a built-in exercise{suggest(value, card.pose_ids)}; '
-                   "see `traybreak exercises list`")
-    return value
-
-
-def _read_replaces(card: _Card, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Bad(f"must be true or false, got {value!r}")
-    return value
-
-
-class _Reported(_Bad):
-    """The sub-fields' problems are already recorded; nothing more to say about the field."""
-
-
-_READERS: dict[str, Callable[[_Card, Any], Any]] = {
-    "id": _read_id,
-    "name": lambda card, v: _text(v, NAME_CHARS),
-    "kind": lambda card, v: Kind(_choice(v, (k.value for k in Kind), "kind")),
-    "setting": lambda card, v: Setting(_choice(v, (s.value for s in Setting), "setting")),
-    "targets": _read_targets,
-    "counters": _read_counters,
-    "steps": lambda card, v: _text_list(card, "steps", v, STEPS, STEP_CHARS),
-    "dosage": _read_dosage,
-    "duration": _read_duration,
-    "cautions": lambda card, v: _text_list(card, "cautions", v, (1, 6), STEP_CHARS),
-    "why": lambda card, v: _text(v, WHY_CHARS),
-    "breath": _read_breath,
-    "pose": _read_pose,
-    "image": _read_image,
-    "replaces": _read_replaces,
-}

@@ -20,7 +20,9 @@ from traybreak.errors import ExitStatus, UserError
 COMMAND_MODULES: tuple[str, ...] = (
     "autostart_cmd",
     "config_cmd",
+    "exercises_cmd",
     "log_cmd",
+    "prompt_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,153 @@
+"""`traybreak exercises ...`: where user packs go, list and show cards, validate a pack file.
+
+Reads only; the catalog's warnings about skipped user packs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from traybreak import paths
+from traybreak.catalog import Catalog, load_catalog, read_pack
+from traybreak.cli.common import add_command
+from traybreak.core.model import Exercise, Kind, Setting
+from traybreak.core.muscles import GROUPS, PATTERNS, Side
+from traybreak.errors import ExitStatus
+
+log = logging.getLogger(__name__)
+
+WIDTH = 78
+
+
+def register(subparsers: Any) -> None:
+    """Add `exercises` and its subcommands."""
+    parser = add_command(subparsers, "exercises", "list, show and check exercises and packs",
+                         None)
+    parser.set_defaults(handler=_help_of(parser))  # `traybreak exercises` alone: its help
+    sub = parser.add_subparsers(dest="exercises_command", metavar="SUBCOMMAND")
+    add_command(sub, "path", "print the folder where your own exercise packs go", _path)
+    listing = add_command(sub, "list", "list exercises (built-in and your packs)", _list)
+    listing.add_argument("--kind", choices=[k.value for k in Kind], help="only this kind")
+    listing.add_argument("--setting", choices=[s.value for s in Setting],
+                         help="only this setting")
+    show = add_command(sub, "show", "print an exercise card in full", _show)
+    show.add_argument("id", metavar="ID", help="exercise id (see `traybreak exercises list`)")
+    check = add_command(sub, "validate", "check an exercise pack file and list every problem",
+                        _validate)
+    check.add_argument("file", metavar="FILE", type=Path, help="a pack file (.toml)")
+    add_command(sub, "groups", "list the muscle groups and patterns packs can refer to", _groups)
+
+
+def _help_of(parser: argparse.ArgumentParser) -> Any:
+    def show_help(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return ExitStatus.OK
+    return show_help
+
+
+def _catalog() -> Catalog:
+    catalog = load_catalog(paths.packs_dir())
+    for line in catalog.warnings:
+        print(f"traybreak: warning: {line}", file=sys.stderr)
+    return catalog
+
+
+def _path(args: argparse.Namespace) -> int:
+    print(paths.packs_dir())
+    return ExitStatus.OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    kind = Kind(args.kind) if args.kind else None
+    setting = Setting(args.setting) if args.setting else None
+    chosen = _catalog().select(kind, setting)
+    rows = [(ex.id, ex.kind.value, ex.setting.value, ex.name, ", ".join(ex.targets))
+            for ex in chosen]
+    print_table(("ID", "KIND", "SETTING", "NAME", "TARGETS"), rows)
+    return ExitStatus.OK
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to the widest cell; the last column is not padded."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, str(row[-1])]))
+
+
+def _show(args: argparse.Namespace) -> int:
+    exercise = _catalog().require(args.id)
+    print("\n".join(card_lines(exercise)))
+    return ExitStatus.OK
+
+
+def card_lines(ex: Exercise) -> list[str]:
+    """The full card as text lines, wrapped to the terminal-friendly WIDTH."""
+    targets = ", ".join(GROUPS[t].label for t in ex.targets)
+    lines = [f"{ex.name}  ({ex.id})",
+             f"{ex.kind.value} · {ex.setting.value}"]
+    lines += _wrapped("Targets: ", targets)
+    if PATTERNS[ex.counters].tight or PATTERNS[ex.counters].weak:
+        lines += _wrapped("Counters: ", PATTERNS[ex.counters].label)
+    lines += _wrapped("Why: ", ex.why)
+    lines += ["", "Steps:"]
+    for number, step in enumerate(ex.steps, start=1):
+        lines += _wrapped(f"  {number}. ", step)
+    lines += ["", f"Dosage: {ex.dosage.describe()}"]
+    if ex.breath:
+        names = ("in", "hold", "out", "hold")
+        lines.append("Pace: " + " · ".join(f"{n} {s} s" for n, s in zip(names, ex.breath,
+                                                                     strict=True) if s))
+    lines.append(f"Duration: {_seconds_text(ex)}")
+    lines += ["", "Cautions:"]
+    for caution in ex.cautions:
+        lines += _wrapped("  - ", caution)
+    if ex.source != "built-in":
+        lines += ["", f"From: {ex.source}"]
+    return lines
+
+
+def _seconds_text(ex: Exercise) -> str:
+    minutes, seconds = divmod(int(ex.duration.total_seconds()), 60)
+    if minutes and seconds:
+        return f"{minutes} min {seconds} s"
+    return f"{minutes} min" if minutes else f"{seconds} s"
+
+
+def _wrapped(prefix: str, text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=prefix,
+                         subsequent_indent=" " * len(prefix)) or [prefix.rstrip()]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return ExitStatus.BAD_INPUT
+    checked = read_pack(path, str(path))
+    problems = checked.problems + checked.conflicts
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return ExitStatus.BAD_INPUT
+    count = len(checked.entries)
+    print(f"{path}: ok ({count} exercise{'s' if count != 1 else ''})")
+    return ExitStatus.OK
+
+
+def _groups(args: argparse.Namespace) -> int:
+    order = (Side.TIGHT, Side.WEAK, Side.CALM)
+    rows = [(g.id, g.side.value, g.label)
+            for side in order for g in GROUPS.values() if g.side is side]
+    print_table(("GROUP", "SIDE", "MEANING"), rows)
+    print()
+    print_table(("PATTERN", "TIGHT → WEAK", "MEANING"),
+                [(p.id, f"{', '.join(p.tight) or '-'} → {', '.join(p.weak) or '-'}", p.label)
+                 for p in PATTERNS.values()])
+    return ExitStatus.OK
