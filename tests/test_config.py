@@ -84,8 +84,9 @@ def test_a_file_changes_only_the_fields_it_names(tmp_path: Path) -> None:
 
 def test_every_and_at_replace_each_other_as_the_schedule(tmp_path: Path) -> None:
     config = load_text(tmp_path, '[breaks.stretch]\nat = "10:00"\n[breaks.relax]\nevery = "2h"\n')
-    assert (rule_named(config, "stretch").every, rule_named(config, "stretch").at) == (None, time(10, 0))
-    assert (rule_named(config, "relax").every, rule_named(config, "relax").at) == (timedelta(hours=2), None)
+    stretch, relax = rule_named(config, "stretch"), rule_named(config, "relax")
+    assert (stretch.every, stretch.at) == (None, time(10, 0))
+    assert (relax.every, relax.at) == (timedelta(hours=2), None)
 
 
 def test_custom_rules_follow_the_defaults_in_file_order(tmp_path: Path) -> None:
