@@ -272,7 +272,7 @@ def test_excluding_everything_gives_none_and_one_left_is_always_that_one() -> No
     only = choose_next(Kind.RELAX, EX, history, now, random.Random(0), exclude=relax[1:])
     assert only is not None
     assert only.exercise.id == relax[0]
-    assert only.reason == "The only relax exercise your settings allow"
+    assert only.reason == "The only relax exercise your choices allow"
 
 
 def test_favourites_are_preferred_without_breaking_the_balance() -> None:

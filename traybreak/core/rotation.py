@@ -77,14 +77,16 @@ def choose_next(
     if not pool:
         return None
     if len(pool) == 1:
-        return Choice(pool[0], f"The only {kind} exercise your settings allow", None)
+        return Choice(pool[0], f"The only {kind} exercise your choices allow", None)
     index = {e.id: e for e in exercises}
     ledger = _read(kind, index, history, now)
-    if ledger.previous is not None and len(pool) > 1:
-        pool = [e for e in pool if e.id != ledger.previous.id]
-    favoured = frozenset(favourites)
+    # A group that missed a full round of this kind's prompts is overdue: balance beats pairing.
     groups = sorted({g for e in pool for g in focus_groups(e)})
     overdue = any(ledger.done - ledger.turn.get(g, 0) >= len(groups) for g in groups)
+    if ledger.previous is not None:
+        pool = [e for e in pool if e.id != ledger.previous.id] or pool
+        groups = sorted({g for e in pool for g in focus_groups(e)})
+    favoured = frozenset(favourites)
     pairing = set() if overdue else _pairing_targets(ledger, pool)
     ranking = _rank_groups(sorted(pairing) or groups, ledger, pool, favoured, rng)
     focus = ranking[0]
