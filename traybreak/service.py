@@ -1,0 +1,217 @@
+"""The engine thread: sleeps on one Event until the next deadline or command, samples idle time,
+ticks the pure engine and the clock-rule scheduler, and hands the actions to a sink.
+
+Runs on its own thread; other threads only call ``submit``/``stop`` and read ``status``.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from traybreak.core.actions import Action, Status
+from traybreak.core.engine import Engine
+from traybreak.core.model import Kind, Outcome
+from traybreak.platform.idle import IdleSource
+from traybreak.scheduler import ClockScheduler
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[Sequence[Action]], None]
+# Never sleep less than this: a deadline the engine cannot act on yet must not become a busy loop.
+MIN_WAIT_S = 0.05
+# Wall and monotonic progress differing by more than this between two wakes is worth a log line.
+_JUMP_S = 2.0
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Pause prompts: for ``duration``, until ``until``, or (both None) until resumed."""
+
+    duration: timedelta | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Resume:
+    """End a pause now."""
+
+
+@dataclass(frozen=True)
+class SkipNext:
+    """Skip the prompt on screen, or else the next one to fall due."""
+
+
+@dataclass(frozen=True)
+class BreakNow:
+    """Show a break of ``kind`` now."""
+
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The prompt window's result for ``occurrence``: done, skipped or snoozed."""
+
+    occurrence: int
+    outcome: Outcome
+    exercise_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteExercise:
+    """The app chose ``exercise_id`` for the prompt ``occurrence`` (goes into its log row)."""
+
+    occurrence: int
+    exercise_id: str
+
+
+Command = Pause | Resume | SkipNext | BreakNow | Answer | NoteExercise
+
+
+def suspend_clock() -> Callable[[], float]:
+    """A monotonic clock that keeps counting through suspend, so a sleep shows as a tick gap.
+
+    Linux: CLOCK_BOOTTIME. macOS: CLOCK_MONOTONIC (time.monotonic stops in sleep there).
+    Windows: time.monotonic, whose counter runs through sleep.
+    """
+    name = "CLOCK_BOOTTIME" if sys.platform.startswith("linux") else "CLOCK_MONOTONIC"
+    clock_id = getattr(time, name, None)
+    if clock_id is not None and sys.platform != "win32":
+        try:
+            time.clock_gettime(clock_id)
+            return lambda: time.clock_gettime(clock_id)
+        except OSError:
+            pass
+    return time.monotonic
+
+
+def local_now() -> datetime:
+    """The local wall time, aware (its offset follows DST)."""
+    return datetime.now().astimezone()
+
+
+@dataclass
+class Clocks:
+    """Where the service reads time: wall (aware local), suspend-inclusive mono, and the sleep."""
+
+    wall: Callable[[], datetime] = local_now
+    mono: Callable[[], float] = field(default_factory=suspend_clock)
+    steady: Callable[[], float] = time.monotonic   # stops in suspend: only to explain gaps in logs
+
+
+class EngineService:
+    """The engine's loop. ``run`` blocks until ``stop``; everything else is thread-safe."""
+
+    def __init__(self, engine: Engine, scheduler: ClockScheduler | None, idle: IdleSource,
+                 sink: Sink, sample_every: timedelta, clocks: Clocks | None = None) -> None:
+        self.engine, self.scheduler, self.idle, self.sink = engine, scheduler, idle, sink
+        self.sample_every = max(sample_every.total_seconds(), MIN_WAIT_S)
+        self.clocks = clocks or Clocks()
+        self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
+        self._wake = threading.Event()
+        self._stopping = False
+        self._status: Status | None = None
+        self._last: tuple[datetime, float, float] | None = None
+        self.wakes = 0          # loop iterations so far (tests and the bench read it)
+
+    def submit(self, command: Command) -> None:
+        """Queue a user command; the loop wakes for it at once."""
+        self._commands.put(command)
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask the loop to end the live prompt, flush the log and return."""
+        self._stopping = True
+        self._wake.set()
+
+    @property
+    def status(self) -> Status | None:
+        """The engine's status as of the latest wake (None before the first)."""
+        return self._status
+
+    def run(self) -> None:
+        """The loop: tick, run commands, hand actions over, sleep until the next deadline."""
+        while True:
+            self.wakes += 1
+            now, mono = self.clocks.wall(), self.clocks.mono()
+            try:
+                actions = self._step(now, mono)
+                if self._stopping:
+                    actions += self.engine.stop(now, mono)
+                if actions:
+                    self.sink(actions)
+                self._status = self.engine.status()
+            except Exception:  # one bad iteration must not stop break reminders for the day
+                log.exception("engine step failed")
+            if self._stopping:
+                return
+            self._wake.wait(self._timeout(now, mono))
+            self._wake.clear()
+
+    def _step(self, now: datetime, mono: float) -> list[Action]:
+        self._explain_jumps(now, mono)
+        due = self.scheduler.due(now) if self.scheduler is not None else []
+        actions = self.engine.tick(now, mono, self._sample(), due)
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return actions
+            actions += self._apply(command, now, mono)
+
+    def _apply(self, command: Command, now: datetime, mono: float) -> list[Action]:
+        engine = self.engine
+        if isinstance(command, Pause):
+            until = now + command.duration if command.duration is not None else command.until
+            return engine.pause(now, mono, until)
+        if isinstance(command, Resume):
+            return engine.resume(now, mono)
+        if isinstance(command, SkipNext):
+            return engine.skip_next(now, mono)
+        if isinstance(command, BreakNow):
+            return engine.break_now(now, mono, command.kind)
+        if isinstance(command, Answer):
+            return engine.answer(now, mono, command.occurrence, command.outcome,
+                                 command.exercise_id)
+        engine.note_exercise(command.occurrence, command.exercise_id)
+        return []
+
+    def _sample(self) -> timedelta | None:
+        try:
+            return self.idle.idle()
+        except Exception:  # an idle API that fails means "unknown", which counts as active
+            log.warning("idle source %s failed; counting as active", self.idle.name,
+                        exc_info=True)
+            return None
+
+    def _timeout(self, now: datetime, mono: float) -> float:
+        """Seconds to sleep: the next sample, engine deadline or clock rule, whichever is first."""
+        waits = [self.sample_every]
+        deadline = self.engine.next_deadline()
+        if deadline is not None:
+            waits.append(deadline - mono)
+        if self.scheduler is not None:
+            until_clock = self.scheduler.seconds_until_next(now)
+            if until_clock is not None:
+                waits.append(until_clock)
+        return max(MIN_WAIT_S, min(waits))
+
+    def _explain_jumps(self, now: datetime, mono: float) -> None:
+        """Log suspends and wall-clock changes (the engine handles both; this is for humans)."""
+        steady = self.clocks.steady()
+        if self._last is not None:
+            last_now, last_mono, last_steady = self._last
+            slept = (mono - last_mono) - (steady - last_steady)
+            moved = (now - last_now).total_seconds() - (mono - last_mono)
+            if slept > _JUMP_S:
+                log.info("machine was suspended for about %.0f s", slept)
+            if abs(moved) > _JUMP_S:
+                log.info("wall clock moved by %+.0f s", moved)
+        self._last = (now, mono, steady)
