@@ -10,8 +10,8 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,7 +74,8 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path, *, create: bool = True, clock: Callable[[], datetime] = _utcnow
+        cls, path: str | os.PathLike[str], *, create: bool = True,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> Store:
         """Open the log at ``path``.
 
@@ -192,17 +193,6 @@ class Store:
             return list(self._conn.execute(sql, params).fetchall())
 
 
-@contextmanager
-def _unreadable_as_error() -> Iterator[None]:
-    """Turn SQLite's "not a database" / "malformed" errors into _Unreadable; others pass."""
-    try:
-        yield
-    except sqlite3.DatabaseError as err:
-        if getattr(err, "sqlite_errorcode", None) in _UNREADABLE_CODES:
-            raise _Unreadable(str(err)) from err
-        raise
-
-
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(
         target, uri=uri, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -231,10 +221,13 @@ def _probe(path: Path) -> int:
     _refuse_newer(path, int.from_bytes(head[60:64], "big"))  # user_version, before any connect
     conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        with _unreadable_as_error():
-            version = int(conn.execute("PRAGMA user_version").fetchone()["user_version"])
-            _refuse_newer(path, version)  # the WAL may hold a newer header than the file
-            verdict = [str(*row.values()) for row in conn.execute("PRAGMA integrity_check")]
+        version = int(conn.execute("PRAGMA user_version").fetchone()["user_version"])
+        _refuse_newer(path, version)  # the WAL may hold a newer header than the file
+        verdict = [str(*row.values()) for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as err:  # only "not a database" / "malformed" mean unreadable
+        if err.sqlite_errorcode not in _UNREADABLE_CODES:
+            raise
+        raise _Unreadable(str(err)) from err
     finally:
         conn.close()
     if verdict != ["ok"]:
