@@ -1,4 +1,4 @@
-"""Where config, data, logs and runtime files live (platformdirs). Computed on call, never at import.
+"""Where config, data, logs and runtime files live (platformdirs); computed on call, not at import.
 
 On Linux, platformdirs honours XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME and XDG_RUNTIME_DIR.
 """

@@ -1,1 +1,1 @@
-"""The pure domain: standard library only, no clock reads, no I/O. Time and randomness are arguments."""
+"""The pure domain: stdlib only, no clock reads, no I/O. Time and randomness are arguments."""

@@ -98,7 +98,7 @@ class Rule:
         return self.at is not None
 
     def natural_break_length(self, default: timedelta) -> timedelta:
-        """Idle time that counts as this rule's break: its own, else ``default``, never under its duration."""
+        """Idle that counts as this rule's break: its own or ``default``, at least its duration."""
         return max(self.natural_break or default, self.duration)
 
 
@@ -163,7 +163,7 @@ class Exercise:
     why: str
     source: str = "built-in"       # "built-in" or the path of the user pack it came from
     pose: str | None = None        # key of its figure in the pose library; None: same as id
-    image: str | None = None       # a user pack's own picture (absolute path), used instead of a pose
+    image: str | None = None       # a user pack picture (absolute path), shown instead of a pose
     breath: tuple[int, int, int, int] | None = None  # pacer seconds: inhale, hold, exhale, hold out
 
 
