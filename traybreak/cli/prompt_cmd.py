@@ -1,0 +1,173 @@
+"""`traybreak prompt`: open the prompt window for one exercise (or a custom message) and print its
+result as one JSON line. The tray launches the same command as a child process.
+
+tkinter is imported only when the window opens, so building the CLI parser never loads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from traybreak import paths
+from traybreak.cli.common import add_command
+from traybreak.core.durations import DurationError, parse_duration
+from traybreak.core.model import Outcome, PromptPolicy, PromptRecord
+from traybreak.errors import ExitStatus, UserError
+from traybreak.ui.prompt_card import Card, exercise_card, message_card
+from traybreak.windows import PromptRequest, PromptResult
+
+if TYPE_CHECKING:
+    from traybreak.store import Store
+
+log = logging.getLogger(__name__)
+
+MANUAL_RULE = "manual"  # the log's rule name for prompts opened by hand with --log
+
+
+def register(subparsers: object) -> None:
+    """Add the ``prompt`` subcommand."""
+    parser = add_command(
+        subparsers, "prompt", "open the prompt window for one exercise (try it out)", run,
+        description="Open the prompt window for EXERCISE_ID and print the answer as one JSON "
+        "line. Nothing is logged unless --log is given. Timings take units: 45s, 2m.",
+    )
+    parser.add_argument("exercise_id", nargs="?", metavar="EXERCISE_ID",
+                        help="the exercise to show (see `traybreak exercises list`)")
+    parser.add_argument("--log", action="store_true", help="record the answer in the log")
+    parser.add_argument("--mirror", action="store_true", help="show the figure mirrored")
+    parser.add_argument("--message", help="show this reminder text instead of an exercise")
+    parser.add_argument("--title", help="the reminder's title (with --message)")
+    for flag, what in (("--timeout", "close as ignored after this long (default: config)"),
+                       ("--snooze", "snooze length shown on the button (default: config)"),
+                       ("--strict", "lock Skip for this long after showing (default: config)"),
+                       ("--duration", "countdown length (default: the exercise's)")):
+        parser.add_argument(flag, metavar="DURATION", type=_duration, help=what)
+    parser.add_argument("--snoozes-left", type=_count, metavar="N",
+                        help="snoozes still allowed (0 disables Snooze; default: config cap)")
+    parser.add_argument("--snoozed", type=_count, default=0, metavar="N",
+                        help="times this prompt was snoozed already (for the button's note)")
+    parser.add_argument("--skips-left", type=_count, metavar="N",
+                        help="skips left today (default: config daily_skips, or unlimited)")
+    parser.add_argument("--guard-ms", type=_count, default=1500, metavar="MS",
+                        help="ignore keys and clicks for this long after showing (default 1500)")
+    parser.add_argument("--occurrence", type=_count, metavar="ID", help=argparse.SUPPRESS)
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except DurationError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {text!r}")
+    return int(text)
+
+
+def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptRequest:
+    """The request the arguments describe; unset options come from ``policy``."""
+    if args.exercise_id is None and args.message is None:
+        raise UserError("say which exercise to show (EXERCISE_ID) or give --message TEXT")
+    if args.exercise_id is not None and args.message is not None:
+        raise UserError("give either EXERCISE_ID or --message, not both")
+    return PromptRequest(
+        exercise_id=args.exercise_id, message=args.message, title=args.title,
+        timeout=args.timeout if args.timeout is not None else policy.timeout,
+        snooze=args.snooze if args.snooze is not None else policy.snooze,
+        snoozes_left=args.snoozes_left if args.snoozes_left is not None else policy.max_snoozes,
+        snoozed=args.snoozed,
+        skips_left=args.skips_left if args.skips_left is not None else policy.daily_skips,
+        strict=args.strict if args.strict is not None else policy.strict,
+        guard_ms=args.guard_ms, duration=args.duration, mirror=args.mirror,
+        occurrence=args.occurrence,
+    )
+
+
+def _policy(args: argparse.Namespace) -> PromptPolicy:
+    """The config's prompt policy; a broken config falls back to defaults (warned, not fatal)."""
+    if all(getattr(args, k) is not None for k in ("timeout", "snooze", "strict", "snoozes_left")) \
+            and args.skips_left is not None:
+        return PromptPolicy()  # everything given (the tray's case): no need to read the file
+    from traybreak.config import load_or_defaults
+
+    config, warnings = load_or_defaults(paths.config_file(getattr(args, "config", None)))
+    for line in warnings:
+        log.warning("%s", line)
+    return config.prompt
+
+
+def card_for(request: PromptRequest) -> Card:
+    """The card to show: the exercise (UserError with close matches if unknown) or the message."""
+    if request.exercise_id is None:
+        return message_card(request.title, request.message or "")
+    from traybreak.catalog import load_catalog
+
+    exercise = load_catalog().require(request.exercise_id)
+    return exercise_card(exercise, request.duration)
+
+
+def check_display() -> None:
+    """UserError(NO_DISPLAY) when there is no graphical session to open a window in."""
+    if sys.platform in ("win32", "darwin"):
+        return
+    if not os.environ.get("DISPLAY"):
+        where = " (Wayland without Xwayland?)" if os.environ.get("WAYLAND_DISPLAY") else ""
+        raise UserError(f"no graphical session: DISPLAY is not set{where}; run this from your "
+                        "desktop session", ExitStatus.NO_DISPLAY)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: show the window, print the result line, optionally log it."""
+    request = request_from_args(args, _policy(args))
+    card = card_for(request)
+    check_display()
+    logged = _log_start(card, request) if args.log else None
+    result = _show(request, card)
+    if logged is not None:
+        _log_end(logged, result)
+    sys.stdout.write(result.to_json() + "\n")
+    sys.stdout.flush()
+    return ExitStatus.OK
+
+
+def _show(request: PromptRequest, card: Card) -> PromptResult:
+    import tkinter
+
+    from traybreak.ui.prompt import run_prompt
+
+    try:
+        return run_prompt(request, card)
+    except tkinter.TclError as err:
+        if "display" in str(err).lower():
+            raise UserError(f"no graphical session: {err}", ExitStatus.NO_DISPLAY) from None
+        raise
+
+
+def _log_start(card: Card, request: PromptRequest) -> tuple[Store, PromptRecord]:
+    from traybreak.store import Store
+
+    store = Store.open(paths.log_db())
+    now = datetime.now(UTC)
+    record = store.add_prompt(PromptRecord(
+        rule=MANUAL_RULE, kind=card.kind, due_at=now, shown_at=now,
+        exercise_id=request.exercise_id, snoozes=request.snoozed,
+    ))
+    return store, record
+
+
+def _log_end(logged: tuple[Store, PromptRecord], result: PromptResult) -> None:
+    store, record = logged
+    ended = datetime.now(UTC)
+    store.update_prompt(replace(
+        record, ended_at=ended, outcome=result.outcome, reason=result.reason,
+        snoozes=record.snoozes + (1 if result.outcome is Outcome.SNOOZED else 0),
+    ))
+    store.close()

@@ -1,0 +1,207 @@
+"""Builds the prompt window's widgets from a Card: header band, illustration (or breathing pacer),
+dosage, numbered steps, why and cautions, countdown bar, buttons with notes, footer.
+Layout only; behaviour (timers, answers) lives in ui/prompt.py. Tk thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from dataclasses import dataclass, field
+from typing import Any
+
+from traybreak.ui import prompt_layout as lay
+from traybreak.ui.countdown import ProgressBar, Segment
+from traybreak.ui.pacer import Pacer, describe
+from traybreak.ui.prompt_card import DISCLAIMER, KEY_HINTS, Card
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Pixel sizes for one window, from the monitor and the scale factor."""
+
+    scale: float
+    figure: int        # 0: no illustration column
+    text_width: int
+
+    def px(self, design: float) -> int:
+        """A design-pixel length (at 96 dpi) in real pixels."""
+        return max(1, round(design * self.scale))
+
+
+@dataclass
+class View:
+    """The widgets behaviour code needs to reach."""
+
+    figure: tk.Label | None = None
+    pacer: Pacer | None = None
+    pacer_words: tk.Label | None = None
+    bar: ProgressBar | None = None
+    status: tk.Label | None = None
+    closes: tk.Label | None = None
+    buttons: dict[str, tk.Button] = field(default_factory=dict)
+    notes: dict[str, tk.Label] = field(default_factory=dict)
+
+
+def plan_sizes(card: Card, area: lay.Area, scale: float, figure: int | None = None) -> Sizes:
+    """Sizes for ``card`` on ``area``; ``figure`` forces the illustration edge (fit check)."""
+    has_figure = card.exercise is not None
+    fig = figure if figure is not None else lay.figure_size(area.height, scale)
+    fig = fig if has_figure else 0
+    room = int(area.width * 0.92) - fig - round(72 * scale)
+    text = max(round(300 * scale), min(round(470 * scale), room))
+    return Sizes(scale, fig, text)
+
+
+def build(root: tk.Tk, card: Card, sizes: Sizes, fonts: dict[str, Any],
+          segments: list[Segment]) -> View:
+    """Create every widget of the window inside ``root``; returns the handles."""
+    style = lay.style_for(card.kind)
+    view = View()
+    root.configure(bg=lay.BODY_BG)
+    _header(root, card, style, sizes, fonts)
+    body = tk.Frame(root, bg=lay.BODY_BG)
+    body.pack(fill=tk.BOTH, padx=sizes.px(24), pady=(sizes.px(18), 0))
+    if sizes.figure:
+        _left_column(body, sizes, view)
+    _text_column(body, card, style, sizes, view, fonts)
+    if card.countdown_s > 0:
+        _countdown(root, style, sizes, fonts, segments, card, view)
+    _buttons(root, style, sizes, fonts, view)
+    _footer(root, sizes, fonts)
+    return view
+
+
+def _label(parent: tk.Misc, text: str, font: Any, fg: str = lay.TEXT, bg: str = lay.BODY_BG,
+           **kw: Any) -> tk.Label:
+    kw.setdefault("anchor", tk.W)
+    kw.setdefault("justify", tk.LEFT)
+    return tk.Label(parent, text=text, font=font, fg=fg, bg=bg, bd=0, padx=0, pady=0, **kw)
+
+
+def _header(root: tk.Tk, card: Card, style: lay.KindStyle, sizes: Sizes,
+            fonts: dict[str, Any]) -> None:
+    band = tk.Frame(root, bg=style.band)
+    band.pack(fill=tk.X)
+    wrap = sizes.figure + sizes.text_width + sizes.px(24)
+    _label(band, card.tagline, fonts["tag"], style.on_band, style.band).pack(
+        fill=tk.X, padx=sizes.px(24), pady=(sizes.px(14), sizes.px(2)))
+    _label(band, card.name, fonts["name"], style.on_band, style.band, wraplength=wrap).pack(
+        fill=tk.X, padx=sizes.px(24), pady=(0, sizes.px(14)))
+
+
+def _left_column(body: tk.Frame, sizes: Sizes, view: View) -> None:
+    col = tk.Frame(body, bg=lay.BODY_BG)
+    col.pack(side=tk.LEFT, anchor=tk.N, padx=(0, sizes.px(24)))
+    # A blank placeholder of the final size, so the window does not jump when frames arrive.
+    holder = tk.Frame(col, width=sizes.figure, height=sizes.figure, bg=lay.BODY_BG)
+    holder.pack_propagate(False)
+    holder.pack()
+    view.figure = tk.Label(holder, bg=lay.BODY_BG, bd=0)
+    view.figure.pack(fill=tk.BOTH, expand=True)
+
+
+def _text_column(body: tk.Frame, card: Card, style: lay.KindStyle, sizes: Sizes, view: View,
+                 fonts: dict[str, Any]) -> None:
+    col = tk.Frame(body, bg=lay.BODY_BG, width=sizes.text_width)
+    col.pack(side=tk.LEFT, anchor=tk.N, fill=tk.Y)
+    wrap = sizes.text_width
+    if card.message:
+        _label(col, card.message, fonts["message"], wraplength=wrap).pack(fill=tk.X)
+    if card.dosage:
+        _label(col, card.dosage, fonts["dosage"], style.band).pack(
+            fill=tk.X, pady=(0, sizes.px(10)))
+    steps = tk.Frame(col, bg=lay.BODY_BG)
+    steps.pack(fill=tk.X)
+    steps.columnconfigure(1, weight=1)
+    number_w = sizes.px(22)
+    for row, text in enumerate(card.steps):
+        _label(steps, f"{row + 1}", fonts["step_no"], style.band, anchor=tk.NW).grid(
+            row=row, column=0, sticky=tk.NW, pady=(0, sizes.px(6)))
+        _label(steps, text, fonts["body"], wraplength=wrap - number_w).grid(
+            row=row, column=1, sticky=tk.NW, padx=(sizes.px(6), 0), pady=(0, sizes.px(6)))
+    steps.columnconfigure(0, minsize=number_w - sizes.px(6))
+    if card.why:
+        _label(col, card.why, fonts["why"], lay.MUTED, wraplength=wrap).pack(
+            fill=tk.X, pady=(sizes.px(6), 0))
+    if card.cautions:
+        _label(col, f"⚠ {card.cautions}", fonts["small"], lay.MUTED, wraplength=wrap).pack(
+            fill=tk.X, pady=(sizes.px(8), 0))
+    if card.breath is not None:
+        _pacer(col, card.breath, style, sizes, fonts, view)
+
+
+def _pacer(col: tk.Frame, breath: tuple[int, int, int, int], style: lay.KindStyle,
+           sizes: Sizes, fonts: dict[str, Any], view: View) -> None:
+    """The breathing circle with the phase words beside it, under the text."""
+    row = tk.Frame(col, bg=lay.BODY_BG)
+    row.pack(fill=tk.X, pady=(sizes.px(16), 0))
+    diameter = max(sizes.px(110), sizes.figure * 11 // 20)
+    view.pacer = Pacer(row, diameter=diameter, colour=style.band, tint=style.tint,
+                       background=lay.BODY_BG, text=style.on_band, font=fonts["pacer"],
+                       breath=breath)
+    view.pacer.canvas.pack(side=tk.LEFT)
+    words = tk.Frame(row, bg=lay.BODY_BG)
+    words.pack(side=tk.LEFT, padx=(sizes.px(18), 0))
+    view.pacer_words = _label(words, "Breathe in", fonts["phase"], style.band)
+    view.pacer_words.pack(fill=tk.X)
+    _label(words, "Follow the circle: " + describe(breath), fonts["small"], lay.MUTED).pack(
+        fill=tk.X, pady=(sizes.px(4), 0))
+
+
+def _countdown(root: tk.Tk, style: lay.KindStyle, sizes: Sizes, fonts: dict[str, Any],
+               segments: list[Segment], card: Card, view: View) -> None:
+    frame = tk.Frame(root, bg=lay.BODY_BG)
+    frame.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(18), 0))
+    line = tk.Frame(frame, bg=lay.BODY_BG)
+    line.pack(fill=tk.X, pady=(0, sizes.px(6)))
+    view.status = _label(line, "", fonts["status"], lay.TEXT)
+    view.status.pack(side=tk.LEFT)
+    view.closes = _label(line, "", fonts["small"], lay.MUTED)
+    view.closes.pack(side=tk.RIGHT)
+    width = sizes.figure + sizes.text_width + (sizes.px(24) if sizes.figure else 0)
+    marks = [seg.start / card.countdown_s for seg in segments[1:]] if card.countdown_s else []
+    view.bar = ProgressBar(frame, width=width, height=sizes.px(10), track=style.tint,
+                           fill=style.band, background=lay.BODY_BG, marks=marks)
+    view.bar.canvas.pack(fill=tk.X)
+
+
+def _buttons(root: tk.Tk, style: lay.KindStyle, sizes: Sizes, fonts: dict[str, Any],
+             view: View) -> None:
+    row = tk.Frame(root, bg=lay.BODY_BG)
+    row.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(18), 0))
+    looks = {
+        "done": ("Done", style.band, style.on_band, _darker(style.band)),
+        "snooze": ("Snooze", lay.BUTTON_BG, lay.TEXT, _darker(lay.BUTTON_BG)),
+        "skip": ("Skip", lay.BUTTON_BG, lay.TEXT, _darker(lay.BUTTON_BG)),
+    }
+    for key, (text, bg, fg, active) in looks.items():
+        cell = tk.Frame(row, bg=lay.BODY_BG)
+        cell.pack(side=tk.LEFT, padx=(0, sizes.px(12)), anchor=tk.N)
+        button = tk.Button(
+            cell, text=text, font=fonts["button"], bg=bg, fg=fg, activebackground=active,
+            activeforeground=fg, disabledforeground=lay.DISABLED_TEXT, relief=tk.FLAT, bd=0,
+            highlightthickness=0, takefocus=0, cursor="hand2", width=12,
+            padx=sizes.px(14), pady=sizes.px(8),
+        )
+        button.pack(fill=tk.X)
+        note = _label(cell, "", fonts["small"], lay.MUTED, anchor=tk.CENTER)
+        note.pack(fill=tk.X, pady=(sizes.px(4), 0))
+        view.buttons[key], view.notes[key] = button, note
+
+
+def _footer(root: tk.Tk, sizes: Sizes, fonts: dict[str, Any]) -> None:
+    tk.Frame(root, bg=lay.RULE, height=1).pack(fill=tk.X, padx=sizes.px(24),
+                                              pady=(sizes.px(10), 0))
+    row = tk.Frame(root, bg=lay.BODY_BG)
+    row.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(8), sizes.px(14)))
+    _label(row, KEY_HINTS, fonts["small"], lay.MUTED).pack(side=tk.LEFT)
+    _label(row, DISCLAIMER, fonts["small"], lay.MUTED).pack(side=tk.RIGHT)
+
+
+def _darker(colour: str, amount: float = 0.85) -> str:
+    h = colour.lstrip("#")
+    r, g, b = (int(int(h[i:i + 2], 16) * amount) for i in (0, 2, 4))
+    return f"#{r:02X}{g:02X}{b:02X}"
