@@ -24,6 +24,7 @@ DOSAGE_FIELDS = ("hold_s", "reps", "sets", "per_side", "unit")
 BREATH_FIELDS = ("inhale", "hold", "exhale", "hold_out")
 UNITS = ("reps", "breaths")
 IMAGE_SUFFIXES = (".png", ".gif")   # what Tk's PhotoImage shows without extra libraries
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 STEPS = (3, 6)          # how many steps a card has
 CAUTIONS = (1, 6)
@@ -193,7 +194,7 @@ def _read_breath(card: FieldSink, value: Any) -> tuple[int, int, int, int]:
     return inhale, hold, exhale, hold_out
 
 
-def _read_image(card: FieldSink, value: Any) -> Path:
+def _read_image(card: FieldSink, value: Any) -> str:
     assert card.pack_dir is not None  # only readable in user packs
     if not isinstance(value, str) or not value.strip():
         raise FieldProblem('must be a file name next to the pack, e.g. image = "my_stretch.png"')
@@ -205,7 +206,14 @@ def _read_image(card: FieldSink, value: Any) -> Path:
     full = (card.pack_dir / relative).resolve()
     if not full.is_file():
         raise FieldProblem(f'"{value}" not found (looked for {full})')
-    return full
+    try:
+        with full.open("rb") as picture:
+            head = picture.read(8)
+    except OSError as err:
+        raise FieldProblem(f'"{value}" cannot be read: {err.strerror or err}') from None
+    if not head.startswith(IMAGE_MAGIC):
+        raise FieldProblem(f'"{value}" is not really a PNG or GIF picture (check its format)')
+    return str(full)
 
 
 def _read_pose(card: FieldSink, value: Any) -> str:
