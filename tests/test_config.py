@@ -172,6 +172,7 @@ ERROR_CASES = [
     ("bad time", '[breaks.relax]\nat = "25:00"', "breaks.relax.at", "not a time of day"),
     ("time not text", "[breaks.relax]\nat = 1530", "breaks.relax.at", "not a time of day"),
     ("bad day", '[hours]\ndays = "mon-fry"', "hours.days", 'did you mean "fri"'),
+    ("no days", '[hours]\ndays = ""', "hours.days", "not a set of days"),
     ("day gap", '[hours]\ndays = "mon,,fri"', "hours.days", "gap"),
     ("day range", '[breaks.stretch]\ndays = "mon-wed-fri"', "breaks.stretch.days", "range"),
     ("unknown key", '[prompt]\nsnoze = "5m"', "prompt.snoze", 'did you mean "snooze"'),

@@ -128,7 +128,7 @@ def format_clock(value: dt.time) -> str:
 
 def day_set(value: object) -> frozenset[int]:
     """Weekdays (0 = Monday) from "mon-fri", "mon,wed,fri", "sat-sun" or "fri-mon" (wraps)."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value.strip():
         raise Invalid(f"{describe(value)} is not a set of days", _DAYS_EXAMPLE)
     days: set[int] = set()
     for part in value.lower().split(","):
