@@ -73,6 +73,7 @@ _CUSTOM_RULE = """
 # every = "45m"
 # duration = "30s"
 """
+_SECTION_EXAMPLES: dict[str, dict[str, Any]] = {"prompt": {"daily_skips": 3}}
 _COMMENT_COLUMN = 24
 
 
@@ -147,20 +148,14 @@ def render_defaults(config: Config) -> str:
         parts.append(("\n" if number else "") + _table_text(
             dotted("breaks", name), table, examples, RULE_HELP if number == 0 else {}))
     parts.append(_CUSTOM_RULE)
-    examples_by_section = {"prompt": {"daily_skips": 3}, "exercises": {}, "activity": {}}
     for name, helps in SECTION_HELP.items():
-        if name == "hours":
-            parts.append(_section_intro(name) + _table_text(
-                name, hours_table(WorkingHours()), {}, helps, prefix="# "))
-            continue
-        active = {key: value for key, value in tables[name].items() if key in helps}
-        parts.append(_section_intro(name) + _table_text(
-            name, active, examples_by_section[name], helps))
+        intro = f"\n{_SECTION_INTRO[name]}\n"
+        if name == "hours":  # off by default: the whole table is a commented example
+            parts.append(intro + _table_text(name, hours_table(WorkingHours()), {}, helps, "# "))
+        else:
+            parts.append(intro + _table_text(
+                name, tables[name], _SECTION_EXAMPLES.get(name, {}), helps))
     return "".join(parts)
-
-
-def _section_intro(name: str) -> str:
-    return f"\n{_SECTION_INTRO[name]}\n"
 
 
 def _table_text(
