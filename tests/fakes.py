@@ -75,3 +75,125 @@ def sample_exercises() -> tuple[Exercise, ...]:
         )
         for ident, kind, setting, targets, counters in _SAMPLE_ROWS
     )
+
+
+# --- break engine: a simulated desk with explicit time (owner: engine/service tests) -----------
+
+import threading  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+
+class FakeIdle:
+    """An IdleSource whose answer the test sets; counts how often it was asked."""
+
+    name = "fake"
+
+    def __init__(self, idle: timedelta | None = timedelta(0)) -> None:
+        self.value = idle
+        self.calls = 0
+
+    def idle(self) -> timedelta | None:
+        self.calls += 1
+        return self.value
+
+    def close(self) -> None:
+        pass
+
+
+class ListSink:
+    """A service sink that keeps every action and lets a test wait for the next batch."""
+
+    def __init__(self) -> None:
+        self.actions: list[object] = []
+        self._cond = threading.Condition()
+
+    def __call__(self, actions) -> None:  # type: ignore[no-untyped-def]
+        with self._cond:
+            self.actions.extend(actions)
+            self._cond.notify_all()
+
+    def wait_for(self, test: Callable[[list[object]], bool], timeout: float = 5.0) -> bool:
+        """Block until ``test(actions)`` holds (True) or ``timeout`` passes (False)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: test(self.actions), timeout)
+
+
+@dataclass
+class DeskSim:
+    """Drives an Engine (and optionally a ClockScheduler) through simulated time.
+
+    ``now`` is aware local wall time and moves with real elapsed time (across DST, too) unless
+    the test moves the wall clock itself; ``mono`` is the suspend-inclusive monotonic clock.
+    The simulated user answers prompts through ``respond`` (rule name -> (outcome, delay)).
+    """
+
+    engine: object
+    now: datetime
+    scheduler: object | None = None
+    mono: float = 1000.0
+    step: float = 5.0
+    last_input: float | None = None           # mono of the last input; None: idle unknown
+    respond: Callable[[object], tuple[object, float] | None] = lambda show: None
+    actions: list[tuple[datetime, object]] = field(default_factory=list)
+    pending: list[tuple[float, int, object]] = field(default_factory=list)
+
+    def _advance(self, seconds: float) -> None:
+        self.now = (self.now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(
+            self.now.tzinfo)
+        self.mono += seconds
+
+    def _idle(self) -> timedelta | None:
+        if self.last_input is None:
+            return None
+        return timedelta(seconds=max(0.0, self.mono - self.last_input))
+
+    def tick(self) -> None:
+        due = self.scheduler.due(self.now) if self.scheduler is not None else []
+        self._record(self.engine.tick(self.now, self.mono, self._idle(), due))
+        for item in [p for p in self.pending if p[0] <= self.mono]:
+            self.pending.remove(item)
+            self._record(self.engine.answer(self.now, self.mono, item[1], item[2]))
+
+    def _record(self, actions: list[object]) -> None:
+        for action in actions:
+            self.actions.append((self.now, action))
+            if type(action).__name__ == "ShowPrompt":
+                reply = self.respond(action)
+                if reply is not None:
+                    outcome, delay = reply
+                    self.pending.append((self.mono + delay, action.occurrence, outcome))
+
+    def work(self, seconds: float) -> None:
+        """The user types and clicks throughout (input at every tick)."""
+        self._run(seconds, active=True)
+
+    def away(self, seconds: float) -> None:
+        """No input at all for ``seconds`` (lunch, a meeting away from the keyboard)."""
+        self._run(seconds, active=False)
+
+    def _run(self, seconds: float, active: bool) -> None:
+        end = self.mono + seconds
+        while self.mono < end - 1e-9:
+            self._advance(min(self.step, end - self.mono))
+            if active and self.last_input is not None:
+                self.last_input = self.mono
+            self.tick()
+
+    def suspend(self, seconds: float) -> None:
+        """The machine sleeps: wall and suspend-inclusive mono jump, the idle clock stands still."""
+        if self.last_input is not None:
+            idle_before = self.mono - self.last_input
+            self._advance(seconds)
+            self.last_input = self.mono - idle_before
+        else:
+            self._advance(seconds)
+
+    def set_clock(self, seconds: float) -> None:
+        """Someone (or NTP) moves the wall clock; no real time passes."""
+        self.now = (self.now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(
+            self.now.tzinfo)
+
+    def of_type(self, name: str) -> list[tuple[datetime, object]]:
+        return [(at, a) for at, a in self.actions if type(a).__name__ == name]

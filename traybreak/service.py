@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from traybreak.core.actions import Action, Status
 from traybreak.core.engine import Engine
+from traybreak.core.engine_parts import shift
 from traybreak.core.model import Kind, Outcome
 from traybreak.platform.idle import IdleSource
 from traybreak.scheduler import ClockScheduler
@@ -169,7 +170,9 @@ class EngineService:
     def _apply(self, command: Command, now: datetime, mono: float) -> list[Action]:
         engine = self.engine
         if isinstance(command, Pause):
-            until = now + command.duration if command.duration is not None else command.until
+            until = command.until
+            if command.duration is not None:
+                until = shift(now, command.duration.total_seconds())
             return engine.pause(now, mono, until)
         if isinstance(command, Resume):
             return engine.resume(now, mono)

@@ -38,6 +38,7 @@ from traybreak.core.engine_parts import (
     choose_manual_rule,
     gap_limit,
     notices,
+    shift,
 )
 from traybreak.core.model import (
     ActivityPolicy,
@@ -94,7 +95,7 @@ class Engine:
         obs = self._obs = self.tracker.observe(mono, None if idle is None else idle.total_seconds())
         self._natural_resets(now, obs, out)
         if obs.returned and self.natural is not None:
-            out.append(self.natural.close(now, obs.away_for if obs.gap else 0.0))
+            out.append(self.natural.close(now))
             self.natural = None
         if self.paused and self.paused_until is not None and now >= self.paused_until:
             self.paused, self.paused_until = False, None
@@ -116,8 +117,9 @@ class Engine:
             if obs.away_for < timer.natural or not (timer.active > 0 or live_here):
                 continue
             if self.natural is None:
-                reached = now - timedelta(seconds=obs.away_for - timer.natural)
-                self.natural = NaturalBreak(next(self._ids), reached)
+                since = shift(now, -obs.away_for)
+                reached = shift(since, timer.natural)
+                self.natural = NaturalBreak(next(self._ids), since, reached)
             self.natural.add(timer.rule)
             timer.restart()
             if live_here and self.live is not None:
@@ -250,7 +252,7 @@ class Engine:
         """The app is quitting: end the live prompt (suppressed/stopped), log an idle period."""
         out = self._end_live(now, Outcome.SUPPRESSED, Reason.STOPPED, "stopped")
         if self.natural is not None:
-            out.append(self.natural.close(now, 0.0))
+            out.append(self.natural.close(now))
             self.natural = None
         return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from traybreak.core.actions import EngineState, Notice, RuleStatus, Status
 from traybreak.core.model import ActivityPolicy, Kind, Rule
@@ -16,6 +16,12 @@ from traybreak.core.timer import Observation, RuleTimer
 MANUAL_BREAK = timedelta(minutes=1)
 # Ticks come every sample period; one this much later means the process did not run (suspend).
 MIN_GAP = timedelta(seconds=30)
+
+
+def shift(moment: datetime, seconds: float) -> datetime:
+    """``moment`` moved by real elapsed ``seconds`` (aware datetime arithmetic is wall arithmetic,
+    which is off by the DST change when one lies in between)."""
+    return (moment.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(moment.tzinfo)
 
 
 def gap_limit(activity: ActivityPolicy) -> float:

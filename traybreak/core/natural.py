@@ -19,9 +19,10 @@ class NaturalBreak:
     snoozed, that occurrence ends here: the row completes the occurrence's own open row.
     """
 
-    def __init__(self, occurrence_id: int, reached_at: datetime) -> None:
+    def __init__(self, occurrence_id: int, idle_since: datetime, reached_at: datetime) -> None:
         self.id = occurrence_id
-        self.reached_at = reached_at
+        self.idle_since = idle_since      # the last input before the idle period (wall)
+        self.reached_at = reached_at      # when it first reset a rule: the row's due time
         self.rules: list[Rule] = []
         self.occurrence: Occurrence | None = None
 
@@ -30,11 +31,11 @@ class NaturalBreak:
         if rule not in self.rules:
             self.rules.append(rule)
 
-    def close(self, now: datetime, away_for: float) -> Record:
-        """The one log row for this idle period, ended at ``now``."""
+    def close(self, now: datetime) -> Record:
+        """The one log row for this idle period, ended at ``now`` (the user is back)."""
         kinds = {rule.kind for rule in self.rules}
         names = "+".join(rule.name for rule in self.rules)
-        detail = f"idle {humanize(timedelta(seconds=away_for))}" if away_for > 0 else "idle"
+        detail = f"idle {humanize(max(now - self.idle_since, timedelta(0)))}"
         occ = self.occurrence or Occurrence(self.id, self.rules[0], self.reached_at)
         rec = occ.record(Outcome.NATURAL, Reason.IDLE, now, detail)
         kind = kinds.pop() if len(kinds) == 1 else None

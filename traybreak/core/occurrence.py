@@ -73,10 +73,11 @@ class Occurrence:
 
     def show(self, now: datetime, mono: float, policy: PromptPolicy, skip_allowed: bool
              ) -> ShowPrompt:
-        """Put it on screen (again): the timeout starts now."""
+        """Put it on screen (again). It closes unanswered after ``policy.timeout`` plus the time
+        the break itself takes, so a user who starts late is not cut off mid-exercise."""
         self.phase = Phase.SHOWN
         self.shown_at = self.shown_at or now
-        self.deadline = mono + policy.timeout.total_seconds()
+        self.deadline = mono + (policy.timeout + self.rule.duration).total_seconds()
         return ShowPrompt(
             occurrence=self.id,
             rule=self.rule,

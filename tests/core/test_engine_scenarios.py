@@ -1,0 +1,153 @@
+"""Scenarios with explicit time: a simulated 8-hour shift with every kind of interruption, then
+one short table-driven case per rule of the engine. Exact prompts and log rows are asserted."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fakes import DeskSim
+
+from traybreak.core.actions import Record, ShowPrompt
+from traybreak.core.engine import Engine
+from traybreak.core.model import (
+    ActivityPolicy,
+    Kind,
+    Outcome,
+    PromptPolicy,
+    Rule,
+    WorkingHours,
+)
+from traybreak.scheduler import ClockScheduler
+
+BERLIN = ZoneInfo("Europe/Berlin")
+M = 60
+D, S, K = Outcome.DONE, Outcome.SNOOZED, Outcome.SKIPPED
+STRETCH = Rule("stretch", Kind.STRETCH, timedelta(seconds=45), every=timedelta(minutes=25))
+STRENGTHEN = Rule("strengthen", Kind.STRENGTHEN, timedelta(minutes=2), every=timedelta(minutes=55))
+RULES = (
+    STRETCH,
+    STRENGTHEN,
+    Rule("relax", Kind.RELAX, timedelta(minutes=5), at=time(2, 30)),
+    Rule("water", None, timedelta(seconds=30), at=time(1, 0), message="Drink some water"),
+    Rule("walk", None, timedelta(minutes=3), at=time(2, 0), message="Walk around"),
+)
+# A night shift across the end of summer time: 2024-10-27 03:00 CEST becomes 02:00 CET.
+NIGHT = WorkingHours(days=frozenset({5, 6}), start=time(22, 0), end=time(5, 0))
+
+
+def make_sim(rules=RULES, hours=NIGHT, start=datetime(2024, 10, 26, 22, 0, tzinfo=BERLIN),
+             replies=None, prompt=PromptPolicy(), idle_known=True) -> DeskSim:
+    engine = Engine(rules, ActivityPolicy(), prompt, hours)
+    sim = DeskSim(engine, start, scheduler=ClockScheduler(rules, start),
+                  last_input=1000.0 if idle_known else None)
+    queues = {name: list(answers) for name, answers in (replies or {}).items()}
+    sim.respond = lambda show: (queues.get(show.rule.name) or [None]).pop(0)
+    sim.tick()
+    return sim
+
+
+def hms(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.strftime("%H:%M:%S%z")
+
+
+def final_rows(sim: DeskSim) -> list[tuple]:
+    rows = []
+    for _, action in sim.of_type("Record"):
+        r = action.record
+        if r.outcome is not None:
+            rows.append((action.occurrence, r.rule, hms(r.due_at), hms(r.shown_at),
+                         hms(r.ended_at), str(r.outcome), r.reason and str(r.reason), r.snoozes,
+                         r.detail))
+    return rows
+
+
+def shows(sim: DeskSim) -> list[tuple]:
+    return [(hms(at), a.occurrence, a.rule.name, a.snoozes) for at, a in sim.of_type("ShowPrompt")]
+
+
+def test_night_shift_with_lunch_meeting_suspend_clock_changes_and_dst():
+    sim = make_sim(replies={
+        "stretch": [(D, 45), (S, 15), None, (D, 45), (S, 10), (K, 5), (S, 20), (D, 30), (S, 10),
+                    None, (S, 30)],
+        "strengthen": [(D, 110), None, (D, 60)],
+        "relax": [(D, 300)],
+        "water": [(D, 20)],
+        "walk": [(K, 10)],
+    })
+    sim.work(70 * M)        # 22:00-23:10 steady work
+    sim.away(40 * M)        # 23:10-23:50 lunch away from the desk
+    sim.work(40 * M)        # 23:50-00:30
+    sim.away(60 * M)        # 00:30-01:30 meeting: no input at all
+    sim.work(15 * M)        # 01:30-01:45
+    sim.suspend(30 * M)     # 01:45-02:15 laptop closed
+    sim.work(80 * M)        # 02:15 CEST-02:35 CET: summer time ends at 03:00 CEST
+    sim.set_clock(-10 * M)  # clock set back 10 min (02:35 -> 02:25)
+    sim.work(20 * M)
+    sim.set_clock(+20 * M)  # and forward 20 min (02:45 -> 03:05)
+    sim.work(55 * M)
+    sim.away(30 * M)        # 04:00-04:30
+    sim.work(40 * M)        # 04:30-05:10, the shift ends at 05:00
+    stopped = sim.engine.stop(sim.now, sim.mono)
+
+    assert shows(sim) == [
+        ("22:25:00+0200", 1, "stretch", 0),      # 25 min of work
+        ("22:50:45+0200", 2, "stretch", 0),      # 25 min after the first was done
+        ("22:55:00+0200", 3, "strengthen", 0),   # 55 min of work; supersedes the snoozed stretch
+        ("00:15:00+0200", 5, "stretch", 0),      # the user ignores this one
+        ("01:30:05+0200", 7, "water", 0),        # due 01:00 in the meeting: waits for the return
+        ("02:15:05+0200", 9, "walk", 0),         # due 02:00 in suspend: the one prompt on wake
+        ("02:30:00+0200", 10, "relax", 0),
+        ("02:40:05+0200", 11, "stretch", 0),     # 25 min after the suspend reset it
+        ("02:05:50+0100", 12, "stretch", 0),     # summer time is over; timers did not notice
+        ("02:10:05+0100", 13, "strengthen", 0),
+        ("02:25:05+0100", 14, "stretch", 0),     # right after the clock went back 10 min
+        ("03:10:10+0100", 15, "stretch", 0),     # 25 min on, +20 min clock jump in between
+        ("03:15:30+0100", 15, "stretch", 1),     # snoozed 5 min, back
+        ("03:19:05+0100", 16, "strengthen", 0),
+        ("03:41:00+0100", 17, "stretch", 0),
+        ("03:46:10+0100", 17, "stretch", 1),
+        ("04:55:00+0100", 19, "stretch", 0),
+    ]
+    assert final_rows(sim) == [
+        (1, "stretch", "22:25:00+0200", "22:25:00+0200", "22:25:45+0200", "done", None, 0, None),
+        (2, "stretch", "22:50:45+0200", "22:50:45+0200", "22:55:00+0200", "snoozed",
+         "superseded", 1, None),
+        (3, "strengthen", "22:55:00+0200", "22:55:00+0200", "22:56:50+0200", "done", None, 0,
+         None),
+        # lunch: idle reached 3 min at 23:13, logged once when the user is back
+        (4, "stretch+strengthen", "23:13:00+0200", None, "23:50:05+0200", "natural", "idle", 0,
+         "idle 40 min"),
+        # unanswered: closes after timeout (2 min) + the break's own 45 s
+        (5, "stretch", "00:15:00+0200", "00:15:00+0200", "00:17:45+0200", "ignored", "timeout", 0,
+         None),
+        (6, "stretch+strengthen", "00:33:00+0200", None, "01:30:05+0200", "natural", "idle", 0,
+         "idle 1 h"),
+        (7, "water", "01:00:00+0200", "01:30:05+0200", "01:30:25+0200", "done", None, 0, None),
+        # the suspend is away time: a natural break, no burst of overdue prompts
+        (8, "stretch+strengthen", "01:48:00+0200", None, "02:15:05+0200", "natural", "idle", 0,
+         "idle 30 min"),
+        (9, "walk", "02:00:00+0200", "02:15:05+0200", "02:15:15+0200", "skipped", "user", 0, None),
+        (10, "relax", "02:30:00+0200", "02:30:00+0200", "02:35:00+0200", "done", None, 0, None),
+        (11, "stretch", "02:40:05+0200", "02:40:05+0200", "02:40:50+0200", "done", None, 0, None),
+        (12, "stretch", "02:05:50+0100", "02:05:50+0100", "02:10:05+0100", "snoozed",
+         "superseded", 1, None),
+        (13, "strengthen", "02:10:05+0100", "02:10:05+0100", "02:14:05+0100", "ignored",
+         "timeout", 0, None),
+        (14, "stretch", "02:25:05+0100", "02:25:05+0100", "02:25:10+0100", "skipped", "user", 0,
+         None),
+        (15, "stretch", "03:10:10+0100", "03:10:10+0100", "03:16:00+0100", "done", None, 1, None),
+        (16, "strengthen", "03:19:05+0100", "03:19:05+0100", "03:20:05+0100", "done", None, 0,
+         None),
+        (17, "stretch", "03:41:00+0100", "03:41:00+0100", "03:48:55+0100", "ignored", "timeout",
+         1, None),
+        (18, "stretch+strengthen", "04:03:00+0100", None, "04:30:05+0100", "natural", "idle", 0,
+         "idle 30 min"),
+        # snoozed at 04:55:30; the shift ends before it comes back
+        (19, "stretch", "04:55:00+0100", "04:55:00+0100", "05:00:00+0100", "snoozed",
+         "off_hours", 1, None),
+    ]
+    assert stopped == []   # nothing live, no idle period open at the end
+    # 02:30 happened twice on the wall clock (and again after the clock went back): one relax.
+    assert [a.rule.name for _, a in sim.of_type("ShowPrompt")].count("relax") == 1
