@@ -174,10 +174,10 @@ BROKEN_CARDS = [
                  id="breath-out-of-range"),
     pytest.param(card(image="missing.png"), 'exercise "cat_camel": image: "missing.png" not found',
                  id="missing-image"),
-    pytest.param(card(image="notes.txt"), 'exercise "cat_camel": image: "notes.txt" must be a PNG '
-                 "or GIF picture", id="image-not-a-picture-name"),
+    pytest.param(card(image="notes.txt"), 'exercise "cat_camel": image: "notes.txt" must be a PNG, '
+                 "GIF or JPEG picture", id="image-not-a-picture-name"),
     pytest.param(card(image="fake.png"), 'exercise "cat_camel": image: "fake.png" is not really a '
-                 "PNG or GIF picture", id="image-not-a-picture"),
+                 "PNG, GIF or JPEG picture", id="image-not-a-picture"),
     pytest.param(card(image="../up.png"), 'exercise "cat_camel": image: "../up.png" must be a path '
                  "relative to the pack", id="image-outside-pack"),
     pytest.param(card(pose="chin_tuk"), 'exercise "cat_camel": pose: "chin_tuk" is not a built-in '
@@ -263,3 +263,15 @@ def test_validate_accepts_a_good_pack_with_image_breath_and_replaces(tmp_path: P
     assert catalog.exercises["square_breath"].breath == (4, 4, 4, 4)
     assert catalog.exercises["square_breath"].dosage.describe() == "5 breaths"
     assert catalog.exercises["box_breathing"].breath == (3, 0, 3, 0)
+
+
+def test_the_example_in_the_docs_validates(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "exercises.md"
+    example = docs.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "cat-camel.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    path = tmp_path / "physio.toml"
+    path.write_text(example, encoding="utf-8")
+    assert validate_pack(path) == []
+    catalog = load_catalog(tmp_path)
+    assert {"physio_cat_camel", "physio_chin_tuck", "slow_square_breathing"} <= set(catalog.exercises)

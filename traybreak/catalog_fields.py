@@ -23,8 +23,8 @@ USER_ONLY = ("image", "replaces")
 DOSAGE_FIELDS = ("hold_s", "reps", "sets", "per_side", "unit")
 BREATH_FIELDS = ("inhale", "hold", "exhale", "hold_out")
 UNITS = ("reps", "breaths")
-IMAGE_SUFFIXES = (".png", ".gif")   # what Tk's PhotoImage shows without extra libraries
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+IMAGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg")   # what the figure code opens with Pillow
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff")
 
 STEPS = (3, 6)          # how many steps a card has
 CAUTIONS = (1, 6)
@@ -202,7 +202,7 @@ def _read_image(card: FieldSink, value: Any) -> str:
     if relative.is_absolute() or ".." in relative.parts:
         raise FieldProblem(f'"{value}" must be a path relative to the pack\'s folder')
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
-        raise FieldProblem(f'"{value}" must be a PNG or GIF picture')
+        raise FieldProblem(f'"{value}" must be a PNG, GIF or JPEG picture')
     full = (card.pack_dir / relative).resolve()
     if not full.is_file():
         raise FieldProblem(f'"{value}" not found (looked for {full})')
@@ -212,7 +212,7 @@ def _read_image(card: FieldSink, value: Any) -> str:
     except OSError as err:
         raise FieldProblem(f'"{value}" cannot be read: {err.strerror or err}') from None
     if not head.startswith(IMAGE_MAGIC):
-        raise FieldProblem(f'"{value}" is not really a PNG or GIF picture (check its format)')
+        raise FieldProblem(f'"{value}" is not really a PNG, GIF or JPEG picture (check its format)')
     return str(full)
 
 
