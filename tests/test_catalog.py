@@ -274,4 +274,5 @@ def test_the_example_in_the_docs_validates(tmp_path: Path) -> None:
     path.write_text(example, encoding="utf-8")
     assert validate_pack(path) == []
     catalog = load_catalog(tmp_path)
-    assert {"physio_cat_camel", "physio_chin_tuck", "slow_square_breathing"} <= set(catalog.exercises)
+    assert {"physio_cat_camel", "physio_chin_tuck", "slow_square_breathing"} <= set(
+        catalog.exercises)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +98,14 @@ def _choice(value: Any, choices: Iterable[str], what: str) -> str:
     if not isinstance(value, str) or value not in names:
         shown = f'"{value}"' if isinstance(value, str) else repr(value)
         raise FieldProblem(f"{shown} is not a {what}{suggest(str(value), names)}; "
-                   f"choose one of {', '.join(names)}")
+                           f"choose one of {', '.join(names)}")
     return value
 
 
 def _read_id(card: FieldSink, value: Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise FieldProblem(f"{value!r} is not a valid id: use 2–40 lowercase letters, digits or _, "
-                   "starting with a letter")
+                           "starting with a letter")
     return value
 
 
@@ -125,11 +126,11 @@ def _read_targets(card: FieldSink, value: Any) -> tuple[str, ...]:
 def _read_counters(card: FieldSink, value: Any) -> str:
     if not isinstance(value, str) or value not in PATTERNS:
         raise FieldProblem(f'"{value}" is not a pattern{suggest(str(value), PATTERNS)}; '
-                   f"choose one of {', '.join(PATTERNS)}")
+                           f"choose one of {', '.join(PATTERNS)}")
     return value
 
 
-def _read_duration(card: FieldSink, value: Any) -> Any:
+def _read_duration(card: FieldSink, value: Any) -> timedelta:
     try:
         span = parse_duration(value)
     except DurationError as err:
