@@ -76,23 +76,25 @@ class ClockScheduler:
                 job.at(rule.at.strftime("%H:%M:%S")).do(_never_run, rule.name)
 
     def due(self, now: datetime) -> list[tuple[str, datetime]]:
-        """The (rule name, scheduled time) pairs due at ``now``, oldest first.
+        """The (rule name, scheduled time) pairs due at ``now``, oldest first, each rule once.
 
         An overdue job (after a suspend, or the clock moved forward) is reported once with the
-        time it was meant for, then moved to its next time after ``now``: never a burst.
+        time it was meant for, then moved to its next time after ``now``: never a replay.
         """
         if self._moved_to(now):
             log.info("wall clock moved back to %s: clock rules rescheduled", now)
             for job in self._sched.jobs:
                 job._schedule_next_run()
-        found = []
-        for job in sorted(self._jobs()):
+        latest: dict[str, datetime] = {}
+        for job in self._jobs():
             if job.next_run is None or job.next_run > self._now:
                 continue
-            found.append((job.rule_name, job.next_run.replace(tzinfo=self._tz)))
+            # A rule with several weekday jobs is reported once, for its latest due time.
+            latest[job.rule_name] = max(job.next_run, latest.get(job.rule_name, job.next_run))
             job.last_run = self._now
             job._schedule_next_run()
-        return found
+        found = sorted(latest.items(), key=lambda item: item[1])
+        return [(name, when.replace(tzinfo=self._tz)) for name, when in found]
 
     def next_run(self) -> datetime | None:
         """When the next clock rule falls due (aware local time), or None with no clock rules."""

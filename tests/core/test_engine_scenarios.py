@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from fakes import DeskSim
 
-from traybreak.core.actions import Record, ShowPrompt
 from traybreak.core.engine import Engine
 from traybreak.core.model import (
     ActivityPolicy,
@@ -38,8 +37,8 @@ NIGHT = WorkingHours(days=frozenset({5, 6}), start=time(22, 0), end=time(5, 0))
 
 
 def make_sim(rules=RULES, hours=NIGHT, start=datetime(2024, 10, 26, 22, 0, tzinfo=BERLIN),
-             replies=None, prompt=PromptPolicy(), idle_known=True) -> DeskSim:
-    engine = Engine(rules, ActivityPolicy(), prompt, hours)
+             replies=None, prompt=None, idle_known=True) -> DeskSim:
+    engine = Engine(rules, ActivityPolicy(), prompt or PromptPolicy(), hours)
     sim = DeskSim(engine, start, scheduler=ClockScheduler(rules, start),
                   last_input=1000.0 if idle_known else None)
     queues = {name: list(answers) for name, answers in (replies or {}).items()}
@@ -151,3 +150,111 @@ def test_night_shift_with_lunch_meeting_suspend_clock_changes_and_dst():
     assert stopped == []   # nothing live, no idle period open at the end
     # 02:30 happened twice on the wall clock (and again after the clock went back): one relax.
     assert [a.rule.name for _, a in sim.of_type("ShowPrompt")].count("relax") == 1
+
+
+# --- one rule of the engine per case: (name, rules, hours, script, expected final rows) --------
+# Script steps: ("work"|"away"|"suspend"|"clock", seconds) or (command, argument) with the
+# commands pause (seconds or None), resume, skip, break (a Kind). Rows: (rule, due, shown, ended,
+# outcome, reason, snoozes), wall times HH:MM:SS on 2024-04-02 (a Tuesday, CEST).
+DAY = WorkingHours(start=time(9, 0), end=time(17, 0))
+AT_10 = Rule("relax", Kind.RELAX, timedelta(minutes=5), at=time(10, 0))
+LATE = Rule("late", Kind.RELAX, timedelta(minutes=5), at=time(18, 0))
+TWIN = Rule("twin", Kind.STRETCH, timedelta(seconds=30), every=timedelta(minutes=25))
+LONG = Rule("long", Kind.STRENGTHEN, timedelta(minutes=2), every=timedelta(minutes=25))
+T = "%H:%M:%S"
+
+NAT6 = Rule("strengthen", Kind.STRENGTHEN, timedelta(minutes=2), every=timedelta(minutes=55),
+            natural_break=timedelta(minutes=6))
+
+CASES = [
+    ("idle unknown counts as work", (STRETCH,), None, [("unknown", 0), ("work", 30 * M)],
+     {"stretch": [(D, 30)]},
+     [("stretch", "09:25:00", "09:25:00", "09:25:30", "done", None, 0)]),
+    ("short pauses count as work; 3 min idle is a natural break", (STRETCH,), None,
+     [("work", 10 * M), ("away", 2 * M), ("work", 13 * M), ("away", 4 * M), ("work", 1 * M)],
+     {"stretch": [(D, 30)]},
+     [("stretch", "09:25:00", "09:25:00", "09:25:30", "done", None, 0),
+      ("stretch", "09:28:00", None, "09:29:05", "natural", "idle", 0)]),
+    ("each rule's own natural-break length; one row per idle period", (STRETCH, NAT6), None,
+     [("work", 10 * M), ("away", 4 * M), ("work", 1 * M), ("away", 7 * M), ("work", 1 * M)], {},
+     [("stretch", "09:13:00", None, "09:14:05", "natural", "idle", 0),
+      ("stretch+strengthen", "09:18:00", None, "09:22:05", "natural", "idle", 0)]),
+    ("two rules due together: the longer wins, the other restarts", (TWIN, LONG), None,
+     [("work", 26 * M)], {"long": [(D, 60)]},
+     [("twin", "09:25:00", None, "09:25:00", "suppressed", "superseded", 0),
+      ("long", "09:25:00", "09:25:00", "09:26:00", "done", None, 0)]),
+    ("snooze cap: a snooze beyond max_snoozes is a skip", (STRETCH,), None,
+     [("work", 40 * M)], {"stretch": [(S, 5), (S, 5), (S, 5)]},
+     [("stretch", "09:25:00", "09:25:00", "09:35:15", "skipped", "user", 2)]),
+    ("pause for 30 min: timers hold still, nothing shown", (STRETCH,), None,
+     [("work", 20 * M), ("pause", 30 * M), ("work", 40 * M)], {},
+     [("stretch", "09:55:00", "09:55:00", "09:57:45", "ignored", "timeout", 0)]),
+    ("pause with a prompt on screen ends it suppressed/paused", (STRETCH,), None,
+     [("work", 25 * M), ("pause", None), ("work", 60 * M), ("resume", 0), ("work", 1 * M)], {},
+     [("stretch", "09:25:00", "09:25:00", "09:25:00", "suppressed", "paused", 0)]),
+    ("skip next: logged skipped, no prompt, next interval as usual", (STRETCH,), None,
+     [("skip", 0), ("work", 51 * M)], {"stretch": [(D, 10)]},
+     [("stretch", "09:25:00", None, "09:25:00", "skipped", "user", 0),
+      ("stretch", "09:50:00", "09:50:00", "09:50:10", "done", None, 0)]),
+    ("break now works while paused", (STRETCH,), None, [("pause", None), ("break", Kind.STRETCH)],
+     {"stretch": [(D, 0)]}, [("stretch", "09:00:00", "09:00:00", "09:00:00", "done", None, 0)]),
+    ("clock rule while away waits for the return", (STRETCH, AT_10), DAY,
+     [("work", 50 * M), ("away", 30 * M), ("work", 2 * M)], {"relax": [(D, 60)]},
+     [("stretch", "09:25:00", "09:25:00", "09:27:45", "ignored", "timeout", 0),
+      # shown 2:45 into a pause (still "at the desk"), ended by the natural break it became
+      ("stretch", "09:52:45", "09:52:45", "10:20:05", "natural", "idle", 0),
+      ("relax", "10:00:00", "10:20:05", "10:21:05", "done", None, 0)]),
+    ("clock rule away until the working day ends: suppressed/idle", (AT_10,), DAY,
+     [("away", 9 * 3600)], {}, [("relax", "10:00:00", None, "17:00:00", "suppressed", "idle", 0)]),
+    ("clock rule outside working hours: suppressed/off_hours", (LATE,), DAY,
+     [("work", 9 * 3600 + 5)], {},
+     [("late", "18:00:00", None, "18:00:00", "suppressed", "off_hours", 0)]),
+    ("a 9 h suspend over two clock rules brings one prompt", (STRETCH, AT_10, LATE), None,
+     [("work", 20 * M), ("suspend", 9 * 3600), ("work", 1 * M)], {},
+     [("stretch", "09:23:00", None, "18:20:05", "natural", "idle", 0),
+      ("late", "18:00:00", None, "18:20:05", "suppressed", "superseded", 0)]),
+]
+
+
+def run_script(sim: DeskSim, script) -> None:
+    for step, arg in script:
+        if step in ("work", "away", "suspend"):
+            getattr(sim, step)(arg)
+        elif step == "unknown":
+            sim.last_input = None
+        elif step == "pause":
+            until = None if arg is None else sim.now + timedelta(seconds=arg)
+            sim._record(sim.engine.pause(sim.now, sim.mono, until))
+        elif step == "resume":
+            sim._record(sim.engine.resume(sim.now, sim.mono))
+        elif step == "skip":
+            sim._record(sim.engine.skip_next(sim.now, sim.mono))
+        elif step == "break":
+            sim._record(sim.engine.break_now(sim.now, sim.mono, arg))
+            sim.tick()
+
+
+@pytest.mark.parametrize(("name", "rules", "hours", "script", "replies", "expected"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_engine_rule(name, rules, hours, script, replies, expected):
+    sim = make_sim(rules, hours, datetime(2024, 4, 2, 9, 0, tzinfo=BERLIN), replies)
+    run_script(sim, script)
+    rows = [(r[1], *(v and v[:8] for v in r[2:5]), r[5], r[6], r[7]) for r in final_rows(sim)]
+    assert rows == expected
+    times = [at for at, _ in sim.of_type("ShowPrompt")]
+    assert len(times) == len(set(times)), "two prompts at once"
+
+
+def test_outside_working_hours_timers_hold_still():
+    sim = make_sim((STRETCH,), DAY, datetime(2024, 4, 2, 16, 45, tzinfo=BERLIN))
+    sim.work(16 * 3600 + 25 * M)        # 16:45 to 09:10 the next day, typing all night
+    assert shows(sim) == [("09:10:00+0200", 1, "stretch", 0)]    # 15 min + 10 min of hours
+
+
+def test_last_showing_offers_no_snooze_and_skips_count_per_day():
+    sim = make_sim((STRETCH,), None, datetime(2024, 4, 2, 9, 0, tzinfo=BERLIN),
+                   {"stretch": [(S, 5), (K, 5), (K, 5), None]},
+                   prompt=PromptPolicy(max_snoozes=1, daily_skips=1))
+    sim.work(85 * M)
+    offered = [(a.snoozes, a.snooze_allowed, a.skip_allowed) for _, a in sim.of_type("ShowPrompt")]
+    assert offered == [(0, True, True), (1, False, True), (0, True, False), (0, True, False)]

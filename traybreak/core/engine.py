@@ -97,12 +97,13 @@ class Engine:
         if obs.returned and self.natural is not None:
             out.append(self.natural.close(now))
             self.natural = None
-        if self.paused and self.paused_until is not None and now >= self.paused_until:
-            self.paused, self.paused_until = False, None
-        counting = self._in_hours(now) and not self.paused
+        counting = self._in_hours(now) and not self.paused   # paused through this interval
         for timer in self._idle_timers():
             if counting and not obs.gap and timer.counts(obs.idle):
                 timer.credit(obs.elapsed)
+        if self.paused and self.paused_until is not None and now >= self.paused_until:
+            self.paused, self.paused_until = False, None
+            counting = self._in_hours(now)
         self._advance_live(now, mono, out)
         fresh = self._due_now(now, counting) + self._clock_due(now, clock_due, out)
         self._contend(now, mono, fresh, out)
