@@ -1,0 +1,109 @@
+"""The engine thread with a fake idle source and a recording sink: it sleeps until a deadline or
+a command (no polling), samples idle once per wake, survives a failing idle source, and stops."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from fakes import FakeIdle, ListSink
+
+from traybreak.core.actions import ClosePrompt, EngineState, Record, ShowPrompt
+from traybreak.core.engine import Engine
+from traybreak.core.model import ActivityPolicy, Kind, Outcome, PromptPolicy, Rule
+from traybreak.service import Answer, BreakNow, EngineService, Pause, Resume
+
+HOUR_RULE = Rule("stretch", Kind.STRETCH, timedelta(seconds=45), every=timedelta(hours=1))
+
+
+def start(rules=(HOUR_RULE,), sample_every=60.0, idle=None):
+    engine = Engine(rules, ActivityPolicy(sample_every=timedelta(seconds=sample_every)),
+                    PromptPolicy(), None)
+    sink, source = ListSink(), idle or FakeIdle()
+    service = EngineService(engine, None, source, sink, timedelta(seconds=sample_every))
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    assert sink.wait_for(lambda acts: bool(acts)), "no first tick"
+    return service, sink, source, thread
+
+
+def stop(service, thread):
+    service.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+def shows(actions):
+    return [a for a in actions if isinstance(a, ShowPrompt)]
+
+
+def test_a_command_wakes_the_loop_at_once():
+    service, sink, source, thread = start(sample_every=60.0)
+    began = time.monotonic()
+    service.submit(BreakNow(Kind.RELAX))
+    assert sink.wait_for(lambda acts: bool(shows(acts)), timeout=2)
+    assert time.monotonic() - began < 1.0
+    assert service.wakes == 2 and source.calls == 2      # one sample per wake, no polling
+    stop(service, thread)
+
+
+def test_the_loop_wakes_for_a_deadline_not_on_a_timer():
+    soon = Rule("soon", Kind.STRETCH, timedelta(seconds=1), every=timedelta(seconds=1.5))
+    service, sink, _, thread = start(rules=(soon,), sample_every=60.0)
+    assert sink.wait_for(lambda acts: bool(shows(acts)), timeout=4)
+    # first tick, then the deadline (maybe once more for float rounding): no 1-second polling
+    assert service.wakes <= 3
+    stop(service, thread)
+
+
+@pytest.mark.parametrize(("period", "low", "high"), [(0.25, 3, 8), (60.0, 1, 1)])
+def test_without_deadlines_it_wakes_once_per_sample_period(period, low, high):
+    service, _, source, thread = start(sample_every=period)
+    time.sleep(1.0)
+    assert low <= service.wakes <= high
+    assert source.calls == service.wakes
+    stop(service, thread)
+
+
+def test_answer_and_pause_commands_reach_the_engine_and_status():
+    service, sink, _, thread = start()
+    service.submit(BreakNow(Kind.STRETCH))
+    assert sink.wait_for(lambda acts: bool(shows(acts)))
+    occurrence = shows(sink.actions)[0].occurrence
+    service.submit(Answer(occurrence, Outcome.DONE, "chin_tuck"))
+    assert sink.wait_for(lambda acts: any(
+        isinstance(a, Record) and a.record.outcome is Outcome.DONE for a in acts))
+    done = [a for a in sink.actions if isinstance(a, Record) and a.record.outcome][0]
+    assert done.record.exercise_id == "chin_tuck"
+    service.submit(Pause(duration=timedelta(minutes=30)))
+    assert sink.wait_for(lambda acts: service.status is not None and service.status.paused)
+    assert service.status.state is EngineState.PAUSED
+    service.submit(Resume())
+    assert sink.wait_for(lambda acts: not service.status.paused)
+    stop(service, thread)
+
+
+def test_stop_ends_the_prompt_on_screen_and_returns():
+    service, sink, _, thread = start()
+    service.submit(BreakNow(Kind.STRETCH))
+    assert sink.wait_for(lambda acts: bool(shows(acts)))
+    stop(service, thread)
+    assert any(isinstance(a, ClosePrompt) for a in sink.actions)
+    final = [a.record for a in sink.actions if isinstance(a, Record) and a.record.outcome]
+    assert [(r.outcome, r.reason) for r in final] == [("suppressed", "stopped")]
+
+
+class BrokenIdle(FakeIdle):
+    def idle(self):
+        self.calls += 1
+        raise OSError("X server went away")
+
+
+def test_a_failing_idle_source_counts_as_active_and_the_loop_goes_on():
+    service, _, source, thread = start(sample_every=0.2, idle=BrokenIdle())
+    time.sleep(0.7)
+    assert source.calls >= 3 and thread.is_alive()
+    assert service.status is not None and service.status.idle is None
+    stop(service, thread)
