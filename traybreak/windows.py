@@ -26,8 +26,8 @@ from traybreak.core.model import Outcome, Reason
 log = logging.getLogger(__name__)
 
 ANSWERS = (Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED, Outcome.IGNORED)
-# A window closes itself this long after the countdown ends at the earliest, so that a user
-# still doing the exercise is not timed out mid-hold.
+# After the countdown ends, a window stays at least this long (or its timeout, if shorter) so a
+# user still finishing the exercise is not timed out mid-hold.
 AFTER_COUNTDOWN = timedelta(seconds=30)
 # Time the tray grants beyond the window's own timeout (start-up, slow machine) before killing it.
 DEFAULT_GRACE = timedelta(seconds=20)
@@ -68,8 +68,7 @@ class PromptRequest:
                  "--snooze", format_duration(self.snooze),
                  "--snoozes-left", str(self.snoozes_left), "--snoozed", str(self.snoozed),
                  "--strict", format_duration(self.strict), "--guard-ms", str(self.guard_ms)]
-        if self.skips_left is not None:
-            args += ["--skips-left", str(self.skips_left)]
+        args += ["--skips-left", "unlimited" if self.skips_left is None else str(self.skips_left)]
         if self.duration is not None:
             args += ["--duration", format_duration(self.duration)]
         if self.mirror:
@@ -79,11 +78,12 @@ class PromptRequest:
         return args
 
     def effective_timeout(self, countdown: timedelta | None = None) -> timedelta:
-        """When the window gives up: ``timeout``, but never before the countdown has run out."""
+        """When the window gives up: ``timeout``, but not before the countdown has run out
+        plus a little time to answer (AFTER_COUNTDOWN, or ``timeout`` if that is shorter)."""
         countdown = countdown if countdown is not None else self.duration
         if countdown is None:
             return self.timeout
-        return max(self.timeout, countdown + AFTER_COUNTDOWN)
+        return max(self.timeout, countdown + min(AFTER_COUNTDOWN, self.timeout))
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,12 @@ from traybreak.windows import PromptRequest, PromptResult
 
 if TYPE_CHECKING:
     from traybreak.store import Store
+    from traybreak.ui.prompt_screen import MonitorProbe
 
 log = logging.getLogger(__name__)
 
 MANUAL_RULE = "manual"  # the log's rule name for prompts opened by hand with --log
+UNLIMITED = -1          # --skips-left unlimited
 
 
 def register(subparsers: object) -> None:
@@ -52,8 +54,8 @@ def register(subparsers: object) -> None:
                         help="snoozes still allowed (0 disables Snooze; default: config cap)")
     parser.add_argument("--snoozed", type=_count, default=0, metavar="N",
                         help="times this prompt was snoozed already (for the button's note)")
-    parser.add_argument("--skips-left", type=_count, metavar="N",
-                        help="skips left today (default: config daily_skips, or unlimited)")
+    parser.add_argument("--skips-left", type=_skips, metavar="N",
+                        help="skips left today, or 'unlimited' (default: config daily_skips)")
     parser.add_argument("--guard-ms", type=_count, default=1500, metavar="MS",
                         help="ignore keys and clicks for this long after showing (default 1500)")
     parser.add_argument("--occurrence", type=_count, metavar="ID", help=argparse.SUPPRESS)
@@ -72,6 +74,10 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _skips(text: str) -> int:
+    return UNLIMITED if text == "unlimited" else _count(text)
+
+
 def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptRequest:
     """The request the arguments describe; unset options come from ``policy``."""
     if args.exercise_id is None and args.message is None:
@@ -84,17 +90,23 @@ def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptR
         snooze=args.snooze if args.snooze is not None else policy.snooze,
         snoozes_left=args.snoozes_left if args.snoozes_left is not None else policy.max_snoozes,
         snoozed=args.snoozed,
-        skips_left=args.skips_left if args.skips_left is not None else policy.daily_skips,
+        skips_left=_skips_left(args.skips_left, policy),
         strict=args.strict if args.strict is not None else policy.strict,
         guard_ms=args.guard_ms, duration=args.duration, mirror=args.mirror,
         occurrence=args.occurrence,
     )
 
 
+def _skips_left(given: int | None, policy: PromptPolicy) -> int | None:
+    if given is None:
+        return policy.daily_skips
+    return None if given == UNLIMITED else given
+
+
 def _policy(args: argparse.Namespace) -> PromptPolicy:
     """The config's prompt policy; a broken config falls back to defaults (warned, not fatal)."""
-    if all(getattr(args, k) is not None for k in ("timeout", "snooze", "strict", "snoozes_left")) \
-            and args.skips_left is not None:
+    given = ("timeout", "snooze", "strict", "snoozes_left", "skips_left")
+    if all(getattr(args, key) is not None for key in given):
         return PromptPolicy()  # everything given (the tray's case): no need to read the file
     from traybreak.config import load_or_defaults
 
@@ -127,10 +139,13 @@ def check_display() -> None:
 def run(args: argparse.Namespace) -> int:
     """Handler: show the window, print the result line, optionally log it."""
     request = request_from_args(args, _policy(args))
-    card = card_for(request)
     check_display()
+    from traybreak.ui.prompt_screen import MonitorProbe
+
+    probe = MonitorProbe()  # its X round trip overlaps loading the catalog
+    card = card_for(request)
     logged = _log_start(card, request) if args.log else None
-    result = _show(request, card)
+    result = _show(request, card, probe)
     if logged is not None:
         _log_end(logged, result)
     sys.stdout.write(result.to_json() + "\n")
@@ -138,13 +153,13 @@ def run(args: argparse.Namespace) -> int:
     return ExitStatus.OK
 
 
-def _show(request: PromptRequest, card: Card) -> PromptResult:
+def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResult:
     import tkinter
 
     from traybreak.ui.prompt import run_prompt
 
     try:
-        return run_prompt(request, card)
+        return run_prompt(request, card, probe)
     except tkinter.TclError as err:
         if "display" in str(err).lower():
             raise UserError(f"no graphical session: {err}", ExitStatus.NO_DISPLAY) from None

@@ -42,10 +42,14 @@ PACER_MS = 40
 SCREEN_MARGIN = 48   # keep this much of the monitor free (panels, docks) when fitting
 
 
-def run_prompt(request: PromptRequest, card: Card) -> PromptResult:
-    """Show the window until it is answered or times out; returns how it ended."""
+def run_prompt(request: PromptRequest, card: Card,
+               probe: MonitorProbe | None = None) -> PromptResult:
+    """Show the window until it is answered or times out; returns how it ended.
+
+    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work.
+    """
     make_dpi_aware()
-    probe = MonitorProbe()
+    probe = probe or MonitorProbe()
     root = tk.Tk(className="traybreak")
     root.withdraw()
     window = PromptWindow(root, card, request, probe)
@@ -61,6 +65,7 @@ class PromptWindow:
         self.root, self.card, self.request = root, card, request
         self.result: PromptResult | None = None
         self.shown_at: float | None = None
+        self.mapped_wall = 0.0
         self.accepting = False
         self.segments = segments(card.plan, card.countdown_s)
         self.timeout_s = request.effective_timeout(
@@ -123,6 +128,7 @@ class PromptWindow:
         if event.widget is not self.root or self.shown_at is not None:
             return
         self.shown_at = time.monotonic()
+        self.mapped_wall = time.time()  # for bench/prompt_open.py: launch-to-map time
         self.root.after(max(0, self.request.guard_ms), self._open_guard)
         self.root.after(TICK_MS, self._tick)
         if self.view.pacer is not None:
@@ -276,7 +282,7 @@ class PromptWindow:
             "window": _box(self.root),
             "buttons": {key: _box(b) for key, b in self.view.buttons.items()},
             "area": vars(self.area), "scale": self.scale, "figure": self.sizes.figure,
-            "title": self.card.window_title,
+            "title": self.card.window_title, "mapped_at": self.mapped_wall,
         }
         tmp = Path(path).with_suffix(".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")

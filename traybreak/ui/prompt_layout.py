@@ -79,9 +79,9 @@ def ui_scale(dpi: float, screen_height: int) -> float:
 def figure_size(screen_height: int, scale: float) -> int:
     """Edge of the square illustration in pixels: large, but never pushing the window off screen.
 
-    About a third of the screen height, within 180–300 design pixels times ``scale``.
+    About a third of the screen height, within 180–340 design pixels times ``scale``.
     """
-    px = int(min(max(screen_height * 0.34, 180 * scale), 300 * scale))
+    px = int(min(max(screen_height * 0.34, 180 * scale), 340 * scale))
     return px - px % 4
 
 
@@ -122,15 +122,14 @@ def skip_button(skips_left: int | None, strict_left_s: float = 0.0) -> ButtonSta
 
 
 def cautions_line(cautions: Sequence[str]) -> str:
-    """The cautions in one compact sentence: "Skip this if a; b; or c." ("" when none)."""
-    items = [c.strip().rstrip(".") for c in cautions if c.strip()]
-    if not items:
-        return ""
-    first = items[0]
-    if not first[:2].isupper():  # keep acronyms ("IT band ..."), lower-case ordinary words
-        items[0] = first[:1].lower() + first[1:]
-    joined = items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; or " + items[-1]
-    return f"Skip this if {joined}."
+    """The cautions (whole sentences in the packs) as one compact paragraph ("" when none)."""
+    sentences = []
+    for text in cautions:
+        text = text.strip()
+        if text:
+            text = text[:1].upper() + text[1:]
+            sentences.append(text if text[-1] in ".!?" else text + ".")
+    return " ".join(sentences)
 
 
 def clock(seconds: float) -> str:

@@ -51,7 +51,8 @@ def plan_sizes(card: Card, area: lay.Area, scale: float, figure: int | None = No
     fig = figure if figure is not None else lay.figure_size(area.height, scale)
     fig = fig if has_figure else 0
     room = int(area.width * 0.92) - fig - round(72 * scale)
-    text = max(round(300 * scale), min(round(470 * scale), room))
+    widest = 470 if has_figure else 520
+    text = max(round(300 * scale), min(round(widest * scale), room))
     return Sizes(scale, fig, text)
 
 
@@ -70,7 +71,7 @@ def build(root: tk.Tk, card: Card, sizes: Sizes, fonts: dict[str, Any],
     if card.countdown_s > 0:
         _countdown(root, style, sizes, fonts, segments, card, view)
     _buttons(root, style, sizes, fonts, view)
-    _footer(root, sizes, fonts)
+    _footer(root, sizes, fonts, disclaimer=card.exercise is not None)
     return view
 
 
@@ -192,13 +193,14 @@ def _buttons(root: tk.Tk, style: lay.KindStyle, sizes: Sizes, fonts: dict[str, A
         view.buttons[key], view.notes[key] = button, note
 
 
-def _footer(root: tk.Tk, sizes: Sizes, fonts: dict[str, Any]) -> None:
+def _footer(root: tk.Tk, sizes: Sizes, fonts: dict[str, Any], *, disclaimer: bool) -> None:
     tk.Frame(root, bg=lay.RULE, height=1).pack(fill=tk.X, padx=sizes.px(24),
                                               pady=(sizes.px(10), 0))
     row = tk.Frame(root, bg=lay.BODY_BG)
     row.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(8), sizes.px(14)))
     _label(row, KEY_HINTS, fonts["small"], lay.MUTED).pack(side=tk.LEFT)
-    _label(row, DISCLAIMER, fonts["small"], lay.MUTED).pack(side=tk.RIGHT)
+    if disclaimer:  # exercise cards only; a water reminder needs no health note
+        _label(row, DISCLAIMER, fonts["small"], lay.MUTED).pack(side=tk.RIGHT)
 
 
 def _darker(colour: str, amount: float = 0.85) -> str:

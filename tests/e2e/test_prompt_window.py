@@ -1,0 +1,268 @@
+"""The prompt window on a real X server: found by title, fits and is centred at 1024×768 and
+1920×1080 (screenshots in tests/artifacts/), every button and key gives the right JSON, the input
+guard, timeout, snooze cap and strict mode hold, and the tray side survives a killed window."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
+
+from traybreak.core.model import Outcome, Reason
+from traybreak.ui import prompt_layout as lay
+from traybreak.windows import PromptRequest, launch_prompt
+
+pytestmark = pytest.mark.e2e
+
+STRETCH = "seated_hip_flexor_stretch"   # per side: countdown switches sides
+RELAX = "box_breathing"                 # shows the breathing pacer
+FAST_GUARD = ["--guard-ms", "300"]
+
+
+@dataclass
+class Prompt:
+    """A running ``traybreak prompt`` child and what its window reported about itself."""
+
+    proc: subprocess.Popen[bytes]
+    layout: dict[str, Any]
+    desk: Desktop
+
+    def centre(self, button: str) -> tuple[int, int]:
+        box = self.layout["buttons"][button]
+        return box["x"] + box["width"] // 2, box["y"] + box["height"] // 2
+
+    def click(self, button: str) -> None:
+        x, y = self.centre(button)
+        # `mousemove --sync` to where the pointer already is waits forever: nudge every other time
+        self.clicks = getattr(self, "clicks", 0) + 1
+        self.desk.xdotool("mousemove", "--sync", x + self.clicks % 2, y, "click", "1")
+
+    def key(self, name: str) -> None:
+        win = self.desk.wait_for_window(name="traybreak$")
+        self.desk.xdotool("windowfocus", "--sync", win)  # no WM: focus by hand, as documented
+        self.desk.xdotool("key", name)
+
+    def result(self, timeout: float = 10.0) -> dict[str, Any]:
+        out, err = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == 0, err.decode()
+        lines = out.decode().splitlines()
+        assert len(lines) == 1, lines  # exactly one JSON line
+        return dict(json.loads(lines[0]))
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
+
+def _isolated_env(tmp_path: Path, geometry: Path) -> dict[str, str]:
+    return {
+        "TRAYBREAK_TEST_GEOMETRY_FILE": str(geometry),
+        "TRAYBREAK_CONFIG": str(tmp_path / "no-config.toml"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+
+
+def open_prompt(desk: Desktop, tmp_path: Path, *args: str) -> Prompt:
+    """Start ``traybreak prompt ARGS`` on ``desk``; returns once the window reported its layout."""
+    geometry = tmp_path / f"geometry-{time.monotonic_ns()}.json"
+    proc = desk.spawn([sys.executable, "-m", "traybreak", "prompt", *args],
+                      env=_isolated_env(tmp_path, geometry),
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not wait_until(geometry.exists, 15):
+        proc.kill()
+        raise AssertionError(f"window never mapped: {proc.communicate()[1].decode()[-800:]}")
+    return Prompt(proc, json.loads(geometry.read_text()), desk)
+
+
+@pytest.fixture
+def hd_desktop() -> Iterator[Desktop]:
+    """A bare Xvfb screen at 1920×1080."""
+    missing = missing_tools()
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop((1920, 1080)) as d:
+        yield d
+
+
+def _check_fits_and_centred(desk: Desktop, prompt: Prompt, least: tuple[int, int] = (600, 400),
+                            ) -> None:
+    win = desk.wait_for_window(name="traybreak$")
+    g = desk.geometry(win)
+    width, height = desk.size
+    assert g.x >= 0 and g.y >= 0 and g.x + g.width <= width and g.y + g.height <= height, g
+    assert abs((g.x + g.width / 2) - width / 2) <= 2, g
+    assert abs((g.y + g.height / 2) - height / 2) <= 2, g
+    assert g.width >= least[0] and g.height >= least[1], g  # not collapsed
+    window = prompt.layout["window"]
+    assert (window["x"], window["y"], window["width"], window["height"]) == \
+        (g.x, g.y, g.width, g.height)
+    for box in prompt.layout["buttons"].values():  # every button on screen, inside the window
+        assert g.x <= box["x"] and box["x"] + box["width"] <= g.x + g.width
+        assert g.y <= box["y"] and box["y"] + box["height"] <= g.y + g.height
+
+
+def _pixel(shot: Path, x: int, y: int) -> str:
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        r, g, b = image.convert("RGB").getpixel((x, y))  # type: ignore[misc]
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+@pytest.mark.parametrize(("exercise", "size"), [
+    (STRETCH, (1024, 768)), (RELAX, (1024, 768)), (STRETCH, (1920, 1080)),
+])
+def test_window_fits_is_centred_and_is_drawn(exercise: str, size: tuple[int, int],
+                                             tmp_path: Path) -> None:
+    missing = missing_tools()
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop(size) as desk:
+        prompt = open_prompt(desk, tmp_path, exercise, *FAST_GUARD)
+        _check_fits_and_centred(desk, prompt)
+        time.sleep(1.0)  # frames are drawn off the Tk thread; let them arrive
+        shot = desk.screenshot(f"prompt_{exercise}_{size[0]}x{size[1]}.png")
+        g = prompt.layout["window"]
+        kind = lay.style_for(None if exercise is None else _kind(exercise))
+        assert _pixel(shot, g["x"] + 6, g["y"] + 6) == kind.band  # the header band is there
+        assert _pixel(shot, g["x"] + g["width"] // 2, g["y"] + g["height"] - 4) == lay.BODY_BG
+        prompt.key("Escape")
+        assert prompt.result()["outcome"] == "skipped"
+
+
+def _kind(exercise_id: str) -> Any:
+    from traybreak.catalog import load_catalog
+
+    found = load_catalog().get(exercise_id)
+    assert found is not None
+    return found.kind
+
+
+def test_message_reminder_window(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, "--message", "Drink a glass of water.",
+                         "--title", "Water break", *FAST_GUARD)
+    assert xdesktop.find_windows(name="^Water break .* traybreak$")
+    _check_fits_and_centred(xdesktop, prompt, least=(500, 200))
+    xdesktop.screenshot("prompt_message_1024x768.png")
+    time.sleep(0.4)
+    prompt.click("done")
+    result = prompt.result()
+    assert result["outcome"] == "done" and "exercise_id" not in result
+
+
+@pytest.mark.parametrize(("button", "outcome"), [
+    ("done", "done"), ("snooze", "snoozed"), ("skip", "skipped"),
+])
+def test_each_button(xdesktop: Desktop, tmp_path: Path, button: str, outcome: str) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--occurrence", "12")
+    time.sleep(0.4)
+    prompt.click(button)
+    result = prompt.result()
+    assert (result["outcome"], result["via"], result["occurrence"]) == (outcome, "button", 12)
+    assert result["exercise_id"] == STRETCH and result["elapsed_s"] > 0.3
+    if outcome == "snoozed":
+        assert result["snooze_s"] == 300
+
+
+@pytest.mark.parametrize(("key", "outcome"), [
+    ("Return", "done"), ("s", "snoozed"), ("Escape", "skipped"),
+])
+def test_each_key(xdesktop: Desktop, tmp_path: Path, key: str, outcome: str) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD)
+    time.sleep(0.4)
+    prompt.key(key)
+    result = prompt.result()
+    assert (result["outcome"], result["via"]) == (outcome, "key")
+
+
+def test_input_inside_the_guard_is_ignored(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, "--guard-ms", "2500")
+    prompt.key("Return")      # a stray keystroke from someone typing
+    prompt.click("done")      # and a stray click
+    time.sleep(0.5)
+    assert prompt.running()
+    time.sleep(2.2)
+    prompt.key("Escape")
+    result = prompt.result()
+    assert result["outcome"] == "skipped" and result["elapsed_s"] >= 2.5
+
+
+def test_timeout_is_ignored(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--timeout", "2s",
+                         "--duration", "1s")
+    result = prompt.result(timeout=15)
+    assert (result["outcome"], result["reason"]) == ("ignored", "timeout")
+    assert 2.9 <= result["elapsed_s"] < 6  # countdown 1 s + min(30 s, timeout 2 s)
+
+
+def test_snooze_disabled_at_the_cap(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--snoozes-left", "0",
+                         "--snoozed", "2")
+    time.sleep(0.4)
+    xdesktop.screenshot("prompt_snooze_cap_1024x768.png")
+    prompt.click("snooze")
+    prompt.key("s")
+    time.sleep(0.3)
+    assert prompt.running()
+    prompt.click("done")
+    assert prompt.result()["outcome"] == "done"
+
+
+def test_strict_mode_locks_skip(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--strict", "3s",
+                         "--skips-left", "2")
+    time.sleep(0.5)
+    xdesktop.screenshot("prompt_strict_1024x768.png")
+    prompt.click("skip")
+    prompt.key("Escape")
+    time.sleep(0.3)
+    assert prompt.running()
+    time.sleep(2.5)
+    prompt.click("skip")
+    result = prompt.result()
+    assert result["outcome"] == "skipped" and result["elapsed_s"] >= 3
+
+
+def test_no_skips_left_locks_skip(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--skips-left", "0")
+    time.sleep(0.4)
+    prompt.key("Escape")
+    prompt.click("skip")
+    time.sleep(0.3)
+    assert prompt.running()
+    prompt.key("Return")
+    assert prompt.result()["outcome"] == "done"
+
+
+def test_tray_side_answer_and_killed_window(xdesktop: Desktop, tmp_path: Path) -> None:
+    geometry = tmp_path / "g.json"
+    env = {**xdesktop.env, **_isolated_env(tmp_path, geometry)}
+    answered = launch_prompt(PromptRequest(exercise_id=STRETCH, guard_ms=300, occurrence=1),
+                             env=env)
+    assert wait_until(geometry.exists, 15)
+    box = json.loads(geometry.read_text())["buttons"]["done"]
+    time.sleep(0.4)
+    xdesktop.xdotool("mousemove", "--sync", box["x"] + 5, box["y"] + 5, "click", "1")
+    result = answered.wait(10)
+    assert result is not None and (result.outcome, result.occurrence) == (Outcome.DONE, 1)
+
+    geometry.unlink()
+    killed = launch_prompt(PromptRequest(exercise_id=STRETCH, occurrence=2,
+                                         timeout=timedelta(minutes=2)), env=env)
+    assert wait_until(geometry.exists, 15)
+    assert killed.poll() is None
+    os.kill(killed.pid, signal.SIGKILL)
+    result = killed.wait(10)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.CRASHED, 2)

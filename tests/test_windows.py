@@ -1,0 +1,161 @@
+"""The tray side of window processes: the request's argv, the result line, and a child that
+answers, crashes, hangs, prints garbage or is killed (real child processes, no display needed)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from datetime import timedelta
+
+import pytest
+
+from traybreak.cli import build_parser
+from traybreak.cli.prompt_cmd import request_from_args
+from traybreak.core.model import Outcome, PromptPolicy, Reason
+from traybreak.windows import (
+    PromptRequest,
+    PromptResult,
+    WindowProcess,
+    launch_prompt,
+    parse_result,
+    window_argv,
+)
+
+
+def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> WindowProcess:
+    return WindowProcess([sys.executable, "-c", code], deadline, occurrence=occurrence)
+
+
+@pytest.mark.parametrize("request_", [
+    PromptRequest(exercise_id="chin_tuck"),
+    PromptRequest(exercise_id="glute_bridge", timeout=timedelta(minutes=3),
+                  snooze=timedelta(minutes=10), snoozes_left=0, snoozed=2, skips_left=1,
+                  strict=timedelta(seconds=20), guard_ms=250, duration=timedelta(seconds=45),
+                  mirror=True, occurrence=42),
+    PromptRequest(message="Drink some water", title="Water", skips_left=0),
+])
+def test_request_round_trips_through_the_cli(request_: PromptRequest) -> None:
+    args = build_parser().parse_args(["prompt", *request_.argv()])
+    # a policy that differs from every request field proves nothing comes from it
+    policy = PromptPolicy(timeout=timedelta(hours=1), snooze=timedelta(hours=1), max_snoozes=9,
+                          strict=timedelta(hours=1), daily_skips=None)
+    assert request_from_args(args, policy) == request_
+
+
+def test_cli_fills_unset_options_from_the_policy() -> None:
+    args = build_parser().parse_args(["prompt", "chin_tuck"])
+    policy = PromptPolicy(timeout=timedelta(minutes=4), max_snoozes=1, daily_skips=3)
+    req = request_from_args(args, policy)
+    assert (req.timeout, req.snoozes_left, req.skips_left) == (timedelta(minutes=4), 1, 3)
+
+
+def test_effective_timeout_covers_the_countdown() -> None:
+    req = PromptRequest(timeout=timedelta(minutes=2))
+    assert req.effective_timeout() == timedelta(minutes=2)
+    assert req.effective_timeout(timedelta(seconds=60)) == timedelta(minutes=2)
+    assert req.effective_timeout(timedelta(minutes=3)) == timedelta(minutes=3, seconds=30)
+    short = PromptRequest(timeout=timedelta(seconds=2))
+    assert short.effective_timeout(timedelta(seconds=1)) == timedelta(seconds=3)
+
+
+def test_result_json_round_trip() -> None:
+    result = PromptResult(Outcome.SNOOZED, 12.3456, None, None, 5, {"snooze_s": 300})
+    line = result.to_json()
+    assert "\n" not in line
+    back = parse_result("some log noise\n" + line + "\n")
+    assert back == PromptResult(Outcome.SNOOZED, 12.346, None, None, 5, {"snooze_s": 300})
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "printed nothing"),
+    ("hello\n", "not JSON"),
+    ("[1, 2]", "not an object"),
+    ('{"outcome": "natural", "elapsed_s": 1}', "unknown outcome"),
+    ('{"outcome": "done"}', "bad elapsed_s"),
+    ('{"outcome": "done", "elapsed_s": -1}', "bad elapsed_s"),
+    ('{"outcome": "done", "elapsed_s": true}', "bad elapsed_s"),
+    ('{"outcome": "ignored", "elapsed_s": 1, "reason": "bored"}', "unknown reason"),
+])
+def test_parse_result_rejects_garbage(text: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        parse_result(text)
+
+
+def test_a_good_answer_is_returned() -> None:
+    proc = _child('print(\'{"outcome": "done", "elapsed_s": 3.5, "via": "key"}\')')
+    result = proc.wait(5)
+    assert result == PromptResult(Outcome.DONE, 3.5, None, None, 7, {"via": "key"})
+    assert proc.poll() is result
+
+
+def test_garbage_is_ignored_crashed() -> None:
+    result = _child("print('Traceback? no: just text')").wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
+    assert "not JSON" in (result.detail or "")
+
+
+def test_a_crash_is_ignored_crashed_with_its_last_error_line() -> None:
+    result = _child("import sys; sys.stderr.write('boom: no display\\n'); sys.exit(4)").wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.CRASHED, 7)
+    assert "status 4" in (result.detail or "") and "boom: no display" in (result.detail or "")
+
+
+def test_a_hung_child_is_killed_at_the_deadline() -> None:
+    proc = _child("import time; time.sleep(60)", deadline=0.5)
+    assert proc.poll() is None  # poll never blocks while the child runs
+    result = proc.wait()
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
+    assert "deadline" in (result.detail or "")
+    assert result.elapsed_s >= 0.5
+    assert proc._proc.poll() is not None  # really gone
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_child_killed_from_outside_is_ignored_crashed() -> None:
+    proc = _child("import time; print('started', flush=True); time.sleep(60)")
+    assert proc.wait(0.3) is None
+    os.kill(proc.pid, signal.SIGKILL)
+    result = proc.wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
+
+
+def test_kill_by_the_tray_is_ignored_with_the_given_reason() -> None:
+    proc = _child("import time; time.sleep(60)")
+    result = proc.kill(Reason.SUPERSEDED, "a newer prompt")
+    assert (result.outcome, result.reason, result.detail) == \
+        (Outcome.IGNORED, Reason.SUPERSEDED, "a newer prompt")
+    assert proc.kill() is result  # idempotent
+
+
+def test_watch_calls_back_on_its_thread() -> None:
+    got: list[PromptResult] = []
+    done = threading.Event()
+
+    def callback(result: PromptResult) -> None:
+        got.append(result)
+        done.set()
+
+    proc = _child('print(\'{"outcome": "skipped", "elapsed_s": 1}\')')
+    proc.watch(callback)
+    assert done.wait(5)
+    assert got[0].outcome is Outcome.SKIPPED
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY decides only on X11")
+def test_launch_prompt_runs_this_interpreter_with_the_request() -> None:
+    req = PromptRequest(exercise_id="chin_tuck", occurrence=3)
+    assert window_argv("prompt", ["x"]) == [sys.executable, "-m", "traybreak", "prompt", "x"]
+    # No display: the child must fail cleanly and the tray side report it, not hang.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = launch_prompt(req, env=env).wait(30)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.CRASHED, 3)
+    assert "no graphical session" in (result.detail or "")
