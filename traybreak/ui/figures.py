@@ -88,7 +88,7 @@ def _user_picture(path: str, _stamp: int, pixels: int, mirror: bool) -> Frame:
 
 def _background(pixels: int) -> Image.Image:
     page = Image.new("RGBA", (pixels, pixels), props.BACKGROUND)
-    page.putalpha(_corner_mask(pixels))
+    page.putalpha(_small_mask(pixels))
     return page
 
 
@@ -123,9 +123,10 @@ def _draw(pose: Pose, frame: Keyframe, pixels: int, mirror: bool) -> Image.Image
     _draw_figure(canvas, pose.view, frame, joints)
     for prop in in_front:
         props.draw_prop(canvas, prop, pose.floor, joints)
-    rounded = page.convert("RGBA")
-    rounded.putalpha(_corner_mask(big))
-    image = rounded.resize((pixels, pixels), Image.Resampling.LANCZOS)
+    # reducing_gap: a fast box reduction first, then LANCZOS for the last step (same look, ~3× faster)
+    image = page.resize((pixels, pixels), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    image = image.convert("RGBA")
+    image.putalpha(_small_mask(pixels))
     return ImageOps.mirror(image) if mirror else image
 
 
@@ -160,6 +161,12 @@ def _draw_floor(canvas: Canvas, floor: float) -> None:
     canvas.draw.rectangle((*canvas.at((left, floor)), *canvas.at((right, bottom))),
                           fill=props.FLOOR_SHADE)
     canvas.stroke([(left, floor), (right, floor)], 0.8, props.FLOOR_LINE)
+
+
+@functools.lru_cache(maxsize=8)
+def _small_mask(pixels: int) -> Image.Image:
+    """The rounded-square alpha at final size, smoothed by drawing it large and shrinking it."""
+    return _corner_mask(pixels * SUPERSAMPLE).resize((pixels, pixels), Image.Resampling.LANCZOS)
 
 
 @functools.lru_cache(maxsize=8)
