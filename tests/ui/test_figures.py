@@ -1,4 +1,4 @@
-"""Exercise figures (ui/figures.py): every built-in renders, frames differ, mirroring, user pictures."""
+"""Exercise figures (ui/figures.py): all built-ins render, frames differ, mirror, user pictures."""
 
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ def _draw(pose: Pose, frame: Keyframe, pixels: int, mirror: bool) -> Image.Image
     _draw_figure(canvas, pose.view, frame, joints)
     for prop in in_front:
         props.draw_prop(canvas, prop, pose.floor, joints)
-    # reducing_gap: a fast box reduction first, then LANCZOS for the last step (same look, ~3× faster)
+    # reducing_gap: a fast box reduction, then LANCZOS for the last step (same look, ~3× faster)
     image = page.resize((pixels, pixels), Image.Resampling.LANCZOS, reducing_gap=2.0)
     image = image.convert("RGBA")
     image.putalpha(_small_mask(pixels))
