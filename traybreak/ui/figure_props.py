@@ -263,7 +263,8 @@ def prop_extent(prop: Prop, floor: float) -> list[Point]:
         "chair": lambda: [(p["x"] - 11, p["y"] - 27), (p["x"] + 11, floor)],
         "chair_front": lambda: [(p["x"] - 14, p["y"] - 33), (p["x"] + 14, floor)],
         "desk": lambda: [(p["x0"], p["y"] - (23 if p.get("monitor") else 0)), (p["x1"], floor)],
-        "wall": lambda: [(p["x"] - 2, floor), (p["x"] + 2, floor)],
+        # a wall off the page (x beyond 0..100) is a backdrop: it must not shrink the figure
+        "wall": lambda: [(p["x"] - 2, floor), (p["x"] + 2, floor)] if 0 <= p["x"] <= 100 else [],
         "door": lambda: [(p["x"] - 3, p.get("top", 8.0) - 3), (p["x"] + 3, floor)],
         "mat": lambda: [(p["x0"], floor), (p["x1"], floor)],
         "step": lambda: [(p["x0"], p["y"]), (p["x1"], floor)],
