@@ -48,6 +48,7 @@ def render_frames(exercise_id: str, *, size: int = 240, scale: int = 1, mirror: 
 
     ``mirror`` flips the figure (the other side of a sided move). ``tweens`` adds that many
     in-between frames (``TWEEN_MS`` each) after every keyframe, for smooth animation.
+    Frames are cached and shared between callers: treat the images as read-only.
     """
     if exercise_id not in load_library():
         raise KeyError(f"no pose named {exercise_id!r}")
