@@ -266,3 +266,48 @@ def test_tray_side_answer_and_killed_window(xdesktop: Desktop, tmp_path: Path) -
     assert result is not None
     assert (result.outcome, result.reason, result.occurrence) == \
         (Outcome.IGNORED, Reason.CRASHED, 2)
+
+
+EDITOR = """
+import tkinter as tk
+root = tk.Tk(); root.title("editor"); root.geometry("300x80+10+10")
+entry = tk.Entry(root); entry.pack(); entry.focus_set()
+root.bind("<Return>", lambda e: print(entry.get(), flush=True))
+root.mainloop()
+"""
+
+
+def test_does_not_take_the_focus_from_a_typing_user(tmp_path: Path) -> None:
+    missing = missing_tools(wm=True)
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop((1024, 768), wm=True) as desk:
+        editor = desk.spawn([sys.executable, "-c", EDITOR], stdout=subprocess.PIPE)
+        typing_in = desk.wait_for_window(name="^editor$")
+        time.sleep(0.3)
+        desk.xdotool("windowactivate", "--sync", typing_in)
+        prompt = open_prompt(desk, tmp_path, STRETCH, *FAST_GUARD)
+        time.sleep(0.6)  # past the guard: only the focus rule protects the typist now
+        assert int(desk.xdotool("getwindowfocus").strip()) == typing_in
+        desk.xdotool("type", "--delay", "20", "yes sir")
+        desk.xdotool("key", "Escape", "Return")
+        time.sleep(0.3)
+        assert prompt.running()  # S, Esc and Enter went to the editor, not the prompt
+        prompt.click("done")  # a deliberate click still answers it
+        assert prompt.result()["outcome"] == "done"
+        editor.kill()
+        assert editor.communicate()[0].decode().strip() == "yes sir"
+
+
+def test_log_option_records_the_answer(xdesktop: Desktop, tmp_path: Path) -> None:
+    from traybreak.store import Store
+
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--log")
+    time.sleep(0.4)
+    prompt.click("snooze")
+    assert prompt.result()["outcome"] == "snoozed"
+    with Store.open(tmp_path / "data" / "traybreak" / "log.sqlite3", create=False) as store:
+        rows = store.prompts()
+    assert [(r.rule, r.exercise_id, r.outcome, r.snoozes) for r in rows] == \
+        [("manual", STRETCH, Outcome.SNOOZED, 1)]
+    assert rows[0].ended_at is not None and rows[0].shown_at is not None

@@ -28,6 +28,7 @@ from traybreak.ui.prompt_card import Card
 from traybreak.ui.prompt_screen import (
     MonitorProbe,
     apply_scaling,
+    ask_not_to_be_focused,
     fonts,
     make_dpi_aware,
     pointer_area,
@@ -120,6 +121,8 @@ class PromptWindow:
         buttons["skip"].configure(command=lambda: self.answer(Outcome.SKIPPED, "button"))
         self._refresh_buttons(0.0)
         root.bind("<Map>", self._mapped)
+        root.update_idletasks()  # the wrapper window must exist to carry the no-focus hint
+        ask_not_to_be_focused(root)
         root.deiconify()
 
     # -- timers ------------------------------------------------------------------------------

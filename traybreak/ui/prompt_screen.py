@@ -76,6 +76,37 @@ class MonitorProbe:
         return list(self._monitors)
 
 
+def ask_not_to_be_focused(root: tk.Tk) -> bool:
+    """X11: set ``_NET_WM_USER_TIME`` = 0 on the (unmapped) window, which EWMH window managers
+    (openbox, mutter, kwin, xfwm) read as "do not give this new window the focus".
+
+    So keystrokes keep going to the app the user is typing in; the prompt takes keys once it
+    is clicked. Returns False when this is not X11 or python-xlib is missing (the input guard
+    still protects the first 1.5 s).
+    """
+    if root.tk.call("tk", "windowingsystem") != "x11":
+        return False
+    try:
+        from Xlib import X, Xatom
+        from Xlib import display as xdisplay
+
+        conn = xdisplay.Display(root.winfo_screen())
+        try:
+            # Tk's wrapper (the window the WM manages) is the parent of the root widget's
+            # window; `wm frame` does not name it before the first map.
+            inner = conn.create_resource_object("window", root.winfo_id())
+            window = inner.query_tree().parent
+            window.change_property(conn.intern_atom("_NET_WM_USER_TIME"), Xatom.CARDINAL, 32,
+                                   [0], X.PropModeReplace)
+            conn.sync()
+        finally:
+            conn.close()
+        return True
+    except Exception as err:  # no xlib, odd server: focus is then the window manager's call
+        log.debug("cannot ask the window manager not to focus the prompt: %s", err)
+        return False
+
+
 def pointer_area(root: tk.Tk, probe: MonitorProbe) -> Area:
     """The monitor holding the pointer, else the whole screen Tk reports."""
     screen = Area(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())
