@@ -1,0 +1,90 @@
+"""The history window's day chart, drawn on a Tk canvas: one stacked bar per day (done by kind,
+then skipped and missed), light grid lines, day labels with today in bold, and a legend.
+Tk main thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from traybreak.core.model import Kind
+from traybreak.ui import prompt_layout as lay
+from traybreak.ui.history_data import SEGMENTS, DayBar, chart_top, stack
+
+log = logging.getLogger(__name__)
+
+COLOURS: dict[str, str] = {
+    **{kind.value: lay.style_for(kind).band for kind in Kind},
+    "skipped": "#9AA3AC",
+    "missed": "#D3D8DE",
+}
+LEGEND = {"stretch": "Stretch", "strengthen": "Strengthen", "relax": "Relax",
+          "skipped": "Skipped", "missed": "Missed"}
+
+
+def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: dict[str, Any],
+               px: Callable[[float], int]) -> None:
+    """Draw ``days`` into ``canvas`` (sized already), filling its whole width and height."""
+    width, height = int(canvas.cget("width")), int(canvas.cget("height"))
+    left, right, top = px(26), px(4), px(16)
+    legend_h, labels_h = px(22), px(34)
+    base = height - legend_h - labels_h
+    top_value = chart_top(days)
+    unit = (base - top) / top_value
+    _grid(canvas, left, width - right, base, unit, top_value, fonts, px)
+    slot = (width - left - right) / max(1, len(days))
+    bar_w = min(px(34), slot * 0.62)
+    for n, bar in enumerate(days):
+        centre = left + slot * (n + 0.5)
+        _bar(canvas, bar, centre, bar_w, base, unit, fonts, px)
+        weight = "bold" if bar.day == today else "normal"
+        day_font = (fonts["small"][0], fonts["small"][1], weight)
+        fg = lay.TEXT if bar.day == today else lay.MUTED
+        canvas.create_text(centre, base + px(5), text="Today" if bar.day == today
+                           else f"{bar.day:%a}", font=day_font, fill=fg, anchor=tk.N)
+        canvas.create_text(centre, base + px(19), text=f"{bar.day.day} {bar.day:%b}",
+                           font=fonts["small"], fill=lay.MUTED, anchor=tk.N)
+    if not any(d.total for d in days):
+        canvas.create_text((left + width - right) / 2, (top + base) / 2, font=fonts["body"],
+                           fill=lay.MUTED, text="Nothing logged on these days yet")
+    _legend(canvas, left, height - legend_h / 2, fonts, px)
+
+
+def _grid(canvas: tk.Canvas, x0: float, x1: float, base: float, unit: float, top_value: int,
+          fonts: dict[str, Any], px: Callable[[float], int]) -> None:
+    step = top_value // 2
+    for value in range(step, top_value + 1, step):
+        y = base - value * unit
+        canvas.create_line(x0, y, x1, y, fill=lay.RULE, dash=(2, 3))
+        canvas.create_text(x0 - px(6), y, text=str(value), font=fonts["small"],
+                           fill=lay.MUTED, anchor=tk.E)
+    canvas.create_line(x0, base, x1, base, fill="#B9C0C7", width=1)
+
+
+def _bar(canvas: tk.Canvas, bar: DayBar, centre: float, bar_w: float, base: float, unit: float,
+         fonts: dict[str, Any], px: Callable[[float], int]) -> None:
+    y = base
+    for name, count in stack(bar):
+        height = count * unit
+        canvas.create_rectangle(centre - bar_w / 2, y - height, centre + bar_w / 2, y,
+                                fill=COLOURS[name], outline=lay.BODY_BG, width=1)
+        y -= height
+    if bar.total:
+        canvas.create_text(centre, y - px(3), text=str(bar.done_total), font=fonts["bold"],
+                           fill=lay.TEXT if bar.done_total else lay.MUTED, anchor=tk.S)
+
+
+def _legend(canvas: tk.Canvas, x: float, y: float, fonts: dict[str, Any],
+            px: Callable[[float], int]) -> None:
+    swatch = px(10)
+    for name in SEGMENTS:
+        canvas.create_rectangle(x, y - swatch / 2, x + swatch, y + swatch / 2,
+                                fill=COLOURS[name], outline=COLOURS[name])
+        item = canvas.create_text(x + swatch + px(5), y, text=LEGEND[name], font=fonts["small"],
+                                  fill=lay.MUTED, anchor=tk.W)
+        bbox = canvas.bbox(item)
+        x = (bbox[2] if bbox else x + px(60)) + px(14)
