@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "exercises_cmd",
     "log_cmd",
     "prompt_cmd",
+    "windows_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]
