@@ -278,7 +278,9 @@ class Desktop:
     def click(self, win: int, button: int = 1) -> None:
         """Move the pointer to the centre of ``win`` and click ``button``."""
         cx, cy = self.geometry(win).centre
-        self.xdotool("mousemove", "--sync", cx, cy, "click", button)
+        # No --sync: it waits for the pointer to move and hangs if it is already there.
+        # XTEST input is processed in order, so the click lands at (cx, cy) anyway.
+        self.xdotool("mousemove", cx, cy, "click", button)
 
     # -- pictures and fake work ------------------------------------------------------------
 

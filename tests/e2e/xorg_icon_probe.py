@@ -1,0 +1,110 @@
+"""A tiny tray program for tests/e2e/test_tray_xorg.py: one pystray xorg icon, driven by stdin.
+
+Usage: python xorg_icon_probe.py NAME [--fixes all|none|clicks,dock-once,...] [--detached]
+stdout: "window <id>" once the icon window exists, "activated" per default action,
+"handoffs <n>" (show/update calls from other threads so far) when asked, and
+"stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end.
+stdin: "handoffs", "stop".
+Exit 3 if run_detached() is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from typing import Any
+
+from PIL import Image
+
+os.environ["PYSTRAY_BACKEND"] = "xorg"
+
+from traybreak.ui import tray
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _foreign(icon: Any) -> bool:
+    loop = getattr(icon, "_thread", None)
+    return loop is None or threading.current_thread() is not loop
+
+
+def count_startup_handoffs(icon: Any) -> list[int]:
+    """Count calls to show/update the icon made from a thread other than the loop's."""
+    count = [0]
+    for name in ("_show", "_update_icon"):
+        dispatch = getattr(icon, name)
+
+        def counting(dispatch: Any = dispatch) -> Any:
+            count[0] += _foreign(icon)
+            return dispatch()
+
+        setattr(icon, name, counting)
+    return count
+
+
+def count_foreign_display_use(icon: Any) -> list[int]:
+    """Count writes to the loop's X connection from other threads once the loop runs."""
+    count = [0]
+    for name in ("send_event", "flush", "sync"):
+        method = getattr(icon._display, name)
+
+        def counting(*args: Any, method: Any = method, **kwargs: Any) -> Any:
+            count[0] += getattr(icon, "_thread", None) is not None and _foreign(icon)
+            return method(*args, **kwargs)
+
+        setattr(icon._display, name, counting)
+    return count
+
+
+def parse_fixes(text: str) -> frozenset[tray.XorgFix]:
+    """ "all", "none", or a comma-separated list of XorgFix values."""
+    if text in ("all", "none"):
+        return tray.ALL_XORG_FIXES if text == "all" else frozenset()
+    return frozenset(tray.XorgFix(f) for f in text.split(","))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("name")
+    parser.add_argument("--fixes", default="all")
+    parser.add_argument("--detached", action="store_true")
+    args = parser.parse_args()
+    fixes = parse_fixes(args.fixes)
+    pystray = tray.load_pystray()
+    menu = pystray.Menu(pystray.MenuItem("activate", lambda: say("activated"), default=True))
+    icon = tray.create_icon(args.name, Image.new("RGBA", (64, 64), (220, 40, 40, 255)),
+                            f"{args.name} probe", menu, fixes=fixes)
+    handoffs = count_startup_handoffs(icon)
+    foreign = count_foreign_display_use(icon)
+    stop = threading.Event()
+
+    def commands() -> None:
+        for line in sys.stdin:
+            if line.strip() == "handoffs":
+                say(f"handoffs {handoffs[0]}")
+            elif line.strip() == "stop":
+                stop.set()
+                icon.stop()
+                return
+
+    threading.Thread(target=commands, daemon=True).start()
+    say(f"window {icon._window.id}")
+    if args.detached:
+        try:
+            icon.run_detached()
+        except NotImplementedError as err:
+            print(err, file=sys.stderr, flush=True)
+            return 3
+        stop.wait()  # stands in for another library's main loop
+    else:
+        tray.run_icon(icon)
+    say(f"stopped foreign={foreign[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

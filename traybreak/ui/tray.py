@@ -1,0 +1,228 @@
+"""The tray icon: the only module that imports pystray, and the one home of the fixes for its
+0.19.5 xorg (XEmbed) backend. pystray picks its backend when first imported, so it is imported
+inside functions only; the fixes apply to exactly the pinned version and to nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from types import ModuleType
+from typing import Any
+
+from traybreak.errors import ExitStatus, UserError
+
+log = logging.getLogger(__name__)
+
+#: The pystray release whose private xorg methods the fixes below override.
+PINNED_PYSTRAY = "0.19.5"
+#: How long a call from another thread waits for the icon's loop to carry it out.
+HANDOFF_TIMEOUT_S = 5.0
+
+
+class XorgFix(StrEnum):
+    """The fixes for pystray 0.19.5's xorg backend (see shared/DESKTOP-TESTING.md)."""
+
+    CLICKS = "clicks"              # the icon window never asked for ButtonPress: clicks were lost
+    DOCK_ONCE = "dock-once"        # two REQUEST_DOCKs per start left 7–20 % of icons undocked
+    SHOW_ON_LOOP = "show-on-loop"  # showing from the setup thread could deadlock start-up
+    NO_DETACHED = "no-detached"    # run_detached() left a thread that kept the process alive
+    SAFE_HANDOFF = "safe-handoff"  # calls from other threads (stop!) could hang the loop for good
+
+
+ALL_XORG_FIXES: frozenset[XorgFix] = frozenset(XorgFix)
+
+
+def load_pystray() -> ModuleType:
+    """Import pystray now (this chooses its backend); UserError if no backend can start here."""
+    try:
+        import pystray
+    except Exception as err:  # pystray raises ImportError, Xlib errors when DISPLAY is bad, ...
+        raise UserError(
+            f"cannot show a tray icon here ({err}); start traybreak inside a graphical session "
+            "with a system tray (on GNOME: the AppIndicator extension)",
+            ExitStatus.NO_DISPLAY,
+        ) from err
+    return pystray  # type: ignore[no-any-return]
+
+
+def backend_name(pystray: ModuleType | None = None) -> str:
+    """The backend pystray chose: "xorg", "gtk", "appindicator", "win32", "darwin" or "dummy"."""
+    module = (pystray or load_pystray()).Icon.__module__
+    return str(module.rsplit(".", 1)[-1].lstrip("_"))
+
+
+def pystray_version() -> str:
+    """The installed pystray version ("" when unknown)."""
+    try:
+        return importlib.metadata.version("pystray")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def icon_class(fixes: Iterable[XorgFix] = ALL_XORG_FIXES) -> type:
+    """The Icon class to use: pystray's, with ``fixes`` applied when it is the pinned xorg one.
+
+    On any other pystray version the fixes are not applied (they override private methods) and a
+    warning says so.
+    """
+    pystray = load_pystray()
+    wanted = frozenset(fixes)
+    if backend_name(pystray) != "xorg" or not wanted:
+        return pystray.Icon  # type: ignore[no-any-return]
+    version = pystray_version()
+    if version != PINNED_PYSTRAY:
+        log.warning(
+            "pystray %s is not %s: the xorg tray fixes are NOT applied, so clicks may not arrive "
+            "and the icon may fail to dock; install pystray==%s",
+            version or "(unknown version)", PINNED_PYSTRAY, PINNED_PYSTRAY,
+        )
+        return pystray.Icon  # type: ignore[no-any-return]
+    return _fixed_xorg_class(pystray.Icon, wanted)
+
+
+def create_icon(
+    name: str,
+    image: Any,
+    title: str = "",
+    menu: Any = None,
+    *,
+    fixes: Iterable[XorgFix] = ALL_XORG_FIXES,
+) -> Any:
+    """A pystray Icon (fixed on xorg) for the PIL ``image``; show it with :func:`run_icon`."""
+    return icon_class(fixes)(name, image, title, menu)
+
+
+def run_icon(icon: Any, setup: Callable[[Any], None] | None = None) -> None:
+    """Show ``icon`` and run its loop in the calling thread until ``icon.stop()``.
+
+    Call this on the main thread. It is the supported way to run the tray: on xorg,
+    ``run_detached`` is refused (see XorgFix.NO_DETACHED). ``setup(icon)``, if given, runs in a
+    helper thread once the icon is shown (on fixed xorg) and must return promptly.
+    """
+    icon.run(setup)
+
+
+def _handoff(icon: Any, original: Callable[[], None]) -> Callable[[], None]:
+    """A dispatcher running ``original`` on ``icon``'s loop thread (XorgFix.SAFE_HANDOFF)."""
+    atom_name = f"_PYSTRAY_{original.__name__.upper()}"  # upstream's atom: its handler is ours
+
+    @functools.wraps(original)
+    def dispatch() -> None:
+        loop = getattr(icon, "_thread", None)
+        if loop is None or loop is threading.current_thread():
+            original()  # no loop yet, or we are the loop: no other thread uses the Display
+            return
+        if not loop.is_alive():  # stopped: upstream would wait forever for an answer
+            log.debug("tray loop has ended; %s dropped", original.__name__)
+            return
+        _send_to_loop(icon, atom_name)
+        try:
+            result = icon._queue.get(timeout=HANDOFF_TIMEOUT_S)
+        except queue.Empty:
+            log.error("tray loop did not run %s within %.0f s", original.__name__,
+                      HANDOFF_TIMEOUT_S)
+            return
+        if result is not True:
+            raise result[1].with_traceback(result[2])
+
+    return dispatch
+
+
+def _send_to_loop(icon: Any, atom_name: str) -> None:
+    """Post the ClientMessage ``atom_name`` to the icon window over a private X connection."""
+    from Xlib import X, display
+    from Xlib.protocol import event
+
+    conn = display.Display(icon._display.get_display_name())
+    errors: list[Any] = []
+    conn.set_error_handler(lambda err, *_: errors.append(err))
+    try:
+        window = conn.create_resource_object("window", icon._window.id)
+        message = event.ClientMessage(
+            window=window, client_type=conn.intern_atom(atom_name),
+            data=(32, (X.CurrentTime, 0, 0, 0, 0)),
+        )
+        window.send_event(message, event_mask=X.NoEventMask)
+        conn.sync()  # a round trip: the server has delivered it before we hang up
+    finally:
+        conn.close()
+    if errors:
+        log.warning("handing %s to the tray loop failed: %s", atom_name, errors[0])
+
+
+@functools.cache
+def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
+    """Subclass pystray's xorg Icon, overriding only the private methods the fixes need."""
+    from Xlib import X  # python-xlib: present whenever the xorg backend imported
+
+    icon_events = X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
+
+    class FixedXorgIcon(base):  # type: ignore[misc]
+        """pystray 0.19.5 xorg Icon with traybreak's fixes (``TRAYBREAK_FIXES``)."""
+
+        TRAYBREAK_FIXES = fixes
+
+        def _create_window(self) -> Any:
+            window = super()._create_window()
+            if XorgFix.CLICKS in fixes:
+                # Upstream selects only Exposure|StructureNotify, so ButtonPress is never
+                # delivered and the default action cannot run (pystray issue #151).
+                window.change_attributes(event_mask=icon_events)
+            return window
+
+        def _dock_window(self) -> None:
+            # Upstream sends REQUEST_DOCK from both _update_icon and _show (and again on every
+            # icon change); trayer sometimes drops an icon docked twice. Dock until docked.
+            if XorgFix.DOCK_ONCE in fixes and self._systray_manager is not None:
+                return
+            super()._dock_window()
+
+        def _run(self) -> None:
+            if XorgFix.SHOW_ON_LOOP not in fixes:
+                super()._run()
+                return
+            # Show on the loop thread before the setup thread is released: upstream shows from
+            # the setup thread through a cross-thread python-xlib hand-off that can deadlock.
+            # The default setup then finds the icon visible and does nothing.
+            self._thread = threading.current_thread()
+            if self.icon is not None:
+                try:
+                    self.visible = True
+                except Exception:
+                    log.exception("could not show the tray icon")
+            self._mark_ready()
+            self._mainloop()
+
+        def _rewrite_implementation(self, *originals: Callable[[], None]) -> None:
+            super()._rewrite_implementation(*originals)
+            if XorgFix.SAFE_HANDOFF not in fixes:
+                return
+            # Upstream hands a call to the loop thread by writing on the loop's own Display from
+            # the calling thread. python-xlib's threaded I/O can then read the loop's next event
+            # on the caller's side while the loop sits in select() for good (seen on ~1 stop in
+            # 6 here). We send the hand-off over a private connection instead, so only the loop
+            # thread ever touches the loop's Display.
+            for original in originals:
+                setattr(self, original.__name__, _handoff(self, original))
+
+        def run_detached(self, setup: Callable[[Any], None] | None = None) -> None:
+            if XorgFix.NO_DETACHED in fixes:
+                # Upstream starts a second non-daemon thread: stop() then blocks 5 s and the
+                # process never exits. Refuse before any thread starts.
+                raise NotImplementedError(
+                    "run_detached() hangs exit on pystray's xorg backend; "
+                    "call traybreak.ui.tray.run_icon(icon) on the main thread instead"
+                )
+            super().run_detached(setup)
+
+    FixedXorgIcon.__qualname__ = FixedXorgIcon.__name__ = (
+        "FixedXorgIcon[" + ",".join(sorted(fixes)) + "]"
+    )
+    return FixedXorgIcon
+
