@@ -311,3 +311,21 @@ def test_log_option_records_the_answer(xdesktop: Desktop, tmp_path: Path) -> Non
     assert [(r.rule, r.exercise_id, r.outcome, r.snoozes) for r in rows] == \
         [("manual", STRETCH, Outcome.SNOOZED, 1)]
     assert rows[0].ended_at is not None and rows[0].shown_at is not None
+
+
+def test_the_wordiest_cards_fit_at_1024x768(xdesktop: Desktop, tmp_path: Path) -> None:
+    from traybreak.catalog import load_catalog
+
+    def words(ex: Any) -> int:
+        return sum(map(len, ex.steps)) + len(ex.why) + sum(map(len, ex.cautions))
+
+    exercises = list(load_catalog())
+    wordiest = {max(exercises, key=words).id}
+    wordiest.add(max((e for e in exercises if e.breath), key=words).id)  # text + pacer
+    for exercise in sorted(wordiest):
+        prompt = open_prompt(xdesktop, tmp_path, exercise, *FAST_GUARD)
+        _check_fits_and_centred(xdesktop, prompt)
+        xdesktop.screenshot(f"prompt_wordiest_{exercise}_1024x768.png")
+        time.sleep(0.4)  # past the input guard
+        prompt.click("done")
+        assert prompt.result()["outcome"] == "done"

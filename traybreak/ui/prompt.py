@@ -83,20 +83,18 @@ class PromptWindow:
     # -- building ----------------------------------------------------------------------------
 
     def _layout(self) -> prompt_view.View:
-        """Build at the planned size; if the window would not fit, shrink the figure once."""
+        """Build the roomiest layout that fits the monitor (see prompt_view.fit_plans)."""
         font_set = fonts(self.root)
-        sizes = prompt_view.plan_sizes(self.card, self.area, self.scale)
-        view = prompt_view.build(self.root, self.card, sizes, font_set, self.segments)
-        self.root.update_idletasks()
-        over = self.root.winfo_reqheight() - (self.area.height - SCREEN_MARGIN)
-        if over > 0 and sizes.figure:
-            smaller = max(sizes.px(140), sizes.figure - over - sizes.px(8))
-            log.debug("window %s px too tall; figure %s -> %s", over, sizes.figure, smaller)
+        limit = self.area.height - SCREEN_MARGIN
+        for sizes in prompt_view.fit_plans(self.card, self.area, self.scale):
             for child in self.root.winfo_children():
                 child.destroy()
-            sizes = prompt_view.plan_sizes(self.card, self.area, self.scale, figure=smaller)
             view = prompt_view.build(self.root, self.card, sizes, font_set, self.segments)
             self.root.update_idletasks()
+            height = self.root.winfo_reqheight()
+            if height <= limit and self.root.winfo_reqwidth() <= self.area.width:
+                break
+            log.debug("layout %s is %s px tall (room: %s); trying the next", sizes, height, limit)
         self.sizes = sizes
         return view
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ class Sizes:
     scale: float
     figure: int        # 0: no illustration column
     text_width: int
+    pacer_left: bool = False  # breathing pacer under the figure (saves height with long text)
 
     def px(self, design: float) -> int:
         """A design-pixel length (at 96 dpi) in real pixels."""
@@ -45,15 +47,34 @@ class View:
     notes: dict[str, tk.Label] = field(default_factory=dict)
 
 
-def plan_sizes(card: Card, area: lay.Area, scale: float, figure: int | None = None) -> Sizes:
-    """Sizes for ``card`` on ``area``; ``figure`` forces the illustration edge (fit check)."""
+def plan_sizes(card: Card, area: lay.Area, scale: float, figure: int | None = None,
+               *, wide: bool = False, pacer_left: bool = False) -> Sizes:
+    """Sizes for ``card`` on ``area``. ``figure`` forces the illustration edge; ``wide`` lets
+    the text use the monitor's width (fewer wrapped lines); ``pacer_left`` puts the breathing
+    pacer under the figure instead of under the text."""
     has_figure = card.exercise is not None
     fig = figure if figure is not None else lay.figure_size(area.height, scale)
     fig = fig if has_figure else 0
     room = int(area.width * 0.92) - fig - round(72 * scale)
-    widest = 470 if has_figure else 520
-    text = max(round(300 * scale), min(round(widest * scale), room))
-    return Sizes(scale, fig, text)
+    widest = round((720 if wide else 470 if has_figure else 520) * scale)
+    text = max(round(300 * scale), min(widest, room))
+    return Sizes(scale, fig, text, pacer_left and has_figure and card.breath is not None)
+
+
+def fit_plans(card: Card, area: lay.Area, scale: float) -> Iterator[Sizes]:
+    """Layouts to try in turn until one fits the monitor's height: the roomy default first,
+    then wider text, then the pacer beside the text, then ever smaller figures."""
+    yield plan_sizes(card, area, scale)
+    if card.exercise is None:
+        yield plan_sizes(card, area, scale, wide=True)
+        return
+    yield plan_sizes(card, area, scale, wide=True)
+    if card.breath is not None:
+        yield plan_sizes(card, area, scale, wide=True, pacer_left=True)
+    first = lay.figure_size(area.height, scale)
+    for share in (0.8, 0.65, 0.5):
+        yield plan_sizes(card, area, scale, max(round(120 * scale), round(first * share)),
+                         wide=True, pacer_left=card.breath is not None)
 
 
 def build(root: tk.Tk, card: Card, sizes: Sizes, fonts: dict[str, Any],
@@ -66,7 +87,9 @@ def build(root: tk.Tk, card: Card, sizes: Sizes, fonts: dict[str, Any],
     body = tk.Frame(root, bg=lay.BODY_BG)
     body.pack(fill=tk.BOTH, padx=sizes.px(24), pady=(sizes.px(18), 0))
     if sizes.figure:
-        _left_column(body, sizes, view)
+        column = _left_column(body, sizes, view)
+        if card.breath is not None and sizes.pacer_left:
+            _pacer(column, card.breath, style, sizes, fonts, view, beside=False)
     _text_column(body, card, style, sizes, view, fonts)
     if card.countdown_s > 0:
         _countdown(root, style, sizes, fonts, segments, card, view)
@@ -93,7 +116,7 @@ def _header(root: tk.Tk, card: Card, style: lay.KindStyle, sizes: Sizes,
         fill=tk.X, padx=sizes.px(24), pady=(0, sizes.px(14)))
 
 
-def _left_column(body: tk.Frame, sizes: Sizes, view: View) -> None:
+def _left_column(body: tk.Frame, sizes: Sizes, view: View) -> tk.Frame:
     col = tk.Frame(body, bg=lay.BODY_BG)
     col.pack(side=tk.LEFT, anchor=tk.N, padx=(0, sizes.px(24)))
     # A blank placeholder of the final size, so the window does not jump when frames arrive.
@@ -102,6 +125,7 @@ def _left_column(body: tk.Frame, sizes: Sizes, view: View) -> None:
     holder.pack()
     view.figure = tk.Label(holder, bg=lay.BODY_BG, bd=0)
     view.figure.pack(fill=tk.BOTH, expand=True)
+    return col
 
 
 def _text_column(body: tk.Frame, card: Card, style: lay.KindStyle, sizes: Sizes, view: View,
@@ -130,25 +154,29 @@ def _text_column(body: tk.Frame, card: Card, style: lay.KindStyle, sizes: Sizes,
     if card.cautions:
         _label(col, f"⚠ {card.cautions}", fonts["small"], lay.MUTED, wraplength=wrap).pack(
             fill=tk.X, pady=(sizes.px(8), 0))
-    if card.breath is not None:
-        _pacer(col, card.breath, style, sizes, fonts, view)
+    if card.breath is not None and not sizes.pacer_left:
+        _pacer(col, card.breath, style, sizes, fonts, view, beside=True)
 
 
 def _pacer(col: tk.Frame, breath: tuple[int, int, int, int], style: lay.KindStyle,
-           sizes: Sizes, fonts: dict[str, Any], view: View) -> None:
-    """The breathing circle with the phase words beside it, under the text."""
+           sizes: Sizes, fonts: dict[str, Any], view: View, *, beside: bool) -> None:
+    """The breathing circle with the phase words beside it (under the text) or below it
+    (under the figure)."""
     row = tk.Frame(col, bg=lay.BODY_BG)
     row.pack(fill=tk.X, pady=(sizes.px(16), 0))
     diameter = max(sizes.px(110), sizes.figure * 11 // 20)
     view.pacer = Pacer(row, diameter=diameter, colour=style.band, tint=style.tint,
                        background=lay.BODY_BG, text=style.on_band, font=fonts["pacer"],
                        breath=breath)
-    view.pacer.canvas.pack(side=tk.LEFT)
+    view.pacer.canvas.pack(side=tk.LEFT if beside else tk.TOP)
     words = tk.Frame(row, bg=lay.BODY_BG)
-    words.pack(side=tk.LEFT, padx=(sizes.px(18), 0))
-    view.pacer_words = _label(words, "Breathe in", fonts["phase"], style.band)
+    words.pack(side=tk.LEFT, padx=(sizes.px(18), 0)) if beside else words.pack(
+        side=tk.TOP, pady=(sizes.px(6), 0))
+    anchor = tk.W if beside else tk.CENTER
+    view.pacer_words = _label(words, "Breathe in", fonts["phase"], style.band, anchor=anchor)
     view.pacer_words.pack(fill=tk.X)
-    _label(words, "Follow the circle: " + describe(breath), fonts["small"], lay.MUTED).pack(
+    hint = ("Follow the circle: " if beside else "") + describe(breath)
+    _label(words, hint, fonts["small"], lay.MUTED, anchor=anchor).pack(
         fill=tk.X, pady=(sizes.px(4), 0))
 
 
