@@ -175,6 +175,9 @@ def test_fix_clicks_a_click_on_the_docked_icon_runs_the_default_action(
         tray_desktop: Desktop) -> None:
     probe = _start_docked(tray_desktop, ALL)
     try:
+        # pystray names the window after the icon: WM_CLASS ("tbprobeSystemTrayIcon", "tbprobe").
+        assert tray_desktop.wait_for_window(classname="tbprobeSystemTrayIcon") == probe.window
+        assert tray_desktop.find_windows(class_="^tbprobe$") == [probe.window]
         time.sleep(0.2)  # the icon is drawn right after docking; let the picture settle
         shot = tray_desktop.screenshot("tray_xorg_docked.png")
         geo = tray_desktop.geometry(probe.window)
