@@ -1,0 +1,75 @@
+"""Start-up checks and plumbing for the tray process: logging, the graphical session, the tray
+host. Each failure is a one-line UserError saying what is missing and what to install."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+
+from traybreak import paths
+from traybreak.errors import ExitStatus, UserError
+from traybreak.platform.tray_backend import apply_backend_choice
+
+log = logging.getLogger(__name__)
+
+TRAY_WAIT_ENV = "TRAYBREAK_TRAY_WAIT"
+# At login the tray host may start after us (Safe Eyes #636): wait this long before giving up.
+DEFAULT_TRAY_WAIT_S = 30.0
+
+
+def setup_logging(debug: bool) -> None:
+    """Log to stderr and to a rotating file in the user log dir (kept small)."""
+    if sys.stderr is None:  # pythonw on Windows: no console streams at all
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(logging.Formatter("traybreak: %(levelname)s: %(message)s"))
+    stderr.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.addHandler(stderr)
+    try:
+        log_dir = paths.app_log_dir()
+        log_dir.mkdir(parents=True, exist_ok=True)
+        to_file = logging.handlers.RotatingFileHandler(
+            log_dir / "traybreak.log", maxBytes=512_000, backupCount=2, encoding="utf-8")
+        to_file.setFormatter(formatter)
+        root.addHandler(to_file)
+    except OSError as err:
+        log.warning("cannot write the log file: %s", err)
+
+
+def check_session(env: dict[str, str] | None = None) -> str:
+    """Pick the tray backend and make sure it can live here; returns the backend chosen."""
+    env = dict(os.environ) if env is None else env
+    if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        raise UserError("no graphical session (DISPLAY is not set): start traybreak from your "
+                        "desktop session, or let it start at login (traybreak autostart enable)",
+                        ExitStatus.NO_DISPLAY)
+    backend = apply_backend_choice() or os.environ.get("PYSTRAY_BACKEND", "")
+    if backend == "xorg":
+        _wait_for_xembed_tray(env.get("DISPLAY"))
+    return backend
+
+
+def _wait_for_xembed_tray(display: str | None) -> None:
+    from traybreak.platform.x11_tray import wait_for_tray_host
+
+    if not display:
+        raise UserError("the XEmbed tray needs an X display, and DISPLAY is not set: on Wayland "
+                        "install traybreak[appindicator] and a StatusNotifier tray",
+                        ExitStatus.NO_DISPLAY)
+    try:
+        wait = float(os.environ.get(TRAY_WAIT_ENV, DEFAULT_TRAY_WAIT_S))
+    except ValueError:
+        wait = DEFAULT_TRAY_WAIT_S
+    if not wait_for_tray_host(wait, display):
+        raise UserError(
+            f"no system tray on display {display} (nothing owns _NET_SYSTEM_TRAY_S0 after "
+            f"{wait:g} s): start a panel with a notification area (e.g. trayer), or on GNOME "
+            "install the AppIndicator extension and pip install 'traybreak[appindicator]'",
+            ExitStatus.NO_DISPLAY)

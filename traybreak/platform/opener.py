@@ -1,0 +1,34 @@
+"""Open a file with the user's default application (xdg-open, the Windows shell, macOS open).
+
+Used for "Edit settings"; the call returns at once and never waits for the editor.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def open_in_default_app(path: Path) -> bool:
+    """Ask the desktop to open ``path``; False (and a log line) when there is no way to."""
+    try:
+        if sys.platform == "win32":
+            os.startfile(path)  # type: ignore[attr-defined]  # Windows only
+            return True
+        tool = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
+        if not tool:
+            log.warning("cannot open %s: xdg-open is not installed", path)
+            return False
+        args = [tool, "-t", str(path)] if sys.platform == "darwin" else [tool, str(path)]
+        subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+        return True
+    except OSError as err:
+        log.warning("cannot open %s: %s", path, err)
+        return False
