@@ -35,6 +35,7 @@ def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> Win
                   strict=timedelta(seconds=20), guard_ms=250, duration=timedelta(seconds=45),
                   mirror=True, occurrence=42),
     PromptRequest(message="Drink some water", title="Water", skips_left=0),
+    PromptRequest(message="-- look away: 20 s --", title="-eyes-"),
 ])
 def test_request_round_trips_through_the_cli(request_: PromptRequest) -> None:
     args = build_parser().parse_args(["prompt", *request_.argv()])
@@ -159,3 +160,12 @@ def test_launch_prompt_runs_this_interpreter_with_the_request() -> None:
     assert (result.outcome, result.reason, result.occurrence) == \
         (Outcome.IGNORED, Reason.CRASHED, 3)
     assert "no graphical session" in (result.detail or "")
+
+
+def test_the_tray_side_never_loads_tkinter() -> None:
+    import subprocess
+
+    code = ("import sys, traybreak.windows, traybreak.cli; traybreak.cli.build_parser(); "
+            "print('tkinter' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -60,10 +60,11 @@ class PromptRequest:
     def argv(self) -> list[str]:
         """Arguments after ``traybreak prompt`` that reproduce this request."""
         args: list[str] = [self.exercise_id] if self.exercise_id else []
+        # "--opt=value": a message starting with "-" must not read as an option
         if self.message is not None:
-            args += ["--message", self.message]
+            args.append(f"--message={self.message}")
         if self.title is not None:
-            args += ["--title", self.title]
+            args.append(f"--title={self.title}")
         args += ["--timeout", format_duration(self.timeout),
                  "--snooze", format_duration(self.snooze),
                  "--snoozes-left", str(self.snoozes_left), "--snoozed", str(self.snoozed),

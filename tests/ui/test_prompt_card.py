@@ -8,7 +8,7 @@ from datetime import timedelta
 from fakes import sample_exercises
 
 from traybreak.core.model import Dosage, Exercise, Kind
-from traybreak.ui.pacer import DEFAULT_BREATH
+from traybreak.ui.breath import DEFAULT_BREATH
 from traybreak.ui.prompt_card import exercise_card, message_card
 
 

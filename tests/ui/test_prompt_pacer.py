@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from traybreak.ui.pacer import DEFAULT_BREATH, breath_or_default, describe, phase_at
+from traybreak.ui.breath import DEFAULT_BREATH, breath_or_default, describe, phase_at
 
 
 def test_box_breathing_cycle() -> None:

@@ -1,66 +1,19 @@
-"""The breathing pacer for relax prompts: the breath cycle as a pure function of time, and a Tk
-canvas circle that grows on the in-breath and shrinks on the out-breath. Tk thread only.
+"""The breathing pacer for relax prompts: a Tk canvas circle that grows on the in-breath and
+shrinks on the out-breath, following ui/breath.py. Tk thread only.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import tkinter as tk
-from dataclasses import dataclass
+
+from traybreak.ui.breath import BreathPhase, phase_at
 
 log = logging.getLogger(__name__)
 
-# in, hold, out, hold-after-out (seconds). A longer out-breath than in-breath is the usual
-# calming pattern; about five breaths a minute.
-DEFAULT_BREATH: tuple[int, int, int, int] = (4, 2, 6, 0)
-_WORDS = ("Breathe in", "Hold", "Breathe out", "Hold")
-_SHORT = ("in", "hold", "out", "hold")
-
-
-@dataclass(frozen=True)
-class BreathPhase:
-    """Where in the breath cycle we are: the phase's words, whole seconds left, circle size 0..1."""
-
-    index: int        # 0 in, 1 hold, 2 out, 3 hold after out
-    words: str
-    seconds_left: int
-    size: float
-
-
-def breath_or_default(breath: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
-    """``breath`` when it describes a real cycle (in and out > 0), else the default."""
-    if breath and len(breath) == 4 and breath[0] > 0 and breath[2] > 0 and min(breath) >= 0:
-        return breath
-    return DEFAULT_BREATH
-
-
-def describe(breath: tuple[int, int, int, int]) -> str:
-    """"in 4 · hold 2 · out 6" (phases of zero seconds left out)."""
-    return " · ".join(f"{word} {secs}" for word, secs in zip(_SHORT, breath, strict=True) if secs)
-
-
-def _ease(p: float) -> float:
-    return (1 - math.cos(math.pi * p)) / 2
-
-
-def phase_at(breath: tuple[int, int, int, int], t: float) -> BreathPhase:
-    """The phase ``t`` seconds after the pacer started."""
-    cycle = sum(breath)
-    t = t % cycle if cycle > 0 else 0.0
-    start = 0.0
-    for index, length in enumerate(breath):
-        if length and t < start + length:
-            into = t - start
-            progress = into / length
-            size = {0: _ease(progress), 1: 1.0, 2: 1 - _ease(progress), 3: 0.0}[index]
-            return BreathPhase(index, _WORDS[index], max(1, math.ceil(length - into)), size)
-        start += length
-    return BreathPhase(0, _WORDS[0], breath[0], 0.0)  # only reached when cycle == 0
-
 
 class Pacer:
-    """A circle that breathes: drawn on its own Canvas, animated with ``after`` by ``tick``."""
+    """A circle that breathes on its own Canvas; the window calls ``show(t)`` every frame."""
 
     def __init__(self, parent: tk.Misc, *, diameter: int, colour: str, tint: str,
                  background: str, text: str, font: tuple[str, int, str],

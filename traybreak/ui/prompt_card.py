@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from traybreak.core.durations import humanize
 from traybreak.core.model import Dosage, Exercise, Kind
-from traybreak.ui.pacer import breath_or_default
+from traybreak.ui.breath import breath_or_default
 from traybreak.ui.prompt_layout import cautions_line, style_for
 
 DISCLAIMER = "General guidance, not medical advice. Stop if anything hurts."

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from traybreak.ui import prompt_layout as lay
+from traybreak.ui.breath import describe
 from traybreak.ui.countdown import ProgressBar, Segment
-from traybreak.ui.pacer import Pacer, describe
+from traybreak.ui.pacer import Pacer
 from traybreak.ui.prompt_card import DISCLAIMER, KEY_HINTS, Card
 
 log = logging.getLogger(__name__)
