@@ -21,12 +21,12 @@ from traybreak.ui.history_data import (
     History,
     streak_words,
 )
-from traybreak.ui.panel_layout import chip_lines
 
 log = logging.getLogger(__name__)
 
 HISTORY_TITLE = "traybreak history"
 SIDE_KIND = {Side.TIGHT: "stretch", Side.WEAK: "strengthen", Side.CALM: "relax"}
+CHART_HEIGHT = 260      # design px, at least; more when the right-hand column is taller
 COLUMN = 300            # design px: the right-hand column's width
 NEGLECTED_SHOWN = 10     # more than this many untouched groups: the rest as "and N more"
 
@@ -43,12 +43,14 @@ def show_history(history: History) -> None:
     right = tk.Frame(body, bg=lay.BODY_BG, width=px(COLUMN))
     right.pack(side=tk.LEFT, anchor=tk.N, fill=tk.Y, padx=(px(24), 0))
     _tiles(screen, left, history)
-    chart = tk.Canvas(left, width=px(400), height=px(220), bg=lay.BODY_BG, highlightthickness=0,
+    _groups(screen, right, history)
+    _recent(screen, right, history)
+    root.update_idletasks()  # the chart takes the height the right-hand column needs
+    height = max(px(CHART_HEIGHT), right.winfo_reqheight() - left.winfo_reqheight() - px(14))
+    chart = tk.Canvas(left, width=px(400), height=height, bg=lay.BODY_BG, highlightthickness=0,
                       bd=0)
     chart.pack(pady=(px(14), 0))
     draw_chart(chart, history.days, history.today, screen.fonts, px)
-    _groups(screen, right, history)
-    _recent(screen, right, history)
     close = sw.footer(screen, "Esc closes · read-only: nothing here changes your log")
     sw.present(screen, {"close": close, "chart": chart})
     root.mainloop()
@@ -83,6 +85,11 @@ def _groups(screen: sw.Screen, parent: tk.Frame, history: History) -> None:
     if not history.worked and not history.neglected:
         sw.label(parent, "No exercises loaded.", fonts["small"], lay.MUTED).pack(fill=tk.X)
         return
+    if not history.worked:  # a new user: no wall of "not yet" groups, just what will happen
+        sw.label(parent, "Each exercise you do lights up the muscle groups it works.",
+                 fonts["small"], lay.MUTED, wraplength=screen.px(COLUMN)).pack(
+            fill=tk.X, pady=(screen.px(4), 0))
+        return
     worked = [f"{_short(g)} ×{g.times}" for g in history.worked]
     _chips(screen, parent, "Worked", worked, [SIDE_KIND[g.side] for g in history.worked])
     left_out = history.neglected[:NEGLECTED_SHOWN]
@@ -113,11 +120,7 @@ def _chips(screen: sw.Screen, parent: tk.Frame, title: str, texts: Sequence[str]
         bg, fg = (style.tint, style.band) if style else (lay.BUTTON_BG, lay.MUTED)
         chips.append(tk.Label(flow, text=text, font=fonts["small"], bg=bg, fg=fg, padx=px(6),
                               pady=px(1), bd=0))
-    widths = [chip.winfo_reqwidth() for chip in chips]
-    for line, indices in enumerate(chip_lines(widths, px(COLUMN), px(4))):
-        for col, index in enumerate(indices):
-            chips[index].grid(row=line, column=col, sticky=tk.W,
-                              padx=(0 if col == 0 else px(4), 0), pady=(0, px(4)))
+    sw.flow(flow, chips, px(COLUMN), px(4), px(4))
 
 
 def _recent(screen: sw.Screen, parent: tk.Frame, history: History) -> None:

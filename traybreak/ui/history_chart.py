@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -14,16 +15,19 @@ from typing import Any
 from traybreak.core.model import Kind
 from traybreak.ui import prompt_layout as lay
 from traybreak.ui.history_data import SEGMENTS, DayBar, chart_top, stack
+from traybreak.ui.panel_layout import chip_lines
 
 log = logging.getLogger(__name__)
 
 COLOURS: dict[str, str] = {
     **{kind.value: lay.style_for(kind).band for kind in Kind},
+    "reminder": lay.style_for(None).band,
     "skipped": "#9AA3AC",
     "missed": "#D3D8DE",
 }
+LEGEND_LINE = 18    # design px per legend line
 LEGEND = {"stretch": "Stretch", "strengthen": "Strengthen", "relax": "Relax",
-          "skipped": "Skipped", "missed": "Missed"}
+          "reminder": "Reminder", "skipped": "Skipped", "missed": "Missed"}
 
 
 def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: dict[str, Any],
@@ -31,7 +35,9 @@ def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: di
     """Draw ``days`` into ``canvas`` (sized already), filling its whole width and height."""
     width, height = int(canvas.cget("width")), int(canvas.cget("height"))
     left, right, top = px(26), px(4), px(16)
-    legend_h, labels_h = px(22), px(34)
+    shown = [name for name in SEGMENTS if name != "reminder" or any(d.reminders for d in days)]
+    legend = _legend_lines(canvas, shown, fonts, px)
+    legend_h, labels_h = px(4 + LEGEND_LINE * len(legend[1])), px(34)
     base = height - legend_h - labels_h
     top_value = chart_top(days)
     unit = (base - top) / top_value
@@ -49,9 +55,14 @@ def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: di
         canvas.create_text(centre, base + px(19), text=f"{bar.day.day} {bar.day:%b}",
                            font=fonts["small"], fill=lay.MUTED, anchor=tk.N)
     if not any(d.total for d in days):
-        canvas.create_text((left + width - right) / 2, (top + base) / 2, font=fonts["body"],
-                           fill=lay.MUTED, text="Nothing logged on these days yet")
-    _legend(canvas, left, height - legend_h / 2, fonts, px)
+        note = canvas.create_text((left + width - right) / 2, (top + base) / 2,
+                                  font=fonts["body"], fill=lay.MUTED,
+                                  text="Nothing logged on these days yet")
+        x0, y0, x1, y1 = canvas.bbox(note)
+        behind = canvas.create_rectangle(x0 - px(8), y0 - px(4), x1 + px(8), y1 + px(4),
+                                         fill=lay.BODY_BG, outline="")
+        canvas.tag_lower(behind, note)  # the grid line does not run through the words
+    _legend(canvas, shown, legend, height - px(LEGEND_LINE / 2), fonts, px)
 
 
 def _grid(canvas: tk.Canvas, x0: float, x1: float, base: float, unit: float, top_value: int,
@@ -73,18 +84,32 @@ def _bar(canvas: tk.Canvas, bar: DayBar, centre: float, bar_w: float, base: floa
         canvas.create_rectangle(centre - bar_w / 2, y - height, centre + bar_w / 2, y,
                                 fill=COLOURS[name], outline=lay.BODY_BG, width=1)
         y -= height
-    if bar.total:
+    if bar.done_total:
         canvas.create_text(centre, y - px(3), text=str(bar.done_total), font=fonts["bold"],
-                           fill=lay.TEXT if bar.done_total else lay.MUTED, anchor=tk.S)
+                           fill=lay.TEXT, anchor=tk.S)
 
 
-def _legend(canvas: tk.Canvas, x: float, y: float, fonts: dict[str, Any],
-            px: Callable[[float], int]) -> None:
-    swatch = px(10)
-    for name in SEGMENTS:
-        canvas.create_rectangle(x, y - swatch / 2, x + swatch, y + swatch / 2,
-                                fill=COLOURS[name], outline=COLOURS[name])
-        item = canvas.create_text(x + swatch + px(5), y, text=LEGEND[name], font=fonts["small"],
-                                  fill=lay.MUTED, anchor=tk.W)
-        bbox = canvas.bbox(item)
-        x = (bbox[2] if bbox else x + px(60)) + px(14)
+def _legend_lines(canvas: tk.Canvas, names: Sequence[str], fonts: dict[str, Any],
+                  px: Callable[[float], int]) -> tuple[list[int], list[list[int]]]:
+    """Each legend entry's width, and which entries go on which line to fit the canvas."""
+    font = tkfont.Font(root=canvas, font=fonts["small"])
+    widths = [px(15) + font.measure(LEGEND[name]) for name in names]
+    return widths, chip_lines(widths, int(canvas.cget("width")) - px(26), px(14), balanced=True)
+
+
+def _legend(canvas: tk.Canvas, names: Sequence[str], layout: tuple[list[int], list[list[int]]],
+            bottom: float, fonts: dict[str, Any], px: Callable[[float], int]) -> None:
+    """Swatches with names, the last line centred on ``bottom``."""
+    swatch, line_h = px(10), px(LEGEND_LINE)
+    widths, lines = layout
+    y = bottom - (len(lines) - 1) * line_h
+    for line in lines:
+        x: float = px(26)
+        for index in line:
+            colour = COLOURS[names[index]]
+            canvas.create_rectangle(x, y - swatch / 2, x + swatch, y + swatch / 2, fill=colour,
+                                    outline=colour)
+            canvas.create_text(x + swatch + px(5), y, text=LEGEND[names[index]],
+                               font=fonts["small"], fill=lay.MUTED, anchor=tk.W)
+            x += widths[index] + px(14)
+        y += line_h

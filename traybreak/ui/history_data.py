@@ -6,6 +6,7 @@ missed), the streak, muscle groups worked or neglected, and the latest prompts; 
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -16,6 +17,7 @@ from traybreak.core.muscles import GROUPS, Side
 
 log = logging.getLogger(__name__)
 
+TEXT_WIDTH = 96            # the text form wraps long lists here
 COVERAGE_DAYS = 7          # "this week" for muscle groups: the last seven days, today included
 EMPTY_NOTE = ("No history yet. traybreak writes down every break as it comes; "
               "look again after your first one.")
@@ -29,11 +31,12 @@ class DayBar:
     done: tuple[tuple[Kind, int], ...]
     skipped: int = 0
     missed: int = 0
+    reminders: int = 0      # custom reminders (no kind) done that day
 
     @property
     def done_total(self) -> int:
-        """Exercises done that day, all kinds."""
-        return sum(n for _, n in self.done)
+        """Prompts done that day: exercises of every kind and custom reminders."""
+        return sum(n for _, n in self.done) + self.reminders
 
     @property
     def total(self) -> int:
@@ -89,16 +92,16 @@ def build_history(records: Sequence[PromptRecord], exercises: Sequence[Exercise]
     first = today - timedelta(days=max(1, days) - 1)
     per_kind = {kind: stats.daily_counts(records, first, today, tz, kind=kind) for kind in Kind}
     everything = stats.daily_counts(records, first, today, tz)
-    bars = tuple(
-        DayBar(day, tuple((kind, per_kind[kind][day].done) for kind in Kind),
-               everything[day].skipped, everything[day].ignored)
-        for day in everything
-    )
+    bars = []
+    for day, counts in everything.items():
+        done = tuple((kind, per_kind[kind][day].done) for kind in Kind)
+        bars.append(DayBar(day, done, counts.skipped, counts.ignored,
+                           counts.done - sum(n for _, n in done)))
     worked, neglected = _coverage(records, index, today, tz)
     return History(
         today=today, today_counts=stats.day_counts(records, today, tz),
-        streak=stats.streak(records, today, tz), days=bars, worked=worked, neglected=neglected,
-        recent=_recent(records, index, tz, recent), has_log=has_log,
+        streak=stats.streak(records, today, tz), days=tuple(bars), worked=worked,
+        neglected=neglected, recent=_recent(records, index, tz, recent), has_log=has_log,
     )
 
 
@@ -139,7 +142,7 @@ def _rule_name(rule: str) -> str:
 
 _REASONS = {
     "timeout": "no answer", "stopped": "app closed", "crashed": "window failed",
-    "superseded": "replaced", "idle": "you were away", "user": "by you",
+    "superseded": "replaced", "idle": "you were away", "user": "",
 }
 
 
@@ -151,9 +154,8 @@ def outcome_words(record: PromptRecord) -> str:
         return "natural break"
     word = "missed" if record.outcome is Outcome.IGNORED else record.outcome.value
     reason = record.reason.value if record.reason is not None else ""
-    if reason and record.outcome is not Outcome.DONE:
-        return f"{word} ({_REASONS.get(reason, reason.replace('_', ' '))})"
-    return word
+    words = _REASONS.get(reason, reason.replace("_", " "))
+    return f"{word} ({words})" if words and record.outcome is not Outcome.DONE else word
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -193,9 +195,11 @@ def history_text(history: History, days_label: str | None = None) -> str:
                              ignored=bar.missed).describe() if bar.total else "-"
         out.append(f"  {_day(bar.day)}  {text_bar(bar):<24}  {words}")
     out += ["", f"Muscle groups, last {COVERAGE_DAYS} days"]
-    out.append("  Worked:  " + (", ".join(f"{g.label} ×{g.times}" for g in history.worked)
-                               or "none yet"))
-    out.append("  Not yet: " + (", ".join(g.label for g in history.neglected) or "none, well done"))
+    worked = ", ".join(f"{g.label} ×{g.times}" for g in history.worked) or "none yet"
+    neglected = ", ".join(g.label for g in history.neglected) or "none, well done"
+    for head, text in (("Worked:  ", worked), ("Not yet: ", neglected)):
+        out.append(textwrap.fill(text, TEXT_WIDTH, initial_indent="  " + head,
+                                 subsequent_indent=" " * (2 + len(head))))
     if history.recent:
         out += ["", "Recent prompts"]
         width = max(len(r.name) for r in history.recent)
@@ -207,14 +211,14 @@ def history_text(history: History, days_label: str | None = None) -> str:
 
 # -- chart geometry --------------------------------------------------------------------------
 
-SEGMENTS = ("stretch", "strengthen", "relax", "skipped", "missed")  # bottom to top
+SEGMENTS = ("stretch", "strengthen", "relax", "reminder", "skipped", "missed")  # bottom up
 
 
 def stack(bar: DayBar) -> list[tuple[str, int]]:
     """A day's bar as (segment, count) from the bottom up, done by kind first; zeros left out."""
     done = dict(bar.done)
     counts = [(kind.value, done.get(kind, 0)) for kind in Kind]
-    counts += [("skipped", bar.skipped), ("missed", bar.missed)]
+    counts += [("reminder", bar.reminders), ("skipped", bar.skipped), ("missed", bar.missed)]
     return [(name, n) for name, n in counts if n]
 
 

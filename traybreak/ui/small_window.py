@@ -5,17 +5,20 @@ and the test hook that writes widget positions. Tk main thread only.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 import sys
 import tkinter as tk
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from traybreak.ui import prompt_layout as lay
+from traybreak.ui.panel_layout import chip_lines
 from traybreak.ui.prompt_screen import (
     MonitorProbe,
     apply_scaling,
@@ -55,6 +58,7 @@ def open_screen(title: str, point: tuple[int, int] | None = None) -> Screen:
     root.withdraw()
     root.title(title)
     root.configure(bg=lay.BODY_BG)
+    _set_icon(root)
     if point is None:
         area = pointer_area(root, probe)
     else:
@@ -62,6 +66,17 @@ def open_screen(title: str, point: tuple[int, int] | None = None) -> Screen:
         area = lay.monitor_at(point, probe.result(), whole)
     scale = apply_scaling(root, area)
     return Screen(root, area, scale, small_fonts(root))
+
+
+def _set_icon(root: tk.Tk) -> None:
+    """The app icon for the title bar and task switcher (best effort: a window works without)."""
+    try:
+        data = files("traybreak.icons").joinpath("traybreak.png").read_bytes()
+        icon = tk.PhotoImage(master=root, data=base64.b64encode(data).decode("ascii"))
+        root.iconphoto(True, icon)
+        root._traybreak_icon = icon  # type: ignore[attr-defined]  # keep it from being freed
+    except (OSError, tk.TclError) as err:
+        log.debug("no window icon: %s", err)
 
 
 def small_fonts(root: tk.Misc) -> dict[str, Any]:
@@ -107,6 +122,19 @@ def button(screen: Screen, parent: tk.Misc, text: str, command: Callable[[], Non
         activebackground=darker(bg), activeforeground=fg, relief=tk.FLAT, bd=0,
         highlightthickness=0, cursor="hand2", padx=screen.px(16), pady=screen.px(6),
     )
+
+
+def flow(parent: tk.Frame, widgets: Sequence[tk.Widget], max_width: int, gap: int,
+         line_gap: int, *, balanced: bool = False) -> None:
+    """Lay ``widgets`` (children of ``parent``) out left to right like words in a paragraph,
+    within ``max_width`` pixels (``balanced``: lines evened out, for a few short chips)."""
+    widths = [widget.winfo_reqwidth() for widget in widgets]
+    for line in chip_lines(widths, max_width, gap, balanced=balanced):
+        holder = tk.Frame(parent, bg=parent.cget("bg"))
+        holder.pack(fill=tk.X, pady=(0, line_gap))
+        for col, index in enumerate(line):
+            widgets[index].pack(in_=holder, side=tk.LEFT, padx=(0 if col == 0 else gap, 0))
+            widgets[index].lift(holder)  # made before its holder: would be hidden beneath it
 
 
 def rule(screen: Screen, parent: tk.Misc, pady: tuple[int, int] = (0, 0)) -> None:

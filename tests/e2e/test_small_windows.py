@@ -1,0 +1,198 @@
+"""The small windows on a real X server with openbox: the panel opens at the pointer and wholly on
+screen, clicks and keys give the entry's command, Esc / a click elsewhere / the timeout give null;
+the history window opens with a populated log and with none; the about window opens and closes.
+Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
+from ui.test_history import write_sample_log
+
+from traybreak.ui.menu import MenuFacts, build_menu
+
+pytestmark = pytest.mark.e2e
+
+MENU = json.dumps([e.to_json() for e in build_menu(
+    MenuFacts(paused=False, done_today=5, skipped_today=1, autostart=True))])
+
+
+@pytest.fixture
+def wm_desktop() -> Iterator[Desktop]:
+    """Xvfb 1024x768 with openbox (no tray: the windows are started directly)."""
+    missing = missing_tools(wm=True)
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop(wm=True) as desk:
+        yield desk
+
+
+@pytest.fixture
+def bare_desktop() -> Iterator[Desktop]:
+    """Xvfb with no window manager at all."""
+    missing = missing_tools()
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop() as desk:
+        yield desk
+
+
+@dataclass
+class Window:
+    """A running window child and the layout it reported about itself."""
+
+    proc: subprocess.Popen[bytes]
+    layout: dict[str, Any]
+    desk: Desktop
+
+    def centre(self, key: str, group: str = "widgets") -> tuple[int, int]:
+        box = self.layout[group][key]
+        return box["x"] + box["width"] // 2, box["y"] + box["height"] // 2
+
+    def click_at(self, x: int, y: int) -> None:
+        self.desk.xdotool("mousemove", x, y, "click", "1")
+
+    def result(self, timeout: float = 10.0) -> dict[str, Any]:
+        out, err = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == 0, err.decode()
+        lines = out.decode().splitlines()
+        assert len(lines) == 1, lines
+        return dict(json.loads(lines[0]))
+
+    def on_screen(self) -> bool:
+        w, (sw, sh) = self.layout["window"], self.desk.size
+        return bool(w["x"] >= 0 and w["y"] >= 0 and w["x"] + w["width"] <= sw
+                and w["y"] + w["height"] <= sh)
+
+
+def open_window(desk: Desktop, tmp_path: Path, *args: str) -> Window:
+    """Start ``traybreak ARGS``; returns once the window has reported where its parts are."""
+    geometry = tmp_path / f"geometry-{time.monotonic_ns()}.json"
+    env = {"TRAYBREAK_TEST_GEOMETRY_FILE": str(geometry),
+           "TRAYBREAK_CONFIG": str(tmp_path / "no-config.toml"),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    proc = desk.spawn([sys.executable, "-m", "traybreak", *args], env=env,
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not wait_until(lambda: geometry.exists() or proc.poll() is not None, 10.0):
+        raise TimeoutError(f"no window for {args}")
+    if proc.poll() is not None:
+        raise AssertionError(proc.communicate()[1].decode())
+    return Window(proc, json.loads(geometry.read_text(encoding="utf-8")), desk)
+
+
+def open_panel(desk: Desktop, tmp_path: Path, pointer: tuple[int, int], *extra: str) -> Window:
+    desk.xdotool("mousemove", *pointer)
+    return open_window(desk, tmp_path, "panel", "--menu-json", MENU,
+                       "--header", "Stretch in 12 min", *extra)
+
+
+# -- the panel ---------------------------------------------------------------------------------
+
+def test_panel_opens_at_a_top_right_tray_and_a_click_gives_the_command(
+        wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (1010, 10))
+    win = wm_desktop.wait_for_window(name="^traybreak menu$")
+    assert wm_desktop.is_viewable(win)
+    real = wm_desktop.geometry(win)
+    box = panel.layout["window"]
+    assert (real.x, real.y, real.width, real.height) == (
+        box["x"], box["y"], box["width"], box["height"])
+    assert panel.on_screen()
+    # opened beside the pointer: flipped left of it (no room on the right), just below it
+    assert real.x + real.width == 1010 - 2 and real.y == 12
+    assert panel.layout["grabbed"] is True
+    wm_desktop.screenshot("panel_top_right_1024x768.png")
+    panel.click_at(*panel.centre("pause 1h"))
+    assert panel.result() == {"command": "pause 1h", "via": "click"}
+
+
+def test_panel_above_a_bottom_tray_and_esc_gives_null(
+        wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (20, 760))
+    box = panel.layout["window"]
+    assert panel.on_screen()
+    assert box["x"] == 22 and box["y"] + box["height"] == 760 - 2
+    wm_desktop.xdotool("key", "Escape")
+    assert panel.result() == {"command": None, "via": "escape"}
+
+
+def test_panel_keyboard_arrows_and_enter(wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (500, 300))
+    wm_desktop.xdotool("key", "Down", "Right", "Right", "Right", "Down", "Tab", "Up")
+    # stretch -> strengthen -> relax -> (Right stops at the row's end) -> 30 min -> 1 h -> 30 min
+    wm_desktop.xdotool("key", "Return")
+    assert panel.result() == {"command": "pause 30m", "via": "key"}
+
+
+def test_panel_checkbox_row_and_disabled_rows(wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (300, 200))
+    panel.click_at(*panel.centre("Resume", "rows"))     # not paused: greyed, does nothing
+    time.sleep(0.3)
+    assert panel.proc.poll() is None
+    panel.click_at(*panel.centre("toggle-autostart"))
+    assert panel.result() == {"command": "toggle-autostart", "via": "click"}
+
+
+def test_panel_click_elsewhere_gives_null(wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (300, 200))
+    box = panel.layout["window"]
+    panel.click_at(box["x"] + box["width"] + 150, box["y"] + box["height"] // 2)
+    assert panel.result() == {"command": None, "via": "outside"}
+
+
+def test_panel_times_out_with_null(wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (300, 200), "--timeout", "1s")
+    assert panel.result(timeout=5) == {"command": None, "via": "timeout"}
+
+
+def test_panel_without_a_window_manager_still_takes_keys(
+        bare_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(bare_desktop, tmp_path, (1010, 10))
+    assert panel.on_screen() and panel.layout["grabbed"] is True
+    bare_desktop.xdotool("key", "End", "Return")        # no focus given by anyone: the grab
+    assert panel.result() == {"command": "quit", "via": "key"}
+
+
+# -- history and about ---------------------------------------------------------------------------
+
+def test_history_window_with_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:
+    now = datetime.now().astimezone()
+    assert isinstance(now.tzinfo, timezone)
+    write_sample_log(tmp_path / "data" / "traybreak" / "log.sqlite3", now.date(), now.tzinfo)
+    window = open_window(wm_desktop, tmp_path, "history", "--window")
+    assert wm_desktop.wait_for_window(name="^traybreak history$")
+    assert window.on_screen()
+    time.sleep(0.2)
+    wm_desktop.screenshot("history_1024x768.png")
+    wm_desktop.xdotool("key", "Escape")
+    assert window.result() == {"closed": True}
+
+
+def test_history_window_without_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:
+    window = open_window(wm_desktop, tmp_path, "history", "--window")
+    assert window.on_screen()
+    time.sleep(0.2)
+    wm_desktop.screenshot("history_empty_1024x768.png")
+    window.click_at(*window.centre("close"))
+    assert window.result() == {"closed": True}
+    assert not (tmp_path / "data" / "traybreak").exists()   # a reader creates nothing
+
+
+def test_about_window(wm_desktop: Desktop, tmp_path: Path) -> None:
+    window = open_window(wm_desktop, tmp_path, "about", "--window")
+    assert wm_desktop.wait_for_window(name="^About traybreak$")
+    assert window.on_screen()
+    time.sleep(0.2)
+    wm_desktop.screenshot("about_1024x768.png")
+    wm_desktop.xdotool("key", "Return")
+    assert window.result() == {"closed": True}
