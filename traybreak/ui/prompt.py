@@ -107,7 +107,8 @@ class PromptWindow:
             root.attributes("-type", "dialog")  # tiling WMs float it; never a taskbar hog
         x, y = lay.centred(self.area, root.winfo_reqwidth(), root.winfo_reqheight())
         root.geometry(f"+{x}+{y}")
-        root.protocol("WM_DELETE_WINDOW", self._window_closed)
+        # The window manager's close button counts as Skip (a no-op while Skip is locked).
+        root.protocol("WM_DELETE_WINDOW", lambda: self.answer(Outcome.SKIPPED, "window-close"))
         for key in ("<Return>", "<KP_Enter>"):
             root.bind(key, lambda _e: self.answer(Outcome.DONE, "key"))
         for key in ("<s>", "<S>"):
@@ -255,9 +256,6 @@ class PromptWindow:
             log.debug("%s by %s ignored: %s", outcome, via, self.button_states[key].note)
             return
         self.finish(self.ended(outcome, via))
-
-    def _window_closed(self) -> None:
-        self.answer(Outcome.SKIPPED, "window-close")
 
     def ended(self, outcome: Outcome, via: str, reason: Reason | None = None) -> PromptResult:
         """The result for ending now with ``outcome``."""
