@@ -329,3 +329,32 @@ def test_the_wordiest_cards_fit_at_1024x768(xdesktop: Desktop, tmp_path: Path) -
         time.sleep(0.4)  # past the input guard
         prompt.click("done")
         assert prompt.result()["outcome"] == "done"
+
+
+def _close_like_a_window_manager(desk: Desktop) -> None:
+    """Send WM_DELETE_WINDOW, what a title bar's close button does."""
+    from Xlib import X, protocol
+
+    conn = desk.x()
+    window = conn.create_resource_object("window", desk.wait_for_window(name="traybreak$"))
+    event = protocol.event.ClientMessage(
+        window=window, client_type=conn.intern_atom("WM_PROTOCOLS"),
+        data=(32, [conn.intern_atom("WM_DELETE_WINDOW"), X.CurrentTime, 0, 0, 0]))
+    window.send_event(event)
+    conn.flush()
+
+
+def test_window_close_is_skip_unless_skip_is_locked(xdesktop: Desktop, tmp_path: Path) -> None:
+    locked = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--skips-left", "0")
+    time.sleep(0.4)
+    _close_like_a_window_manager(xdesktop)
+    time.sleep(0.3)
+    assert locked.running()
+    locked.click("done")
+    assert locked.result()["outcome"] == "done"
+
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD)
+    time.sleep(0.4)
+    _close_like_a_window_manager(xdesktop)
+    result = prompt.result()
+    assert (result["outcome"], result["via"]) == ("skipped", "window-close")
