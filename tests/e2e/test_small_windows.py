@@ -20,11 +20,11 @@ from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
 from ui.test_history import write_sample_log
 
 from traybreak.ui.menu import MenuFacts, build_menu
+from traybreak.ui.panel_layout import panel_args
 
 pytestmark = pytest.mark.e2e
 
-MENU = json.dumps([e.to_json() for e in build_menu(
-    MenuFacts(paused=False, done_today=5, skipped_today=1, autostart=True))])
+MENU = build_menu(MenuFacts(paused=False, done_today=5, skipped_today=1, autostart=True))
 
 
 @pytest.fixture
@@ -90,10 +90,12 @@ def open_window(desk: Desktop, tmp_path: Path, *args: str) -> Window:
     return Window(proc, json.loads(geometry.read_text(encoding="utf-8")), desk)
 
 
-def open_panel(desk: Desktop, tmp_path: Path, pointer: tuple[int, int], *extra: str) -> Window:
+def open_panel(desk: Desktop, tmp_path: Path, pointer: tuple[int, int],
+               timeout_s: float = 30.0) -> Window:
+    """The panel as the tray opens it (panel_args), after moving the pointer to ``pointer``."""
     desk.xdotool("mousemove", *pointer)
-    return open_window(desk, tmp_path, "panel", "--menu-json", MENU,
-                       "--header", "Stretch in 12 min", *extra)
+    args = panel_args(MENU, header="Stretch in 12 min", timeout_s=timeout_s)
+    return open_window(desk, tmp_path, "panel", *args)
 
 
 # -- the panel ---------------------------------------------------------------------------------
@@ -111,6 +113,8 @@ def test_panel_opens_at_a_top_right_tray_and_a_click_gives_the_command(
     # opened beside the pointer: flipped left of it (no room on the right), just below it
     assert real.x + real.width == 1010 - 2 and real.y == 12
     assert panel.layout["grabbed"] is True
+    wm_desktop.xdotool("mousemove", *panel.centre("edit-settings"))  # hover highlights the row
+    time.sleep(0.2)
     wm_desktop.screenshot("panel_top_right_1024x768.png")
     panel.click_at(*panel.centre("pause 1h"))
     assert panel.result() == {"command": "pause 1h", "via": "click"}
@@ -151,7 +155,7 @@ def test_panel_click_elsewhere_gives_null(wm_desktop: Desktop, tmp_path: Path) -
 
 
 def test_panel_times_out_with_null(wm_desktop: Desktop, tmp_path: Path) -> None:
-    panel = open_panel(wm_desktop, tmp_path, (300, 200), "--timeout", "1s")
+    panel = open_panel(wm_desktop, tmp_path, (300, 200), timeout_s=1)
     assert panel.result(timeout=5) == {"command": None, "via": "timeout"}
 
 

@@ -4,6 +4,7 @@ opens, the result line and how the tray reads it; and the `panel` command's inpu
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from traybreak.ui.panel_layout import (
     Row,
     chip_lines,
     focus_order,
+    panel_args,
     parse_menu_json,
     popup_position,
     read_panel_result,
@@ -144,6 +146,19 @@ def test_result_line_round_trips_through_the_tray_reader() -> None:
 def test_the_tray_reader_rejects_anything_else(text: str) -> None:
     with pytest.raises(ValueError):
         read_panel_result(text)
+
+
+def test_panel_args_round_trip_through_the_command_line(tmp_path: Path) -> None:
+    from traybreak.cli import build_parser
+    from traybreak.cli.windows_cmd import read_menu
+
+    menu = build_menu(MenuFacts(paused=True, paused_label="paused until 14:30", autostart=True))
+    args = panel_args(menu, header="Paused · 5 done today", timeout_s=20, at=(1200, 24))
+    parsed = build_parser().parse_args(["panel", *args])
+    assert read_menu(parsed) == menu
+    assert (parsed.header, parsed.timeout, parsed.at) == (
+        "Paused · 5 done today", timedelta(seconds=20), (1200, 24))
+    assert panel_args(menu)[-2:] == ["--timeout", "30s"]   # no header, no point: left out
 
 
 def test_panel_command_rejects_a_bad_menu_before_needing_a_display(

@@ -6,6 +6,7 @@ Tk main thread only.
 from __future__ import annotations
 
 import logging
+import math
 import tkinter as tk
 import tkinter.font as tkfont
 from collections.abc import Callable, Sequence
@@ -34,7 +35,8 @@ def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: di
                px: Callable[[float], int]) -> None:
     """Draw ``days`` into ``canvas`` (sized already), filling its whole width and height."""
     width, height = int(canvas.cget("width")), int(canvas.cget("height"))
-    left, right, top = px(26), px(4), px(16)
+    # Many narrow bars: room on the right so the last ("Today") label is not cut off.
+    left, right, top = px(26), px(4) if len(days) <= 14 else px(24), px(16)
     shown = [name for name in SEGMENTS if name != "reminder" or any(d.reminders for d in days)]
     legend = _legend_lines(canvas, shown, fonts, px)
     legend_h, labels_h = px(4 + LEGEND_LINE * len(legend[1])), px(34)
@@ -44,16 +46,12 @@ def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: di
     _grid(canvas, left, width - right, base, unit, top_value, fonts, px)
     slot = (width - left - right) / max(1, len(days))
     bar_w = min(px(34), slot * 0.62)
+    every = label_every(slot, px(50))
     for n, bar in enumerate(days):
         centre = left + slot * (n + 0.5)
-        _bar(canvas, bar, centre, bar_w, base, unit, fonts, px)
-        weight = "bold" if bar.day == today else "normal"
-        day_font = (fonts["small"][0], fonts["small"][1], weight)
-        fg = lay.TEXT if bar.day == today else lay.MUTED
-        canvas.create_text(centre, base + px(5), text="Today" if bar.day == today
-                           else f"{bar.day:%a}", font=day_font, fill=fg, anchor=tk.N)
-        canvas.create_text(centre, base + px(19), text=f"{bar.day.day} {bar.day:%b}",
-                           font=fonts["small"], fill=lay.MUTED, anchor=tk.N)
+        _bar(canvas, bar, centre, bar_w, base, unit, fonts, px, numbers=slot >= px(20))
+        if (len(days) - 1 - n) % every == 0:  # counted back from today: today always named
+            _day_label(canvas, bar.day, bar.day == today, centre, base, fonts, px)
     if not any(d.total for d in days):
         note = canvas.create_text((left + width - right) / 2, (top + base) / 2,
                                   font=fonts["body"], fill=lay.MUTED,
@@ -63,6 +61,27 @@ def draw_chart(canvas: tk.Canvas, days: Sequence[DayBar], today: date, fonts: di
                                          fill=lay.BODY_BG, outline="")
         canvas.tag_lower(behind, note)  # the grid line does not run through the words
     _legend(canvas, shown, legend, height - px(LEGEND_LINE / 2), fonts, px)
+
+
+def label_every(slot: float, label_width: float) -> int:
+    """Label every n-th day so that day labels never overlap (1 for a week, more for a month)."""
+    return max(1, math.ceil(label_width / max(slot, 1.0)))
+
+
+def _day_label(canvas: tk.Canvas, day: date, is_today: bool, centre: float, base: float,
+               fonts: dict[str, Any], px: Callable[[float], int]) -> None:
+    day_font = (fonts["small"][0], fonts["small"][1], "bold" if is_today else "normal")
+    items = (
+        canvas.create_text(centre, base + px(5), text="Today" if is_today else f"{day:%a}",
+                           font=day_font, fill=lay.TEXT if is_today else lay.MUTED, anchor=tk.N),
+        canvas.create_text(centre, base + px(19), text=f"{day.day} {day:%b}",
+                           font=fonts["small"], fill=lay.MUTED, anchor=tk.N),
+    )
+    width = int(canvas.cget("width"))
+    for item in items:  # a label under the last of many narrow bars would run off the edge
+        box = canvas.bbox(item)
+        if box and box[2] > width:
+            canvas.move(item, width - box[2], 0)
 
 
 def _grid(canvas: tk.Canvas, x0: float, x1: float, base: float, unit: float, top_value: int,
@@ -77,14 +96,14 @@ def _grid(canvas: tk.Canvas, x0: float, x1: float, base: float, unit: float, top
 
 
 def _bar(canvas: tk.Canvas, bar: DayBar, centre: float, bar_w: float, base: float, unit: float,
-         fonts: dict[str, Any], px: Callable[[float], int]) -> None:
+         fonts: dict[str, Any], px: Callable[[float], int], *, numbers: bool = True) -> None:
     y = base
     for name, count in stack(bar):
         height = count * unit
         canvas.create_rectangle(centre - bar_w / 2, y - height, centre + bar_w / 2, y,
                                 fill=COLOURS[name], outline=lay.BODY_BG, width=1)
         y -= height
-    if bar.done_total:
+    if bar.done_total and numbers:  # too narrow for a number above each bar: colours only
         canvas.create_text(centre, y - px(3), text=str(bar.done_total), font=fonts["bold"],
                            fill=lay.TEXT, anchor=tk.S)
 

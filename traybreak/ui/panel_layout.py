@@ -158,7 +158,20 @@ def popup_position(pointer: tuple[int, int], size: tuple[int, int], area: Area) 
     return x, y
 
 
-# -- the result ------------------------------------------------------------------------------
+# -- the request and the result ---------------------------------------------------------------
+
+def panel_args(entries: Sequence[MenuEntry], *, header: str = "", timeout_s: float = 30.0,
+               at: tuple[int, int] | None = None) -> list[str]:
+    """Arguments after ``traybreak panel`` that show ``entries`` (for ``windows.window_argv``)."""
+    menu = json.dumps([entry.to_json() for entry in entries], ensure_ascii=False,
+                      separators=(",", ":"))
+    args = ["--menu-json", menu, "--timeout", f"{max(1, round(timeout_s))}s"]
+    if header:
+        args += ["--header", header]
+    if at is not None:
+        args += ["--at", f"{at[0]},{at[1]}"]
+    return args
+
 
 def result_line(command: str | None, via: str) -> str:
     """The one JSON line the panel prints: the command chosen (None: dismissed) and how."""
