@@ -7,7 +7,6 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from fakes import FakeIdle, ListSink
 
 from traybreak.core.actions import ClosePrompt, EngineState, Record, ShowPrompt
@@ -22,11 +21,21 @@ def start(rules=(HOUR_RULE,), sample_every=60.0, idle=None):
     engine = Engine(rules, ActivityPolicy(sample_every=timedelta(seconds=sample_every)),
                     PromptPolicy(), None)
     sink, source = ListSink(), idle or FakeIdle()
-    service = EngineService(engine, None, source, sink, timedelta(seconds=sample_every))
+    service = EngineService(engine, None, source, sink)
     thread = threading.Thread(target=service.run, daemon=True)
     thread.start()
     assert sink.wait_for(lambda acts: bool(acts)), "no first tick"
     return service, sink, source, thread
+
+
+def until(condition, timeout=5.0) -> bool:
+    """Wait (in the test, not the service) until ``condition()`` holds."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def stop(service, thread):
@@ -58,12 +67,47 @@ def test_the_loop_wakes_for_a_deadline_not_on_a_timer():
     stop(service, thread)
 
 
-@pytest.mark.parametrize(("period", "low", "high"), [(0.25, 3, 8), (60.0, 1, 1)])
-def test_without_deadlines_it_wakes_once_per_sample_period(period, low, high):
-    service, _, source, thread = start(sample_every=period)
+def test_at_rest_it_wakes_only_at_the_longest_tick_interval():
+    service, _, source, thread = start(sample_every=0.25)
+    assert service.engine.max_tick_interval == 15.0        # half the 30 s gap limit
     time.sleep(1.0)
-    assert low <= service.wakes <= high
-    assert source.calls == service.wakes
+    assert service.wakes == 1 and source.calls == 1
+    stop(service, thread)
+
+
+def test_it_wakes_when_an_idle_run_would_become_a_natural_break():
+    rule = Rule("stretch", Kind.STRETCH, timedelta(seconds=1), every=timedelta(hours=1),
+                natural_break=timedelta(seconds=1.0))
+    service, _, source, thread = start(rules=(rule,), sample_every=60.0,
+                                       idle=FakeIdle(timedelta(seconds=0.2)))
+    # after the first tick the timer has no work yet; a command tick credits some
+    service.submit(Resume())
+    assert until(lambda: service.wakes >= 2)
+    source.value = timedelta(seconds=5)                     # the user has left
+    time.sleep(1.5)                                         # the run reaches 1 s on its own
+    assert service.wakes == 3                               # woken once, for that moment
+    assert service.status.rules[0].remaining == timedelta(hours=1)   # reset by the break
+    stop(service, thread)
+
+
+def test_it_samples_every_period_while_a_snoozed_prompt_waits_for_the_user():
+    soon = Rule("soon", Kind.STRETCH, timedelta(seconds=1), every=timedelta(seconds=0.3),
+                natural_break=timedelta(minutes=3))
+    engine = Engine((soon,), ActivityPolicy(sample_every=timedelta(seconds=0.2)),
+                    PromptPolicy(snooze=timedelta(seconds=0.2)), None)
+    sink, source = ListSink(), FakeIdle()
+    service = EngineService(engine, None, source, sink)
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    assert sink.wait_for(lambda acts: bool(shows(acts)))
+    source.value = timedelta(minutes=10)                    # away: the re-show must wait
+    service.submit(Answer(shows(sink.actions)[0].occurrence, Outcome.SNOOZED))
+    time.sleep(1.0)
+    assert len(shows(sink.actions)) == 1
+    polled = service.wakes
+    assert polled >= 5                                      # about every 0.2 s, not 15 s
+    source.value = timedelta(0)                             # back at the desk
+    assert sink.wait_for(lambda acts: len(shows(acts)) == 2, timeout=2)
     stop(service, thread)
 
 
@@ -75,13 +119,13 @@ def test_answer_and_pause_commands_reach_the_engine_and_status():
     service.submit(Answer(occurrence, Outcome.DONE, "chin_tuck"))
     assert sink.wait_for(lambda acts: any(
         isinstance(a, Record) and a.record.outcome is Outcome.DONE for a in acts))
-    done = [a for a in sink.actions if isinstance(a, Record) and a.record.outcome][0]
+    done = next(a for a in sink.actions if isinstance(a, Record) and a.record.outcome)
     assert done.record.exercise_id == "chin_tuck"
     service.submit(Pause(duration=timedelta(minutes=30)))
-    assert sink.wait_for(lambda acts: service.status is not None and service.status.paused)
+    assert until(lambda: service.status is not None and service.status.paused)
     assert service.status.state is EngineState.PAUSED
     service.submit(Resume())
-    assert sink.wait_for(lambda acts: not service.status.paused)
+    assert until(lambda: not service.status.paused)
     stop(service, thread)
 
 
@@ -103,7 +147,8 @@ class BrokenIdle(FakeIdle):
 
 def test_a_failing_idle_source_counts_as_active_and_the_loop_goes_on():
     service, _, source, thread = start(sample_every=0.2, idle=BrokenIdle())
-    time.sleep(0.7)
-    assert source.calls >= 3 and thread.is_alive()
+    service.submit(Resume())
+    assert until(lambda: source.calls >= 2)
+    assert thread.is_alive()
     assert service.status is not None and service.status.idle is None
     stop(service, thread)

@@ -1,5 +1,5 @@
-"""The engine thread: sleeps on one Event until the next deadline or command, samples idle time,
-ticks the pure engine and the clock-rule scheduler, and hands the actions to a sink.
+"""The engine thread: sleeps on one Event until the next deadline or command, samples idle time
+once per wake, ticks the pure engine and the clock-rule scheduler, hands the actions to a sink.
 
 Runs on its own thread; other threads only call ``submit``/``stop`` and read ``status``.
 """
@@ -111,9 +111,8 @@ class EngineService:
     """The engine's loop. ``run`` blocks until ``stop``; everything else is thread-safe."""
 
     def __init__(self, engine: Engine, scheduler: ClockScheduler | None, idle: IdleSource,
-                 sink: Sink, sample_every: timedelta, clocks: Clocks | None = None) -> None:
+                 sink: Sink, clocks: Clocks | None = None) -> None:
         self.engine, self.scheduler, self.idle, self.sink = engine, scheduler, idle, sink
-        self.sample_every = max(sample_every.total_seconds(), MIN_WAIT_S)
         self.clocks = clocks or Clocks()
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._wake = threading.Event()
@@ -195,8 +194,9 @@ class EngineService:
             return None
 
     def _timeout(self, now: datetime, mono: float) -> float:
-        """Seconds to sleep: the next sample, engine deadline or clock rule, whichever is first."""
-        waits = [self.sample_every]
+        """Seconds to sleep: the engine's next deadline, the next clock rule, or the longest
+        interval between ticks the engine accepts as continuous, whichever comes first."""
+        waits = [self.engine.max_tick_interval]
         deadline = self.engine.next_deadline()
         if deadline is not None:
             waits.append(deadline - mono)

@@ -186,6 +186,9 @@ CASES = [
     ("snooze cap: a snooze beyond max_snoozes is a skip", (STRETCH,), None,
      [("work", 40 * M)], {"stretch": [(S, 5), (S, 5), (S, 5)]},
      [("stretch", "09:25:00", "09:25:00", "09:35:15", "skipped", "user", 2)]),
+    ("a snoozed prompt ends in the natural break the user takes", (STRETCH,), None,
+     [("work", 25 * M), ("away", 10 * M), ("work", 1 * M)], {"stretch": [(S, 5)]},
+     [("stretch", "09:25:00", "09:25:00", "09:35:05", "natural", "idle", 1)]),
     ("pause for 30 min: timers hold still, nothing shown", (STRETCH,), None,
      [("work", 20 * M), ("pause", 30 * M), ("work", 40 * M)], {},
      [("stretch", "09:55:00", "09:55:00", "09:57:45", "ignored", "timeout", 0)]),
@@ -201,8 +204,9 @@ CASES = [
     ("clock rule while away waits for the return", (STRETCH, AT_10), DAY,
      [("work", 50 * M), ("away", 30 * M), ("work", 2 * M)], {"relax": [(D, 60)]},
      [("stretch", "09:25:00", "09:25:00", "09:27:45", "ignored", "timeout", 0),
-      # shown 2:45 into a pause (still "at the desk"), ended by the natural break it became
-      ("stretch", "09:52:45", "09:52:45", "10:20:05", "natural", "idle", 0),
+      # shown 2:45 into a pause (still "at the desk"); a prompt on screen is never ended by
+      # idle (the user may be exercising), so it times out; its timer then has no work to reset
+      ("stretch", "09:52:45", "09:52:45", "09:55:30", "ignored", "timeout", 0),
       ("relax", "10:00:00", "10:20:05", "10:21:05", "done", None, 0)]),
     ("clock rule away until the working day ends: suppressed/idle", (AT_10,), DAY,
      [("away", 9 * 3600)], {}, [("relax", "10:00:00", None, "17:00:00", "suppressed", "idle", 0)]),

@@ -5,8 +5,9 @@ Semantics in brief (docs/engine.md has the full list with the reasons):
   Interval rules count active time on it; wall ``now`` is used only for working hours, clock
   rules, pause-until and log timestamps, so wall-clock jumps (manual, NTP, DST) move no timer.
 - A tick interval is work for a rule unless the idle sample at its end reaches the rule's
-  natural-break length (idle unknown = work). Idle of at least that length resets the rule; the
-  idle period is logged once (natural/idle, rules joined by "+") when the user is back.
+  natural-break length (idle unknown = work). Idle of at least that length resets the rule (and
+  ends its snoozed prompt; a prompt on screen only times out); the idle period is logged once
+  (natural/idle, rules joined by "+") when the user is back.
 - A tick more than ``gap_limit`` after the previous one is away time (suspend, lock, stall): it
   counts as idle, never as work, so the most a wake can bring is one prompt.
 - One live occurrence at a time (waiting, on screen or snoozed). Rules due together, or a rule
@@ -18,75 +19,28 @@ Semantics in brief (docs/engine.md has the full list with the reasons):
 
 from __future__ import annotations
 
-import itertools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from traybreak.core.actions import (
-    Action,
-    ClosePrompt,
-    EngineState,
-    Record,
-    StateChanged,
-    Status,
-)
-from traybreak.core.clock_rules import ClockBook, Verdict, still_waiting
-from traybreak.core.engine_parts import (
-    SkipCounter,
-    Snapshot,
-    choose_manual_rule,
-    gap_limit,
-    notices,
-    shift,
-)
-from traybreak.core.model import (
-    ActivityPolicy,
-    Kind,
-    Outcome,
-    PromptPolicy,
-    Reason,
-    Rule,
-    WorkingHours,
-)
+from traybreak.core.actions import Action, ClosePrompt, EngineState, Status
+from traybreak.core.clock_rules import Verdict, still_waiting
+from traybreak.core.commands import UserCommands
+from traybreak.core.engine_parts import notices, shift
+from traybreak.core.model import Outcome, Reason
 from traybreak.core.natural import NaturalBreak
 from traybreak.core.occurrence import Occurrence, Phase, final_only
-from traybreak.core.timer import IdleTracker, Observation, RuleTimer
+from traybreak.core.timer import Observation
 
 log = logging.getLogger(__name__)
 
-ANSWERS = (Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED)
 
-
-class Engine:
+class Engine(UserCommands):
     """Decides when to prompt. Feed it ticks and user commands; carry out the actions it returns.
 
     Commands (answer, pause, ...) do not advance time: call ``tick`` first with a fresh sample.
+    State and shared helpers live in EngineBase, the user's commands in UserCommands.
     """
-
-    def __init__(self, rules: Iterable[Rule], activity: ActivityPolicy, prompt: PromptPolicy,
-                 hours: WorkingHours | None = None) -> None:
-        self.rules = tuple(rule for rule in rules if rule.enabled)
-        self.activity, self.policy, self.hours = activity, prompt, hours
-        default = activity.natural_break
-        self.timers = {
-            r.name: RuleTimer(r, r.natural_break_length(default).total_seconds())
-            for r in self.rules if r.every is not None and not r.is_clock
-        }
-        self.tracker = IdleTracker(gap_limit(activity))
-        self.live: Occurrence | None = None
-        self.natural: NaturalBreak | None = None
-        self.paused = False
-        self.paused_until: datetime | None = None
-        self.skip_pending = False
-        self._clock = ClockBook()
-        self._ids = itertools.count(1)
-        self._last: tuple[datetime, float] | None = None
-        self._obs = Observation(0.0, False, 0.0, None, False)
-        self._state: EngineState | None = None
-        self._skips = SkipCounter()
-
-    # --- time passing ---------------------------------------------------------------------
 
     def tick(self, now: datetime, mono: float, idle: timedelta | None,
              clock_due: Sequence[tuple[str, datetime]] = ()) -> list[Action]:
@@ -113,20 +67,26 @@ class Engine:
         return self._with_state(now, out)
 
     def _natural_resets(self, now: datetime, obs: Observation, out: list[Action]) -> None:
+        """Reset every rule whose natural-break length the idle run has reached.
+
+        A prompt on screen is left alone (the user may be doing the exercise, hands off the
+        keyboard; its timeout ends it); a snoozed one ends here as natural.
+        """
         for timer in self.timers.values():
-            live_here = self.live is not None and self.live.rule == timer.rule
-            if obs.away_for < timer.natural or not (timer.active > 0 or live_here):
+            live = self.live if self.live is not None and self.live.rule == timer.rule else None
+            if live is not None and live.phase is Phase.SHOWN:
+                continue
+            if obs.away_for < timer.natural or not (timer.active > 0 or live is not None):
                 continue
             if self.natural is None:
                 since = shift(now, -obs.away_for)
-                reached = shift(since, timer.natural)
-                self.natural = NaturalBreak(next(self._ids), since, reached)
+                self.natural = NaturalBreak(next(self._ids), since, shift(since, timer.natural))
             self.natural.add(timer.rule)
             timer.restart()
-            if live_here and self.live is not None:
-                if self.live.phase is Phase.SHOWN:
-                    out.append(ClosePrompt(self.live.id, "natural"))
-                self.natural.occurrence, self.live = self.live, None
+            if live is not None and self.natural.occurrence is None:
+                self.natural.occurrence, self.live = live, None
+            elif live is not None:
+                self._finish(live.end(now, Outcome.NATURAL, Reason.IDLE), out)
 
     def _advance_live(self, now: datetime, mono: float, out: list[Action]) -> None:
         live = self.live
@@ -193,70 +153,6 @@ class Engine:
         if self._present(winner.rule):
             out.append(winner.show(now, mono, self.policy, self._skip_allowed(now)))
 
-    # --- user commands --------------------------------------------------------------------
-
-    def answer(self, now: datetime, mono: float, occurrence: int, outcome: Outcome,
-               exercise_id: str | None = None) -> list[Action]:
-        """The prompt window's answer: done, skipped or snoozed. Stale answers are ignored."""
-        if outcome not in ANSWERS:
-            raise ValueError(f"a prompt is answered done, skipped or snoozed, not {outcome}")
-        live = self.live
-        if live is None or live.id != occurrence or live.phase is not Phase.SHOWN:
-            log.debug("answer %s for occurrence %s, which is not on screen", outcome, occurrence)
-            return []
-        live.exercise_id = exercise_id or live.exercise_id
-        out: list[Action] = []
-        can_snooze = not live.manual and live.snoozes < self.policy.max_snoozes
-        if outcome is Outcome.SNOOZED and can_snooze:
-            live.snooze(mono, self.policy)
-        elif outcome is Outcome.SNOOZED:
-            self._finish(live.end(now, Outcome.SKIPPED, Reason.USER, "snooze not available"), out)
-        else:
-            self._count_skip(now, outcome)
-            reason = Reason.USER if outcome is Outcome.SKIPPED else None
-            self._finish(live.end(now, outcome, reason), out)
-        return self._with_state(now, out)
-
-    def note_exercise(self, occurrence: int, exercise_id: str) -> None:
-        """The app picked ``exercise_id`` for the prompt on screen; it goes into its log row."""
-        if self.live is not None and self.live.id == occurrence:
-            self.live.exercise_id = exercise_id
-
-    def pause(self, now: datetime, mono: float, until: datetime | None = None) -> list[Action]:
-        """Pause until ``until`` (None: until resumed). A live prompt ends suppressed/paused."""
-        out = self._end_live(now, Outcome.SUPPRESSED, Reason.PAUSED, "paused")
-        self.paused, self.paused_until = True, until
-        return self._with_state(now, out)
-
-    def resume(self, now: datetime, mono: float) -> list[Action]:
-        """End a pause now. Timers go on from where they held still."""
-        self.paused, self.paused_until = False, None
-        return self._with_state(now, [])
-
-    def skip_next(self, now: datetime, mono: float) -> list[Action]:
-        """Skip the live prompt if there is one, else the next one to fall due (logged skipped)."""
-        if self.live is None:
-            self.skip_pending = True
-            return self._with_state(now, [])
-        self._count_skip(now, Outcome.SKIPPED)
-        return self._with_state(now, self._end_live(now, Outcome.SKIPPED, Reason.USER, "skipped"))
-
-    def break_now(self, now: datetime, mono: float, kind: Kind) -> list[Action]:
-        """Show a break of ``kind`` at once (even when paused or outside working hours)."""
-        out = self._end_live(now, Outcome.SUPPRESSED, Reason.SUPERSEDED, "superseded")
-        occ = Occurrence(next(self._ids), choose_manual_rule(self.rules, kind), now, manual=True)
-        self.live = occ
-        out += [occ.record(), occ.show(now, mono, self.policy, self._skip_allowed(now))]
-        return self._with_state(now, out)
-
-    def stop(self, now: datetime, mono: float) -> list[Action]:
-        """The app is quitting: end the live prompt (suppressed/stopped), log an idle period."""
-        out = self._end_live(now, Outcome.SUPPRESSED, Reason.STOPPED, "stopped")
-        if self.natural is not None:
-            out.append(self.natural.close(now))
-            self.natural = None
-        return out
-
     # --- queries ----------------------------------------------------------------------------
 
     def next_deadline(self) -> float | None:
@@ -264,62 +160,15 @@ class Engine:
         if self._last is None:
             return None
         now, mono = self._last
-        return self._snapshot(now).next_deadline(mono, self.policy.notice)
+        poll = self.activity.sample_every.total_seconds()
+        return self._snapshot(now).next_deadline(mono, self.policy.notice, poll)
+
+    @property
+    def max_tick_interval(self) -> float:
+        """The longest the caller may go between ticks (s) before the interval reads as a gap."""
+        return self.tracker.gap_limit / 2
 
     def status(self) -> Status:
         """State, pause and time left per rule, as of the latest tick."""
         now = self._last[0] if self._last is not None else None
         return self._snapshot(now).status(self._state or EngineState.ACTIVE)
-
-    # --- internals --------------------------------------------------------------------------
-
-    def _snapshot(self, now: datetime | None) -> Snapshot:
-        counting = now is not None and self._in_hours(now) and not self.paused
-        obs = self._obs
-        away = obs.idle is not None and not obs.returned and (
-            obs.away_for >= self.activity.natural_break.total_seconds())
-        return Snapshot(self.rules, self.timers, self.live, self.paused, self.paused_until,
-                        self.skip_pending, counting, away, obs, self._last)
-
-    def _idle_timers(self) -> list[RuleTimer]:
-        """Timers free to count: those whose rule has no live prompt."""
-        busy = self.live.rule.name if self.live is not None else None
-        return [t for t in self.timers.values() if t.rule.name != busy]
-
-    def _in_hours(self, now: datetime) -> bool:
-        return self.hours is None or self.hours.contains(now)
-
-    def _present(self, rule: Rule) -> bool:
-        """The user is at the desk for ``rule``: idle unknown or shorter than its natural break."""
-        natural = rule.natural_break_length(self.activity.natural_break).total_seconds()
-        return self._obs.idle is None or self._obs.idle < natural
-
-    def _finish(self, record: Record, out: list[Action]) -> None:
-        """Log a final row; its rule's interval starts again; a live one is no longer live."""
-        out.append(record)
-        if self.live is not None and record.occurrence == self.live.id:
-            self.live = None
-        if record.record.rule in self.timers:
-            self.timers[record.record.rule].restart()
-
-    def _end_live(self, now: datetime, outcome: Outcome, reason: Reason, why: str) -> list[Action]:
-        out: list[Action] = []
-        if self.live is not None:
-            if self.live.phase is Phase.SHOWN:
-                out.append(ClosePrompt(self.live.id, why))
-            self._finish(self.live.end(now, outcome, reason), out)
-        return out
-
-    def _skip_allowed(self, now: datetime) -> bool:
-        return self._skips.allowed(now, self.policy.daily_skips)
-
-    def _count_skip(self, now: datetime, outcome: Outcome) -> None:
-        if outcome is Outcome.SKIPPED:
-            self._skips.count(now)
-
-    def _with_state(self, now: datetime, out: list[Action]) -> list[Action]:
-        state = self._snapshot(now).state()
-        if state is not self._state:
-            self._state = state
-            out.append(StateChanged(state))
-        return out

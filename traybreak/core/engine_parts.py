@@ -94,17 +94,29 @@ class Snapshot:
             return EngineState.OFF_HOURS
         return EngineState.AWAY if self.away else EngineState.ACTIVE
 
-    def next_deadline(self, mono: float, notice: timedelta) -> float | None:
-        """The next monotonic time something is due if the user keeps working (future only)."""
+    def next_deadline(self, mono: float, notice: timedelta, poll: float) -> float | None:
+        """The next monotonic time worth a tick (future only), as of the tick at ``mono``.
+
+        Besides prompt timeouts, re-shows, notices, due times and the end of a pause: the moment
+        the current idle run would become a rule's natural break (so a long pause is seen as it
+        completes, without sampling on a short period), and ``poll`` seconds on while a prompt
+        waits for the user to come back.
+        """
         found = []
-        if self.live is not None and self.live.deadline is not None:
-            found.append(self.live.deadline)
-        busy = self.live.rule.name if self.live is not None else None
+        live = self.live
+        if live is not None and live.deadline is not None:
+            found.append(live.deadline)
+        if live is not None and live.phase is not Phase.SHOWN:
+            found.append(mono + poll)         # waiting or snoozed: it may want the user back
         for timer in self.timers.values():
-            if self.counting and timer.rule.name != busy and timer.counts(self.obs.idle):
-                found.append(mono + timer.remaining)
-                if not timer.noticed:
-                    found.append(mono + timer.remaining - notice.total_seconds())
+            mine = live is not None and live.rule.name == timer.rule.name
+            if not (self.counting and not mine and timer.counts(self.obs.idle)):
+                continue
+            found.append(mono + timer.remaining)
+            if not timer.noticed:
+                found.append(mono + timer.remaining - notice.total_seconds())
+            if self.obs.idle is not None and (timer.active > 0 or mine):
+                found.append(mono - self.obs.idle + timer.natural)
         if self.paused_until is not None and self.last is not None:
             now, at = self.last
             found.append(at + (self.paused_until - now).total_seconds())
