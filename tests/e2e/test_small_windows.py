@@ -167,6 +167,26 @@ def test_panel_without_a_window_manager_still_takes_keys(
     assert panel.result() == {"command": "quit", "via": "key"}
 
 
+def test_panel_without_the_grab_closes_when_focus_goes_elsewhere(
+        wm_desktop: Desktop, tmp_path: Path) -> None:
+    from Xlib import X
+
+    conn = wm_desktop.x()        # another program holds the pointer for the whole test
+    held = conn.screen().root.grab_pointer(False, X.ButtonPressMask, X.GrabModeAsync,
+                                           X.GrabModeAsync, X.NONE, X.NONE, X.CurrentTime)
+    conn.sync()
+    assert held == X.GrabSuccess
+    panel = open_panel(wm_desktop, tmp_path, (300, 200))
+    assert panel.layout["grabbed"] is False
+    assert panel.proc.poll() is None                   # still open: it has the focus
+    about = open_window(wm_desktop, tmp_path, "about", "--window")  # takes the focus
+    assert panel.result() == {"command": None, "via": "focus-lost"}
+    conn.ungrab_pointer(X.CurrentTime)
+    conn.sync()
+    wm_desktop.xdotool("key", "Escape")
+    assert about.result() == {"closed": True}
+
+
 # -- history and about ---------------------------------------------------------------------------
 
 def test_history_window_with_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ or Enter on an entry gives its command; Esc, a click elsewhere or the timeout gi
 
 Why a borderless window with a global grab, as X menus do it: an override-redirect window gets no
 title bar on any window manager and opens exactly where it is put, and the pointer+keyboard grab
-makes keys reach it and reports a click anywhere else (no focus tricks that vary per WM). If the
-grab cannot be taken (another program holds one), losing focus closes the popup instead.
+makes keys reach it (no WM gives such a window the focus: openbox keeps it) and reports a click
+anywhere else. If the grab cannot be taken (another program holds one for over a second), the
+popup turns into an ordinary WM-managed window, which gets the focus; losing it closes the popup.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from traybreak.ui.panel_layout import PANEL_TITLE, Row, popup_position, rows_fro
 
 log = logging.getLogger(__name__)
 
-GRAB_TRIES = 20          # x 50 ms: another client (the tray's own click) may hold a grab briefly
 
 
 def run_panel(entries: Sequence[MenuEntry], *, header: str = "", timeout_s: float = 30.0,
@@ -100,21 +100,38 @@ class Panel:
     def _mapped(self, event: tk.Event[tk.Misc]) -> None:
         if event.widget is self.screen.root and self._timer is None:
             self._touch()
-            self._grab(GRAB_TRIES)
+            self._grab()
 
-    def _grab(self, tries: int) -> None:
+    def _grab(self) -> None:
+        """Take the pointer and keyboard. Tk itself retries for about a second while another
+        client holds a grab (e.g. the button of the click that opened us), so no loop here."""
         root = self.screen.root
-        if self.ended:
-            return
         try:
             root.grab_set_global()
             self.grabbed = True
         except tk.TclError as err:  # "grab failed: another application has grab"
-            if tries > 0:
-                root.after(50, self._grab, tries - 1)
-                return
-            log.info("no pointer grab (%s): a focus change will close the panel", err)
+            log.info("no pointer grab (%s): showing the panel as a normal window", err)
+            self._become_window()
+            return
         root.focus_force()
+        self._report()
+
+    def _become_window(self) -> None:
+        """Without the grab, a borderless window never gets the keyboard (the window manager
+        keeps the focus): let the WM manage it instead, so it is focused and a focus change
+        closes it like a click elsewhere would."""
+        root = self.screen.root
+        x, y = root.winfo_rootx(), root.winfo_rooty()
+        root.withdraw()
+        root.overrideredirect(False)
+        if root.tk.call("tk", "windowingsystem") == "x11":
+            root.attributes("-type", "dialog")
+        root.geometry(f"+{x}+{y}")
+        root.deiconify()
+        root.after(100, self._focus_window)
+
+    def _focus_window(self) -> None:
+        self.screen.root.focus_force()
         self._report()
 
     def _report(self) -> None:
@@ -156,7 +173,7 @@ class Panel:
 
     def _focus_out(self, _event: tk.Event[tk.Misc]) -> None:
         if not self.grabbed:  # with the grab held, focus churn (WM, xdotool) means nothing
-            self.screen.root.after(150, self._check_focus)
+            self.screen.root.after(150, self._check_focus)  # focus may just move inside us
 
     def _check_focus(self) -> None:
         if not self.ended and self.screen.root.focus_get() is None:
