@@ -19,23 +19,27 @@ def show_about(info: AboutInfo) -> None:
     """Open the about window and return when it is closed (Close, Esc, Enter or the WM)."""
     screen = sw.open_screen(ABOUT_TITLE)
     root, px, fonts = screen.root, screen.px, screen.fonts
-    sw.header(screen, root, "About", f"traybreak {info.version}")
+    sw.header(screen, root, "About", f"traybreak {info.version}", icon=True)
     body = tk.Frame(root, bg=lay.BODY_BG)
     body.pack(fill=tk.BOTH, padx=px(20), pady=(px(14), 0))
-    wrap = px(460)
-    sw.label(body, PURPOSE, fonts["body"], wraplength=wrap).pack(fill=tk.X)
-    sw.label(body, DISCLAIMER, fonts["small"], lay.MUTED, wraplength=wrap).pack(
-        fill=tk.X, pady=(px(6), px(14)))
+    wrapped = [sw.label(body, PURPOSE, fonts["body"]),
+               sw.label(body, DISCLAIMER, fonts["small"], lay.MUTED)]
+    wrapped[0].pack(fill=tk.X)
+    wrapped[1].pack(fill=tk.X, pady=(px(6), px(14)))
     sw.label(body, "Where things are", fonts["heading"]).pack(fill=tk.X, pady=(0, px(4)))
-    _places(screen, body, info)
-    sw.label(body, PRIVACY, fonts["body"], wraplength=wrap).pack(fill=tk.X, pady=(px(14), 0))
+    places = _places(screen, body, info)
+    wrapped.append(sw.label(body, PRIVACY, fonts["body"]))
+    wrapped[2].pack(fill=tk.X, pady=(px(14), 0))
     sw.label(body, LICENCE, fonts["small"], lay.MUTED).pack(fill=tk.X, pady=(px(4), 0))
+    root.update_idletasks()  # text wraps at the width the file paths need, at least 460 px
+    for label in wrapped:
+        label.configure(wraplength=max(px(460), places.winfo_reqwidth()))
     close = sw.footer(screen, "Esc closes")
     sw.present(screen, {"close": close})
     root.mainloop()
 
 
-def _places(screen: sw.Screen, body: tk.Frame, info: AboutInfo) -> None:
+def _places(screen: sw.Screen, body: tk.Frame, info: AboutInfo) -> tk.Frame:
     """The paths as read-only entries: selectable, so they can be copied."""
     grid = tk.Frame(body, bg=lay.BODY_BG)
     grid.pack(fill=tk.X)
@@ -50,3 +54,4 @@ def _places(screen: sw.Screen, body: tk.Frame, info: AboutInfo) -> None:
         entry.insert(0, where)
         entry.configure(state="readonly")
         entry.grid(row=n, column=1, sticky=tk.EW, pady=screen.px(1))
+    return grid

@@ -102,10 +102,19 @@ def label(parent: tk.Misc, text: str, font: Any, fg: str = lay.TEXT, bg: str = l
     return tk.Label(parent, text=text, font=font, fg=fg, bg=bg, bd=0, padx=0, pady=0, **kw)
 
 
-def header(screen: Screen, parent: tk.Misc, tag: str, title: str) -> tk.Frame:
-    """The coloured band at the top: a small capitalised tag line over a bold title."""
+def header(screen: Screen, parent: tk.Misc, tag: str, title: str,
+           icon: bool = False) -> tk.Frame:
+    """The coloured band at the top: a small capitalised tag line over a bold title (and the
+    app icon on the right when ``icon``)."""
     band = tk.Frame(parent, bg=APP_BAND)
     band.pack(fill=tk.X)
+    picture = getattr(screen.root, "_traybreak_icon", None)
+    if icon and picture is not None:
+        step = max(1, round(256 / screen.px(48)))  # 256 px source, shown at about 48 px
+        small = picture.subsample(step, step)
+        art = tk.Label(band, image=small, bg=APP_BAND, bd=0)
+        art.image = small  # type: ignore[attr-defined]  # keep a reference (Tk frees it otherwise)
+        art.pack(side=tk.RIGHT, padx=screen.px(20))
     label(band, tag.upper(), screen.fonts["tag"], "#FFFFFF", APP_BAND).pack(
         fill=tk.X, padx=screen.px(20), pady=(screen.px(12), screen.px(2)))
     label(band, title, screen.fonts["title"], "#FFFFFF", APP_BAND).pack(
