@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from traybreak.config import Config
 from traybreak.core.actions import Action, Status
 from traybreak.core.engine import Engine
 from traybreak.core.engine_parts import shift
-from traybreak.core.model import Kind, Outcome
+from traybreak.core.model import Kind, Outcome, Reason
 from traybreak.platform.idle import IdleSource
 from traybreak.scheduler import ClockScheduler
 
@@ -71,9 +72,31 @@ class NoteExercise:
 
     occurrence: int
     exercise_id: str
+    countdown: timedelta | None = None
 
 
-Command = Pause | Resume | SkipNext | BreakNow | Answer | NoteExercise
+@dataclass(frozen=True)
+class WindowLost:
+    """The window of ``occurrence`` ended without an answer (timed out, crashed): ignored."""
+
+    occurrence: int
+    reason: Reason
+    detail: str
+
+
+@dataclass(frozen=True)
+class Reconfigure:
+    """Use ``config`` from now on (the file changed, or `traybreak reload`)."""
+
+    config: Config
+
+
+Command = Pause | Resume | SkipNext | BreakNow | Answer | NoteExercise | WindowLost | Reconfigure
+
+
+def engine_for(config: Config) -> Engine:
+    """A fresh engine for ``config``'s rules and policies."""
+    return Engine(config.rules, config.activity, config.prompt, config.hours)
 
 
 def suspend_clock() -> Callable[[], float]:
@@ -182,8 +205,19 @@ class EngineService:
         if isinstance(command, Answer):
             return engine.answer(now, mono, command.occurrence, command.outcome,
                                  command.exercise_id)
-        engine.note_exercise(command.occurrence, command.exercise_id)
+        if isinstance(command, WindowLost):
+            return engine.window_lost(now, mono, command.occurrence, command.reason,
+                                      command.detail)
+        if isinstance(command, Reconfigure):
+            return self._reconfigure(command.config, now, mono)
+        engine.note_exercise(command.occurrence, command.exercise_id, command.countdown)
         return []
+
+    def _reconfigure(self, config: Config, now: datetime, mono: float) -> list[Action]:
+        if self.scheduler is not None:
+            self.scheduler.set_rules(config.rules, now)
+        return self.engine.reconfigure(now, mono, config.rules, config.activity, config.prompt,
+                                       config.hours)
 
     def _sample(self) -> timedelta | None:
         try:

@@ -18,6 +18,7 @@ from traybreak.errors import ExitStatus, UserError
 
 # Modules that add subcommands; each has register(subparsers). Order = order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
+    "app_cmd",
     "autostart_cmd",
     "config_cmd",
     "exercises_cmd",
@@ -67,9 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        if args.command is None and "run" in _registered(parser):
-            return main(["run", *(argv or sys.argv[1:])])
-        parser.print_help()
+        if args.command is None:  # plain `traybreak [--config F] [--debug]` starts the tray
+            return main(["run", *(sys.argv[1:] if argv is None else argv)])
+        parser.print_help()  # a command group (e.g. `traybreak config`) without its action
         return ExitStatus.OK
     try:
         return int(handler(args))
@@ -89,13 +90,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def tray_main() -> int:
     """The gui-script entry point (``traybreak-tray``): starts the tray with no console window."""
     return main(["run"])
-
-
-def _registered(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._subparsers._group_actions if parser._subparsers else ():
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
 
 
 def _fail(message: str, status: int, debug: bool) -> int:

@@ -4,13 +4,23 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from traybreak.core.actions import Action
 from traybreak.core.engine_base import EngineBase
-from traybreak.core.engine_parts import choose_manual_rule
-from traybreak.core.model import Kind, Outcome, Reason
+from traybreak.core.engine_parts import choose_manual_rule, gap_limit
+from traybreak.core.model import (
+    ActivityPolicy,
+    Kind,
+    Outcome,
+    PromptPolicy,
+    Reason,
+    Rule,
+    WorkingHours,
+)
 from traybreak.core.occurrence import Occurrence, Phase
+from traybreak.core.timer import RuleTimer
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +52,14 @@ class UserCommands(EngineBase):
             self._finish(live.end(now, outcome, reason), out)
         return self._with_state(now, out)
 
-    def note_exercise(self, occurrence: int, exercise_id: str) -> None:
-        """The app picked ``exercise_id`` for the prompt on screen; it goes into its log row."""
+    def note_exercise(self, occurrence: int, exercise_id: str,
+                      countdown: timedelta | None = None) -> None:
+        """The app picked ``exercise_id`` (taking ``countdown``) for the prompt on screen; it goes
+        into its log row, and the prompt times out no sooner than the exercise can be done."""
         if self.live is not None and self.live.id == occurrence:
             self.live.exercise_id = exercise_id
+            if countdown is not None:
+                self.live.fit_exercise(countdown, self.policy)
 
     def pause(self, now: datetime, mono: float, until: datetime | None = None
               ) -> list[Action]:
@@ -75,9 +89,43 @@ class UserCommands(EngineBase):
         out += [occ.record(), occ.show(now, mono, self.policy, self._skip_allowed(now))]
         return self._with_state(now, out)
 
+    def window_lost(self, now: datetime, mono: float, occurrence: int, reason: Reason,
+                    detail: str) -> list[Action]:
+        """The prompt window ended without an answer (its own timeout, a crash): ignored."""
+        live = self.live
+        if live is None or live.id != occurrence or live.phase is not Phase.SHOWN:
+            return []
+        out: list[Action] = []
+        self._finish(live.end(now, Outcome.IGNORED, reason, detail), out)
+        return self._with_state(now, out)
+
+    def reconfigure(self, now: datetime, mono: float, rules: Iterable[Rule],
+                    activity: ActivityPolicy, prompt: PromptPolicy,
+                    hours: WorkingHours | None) -> list[Action]:
+        """New settings without a restart. A rule that keeps its name keeps its active time
+        (capped by its new interval); a prompt on screen stays until it is answered."""
+        old = self.timers
+        self.rules = tuple(rule for rule in rules if rule.enabled)
+        self.activity, self.policy, self.hours = activity, prompt, hours
+        self.tracker.gap_limit = gap_limit(activity)
+        self.timers = {}
+        for rule in self.rules:
+            if rule.every is None or rule.is_clock:
+                continue
+            timer = RuleTimer(rule, rule.natural_break_length(activity.natural_break)
+                              .total_seconds())
+            if rule.name in old:
+                timer.credit(old[rule.name].active)
+            self.timers[rule.name] = timer
+        return self._with_state(now, [])
+
     def stop(self, now: datetime, mono: float) -> list[Action]:
-        """The app is quitting: end the live prompt (suppressed/stopped), log an idle period."""
-        out = self._end_live(now, Outcome.SUPPRESSED, Reason.STOPPED, "stopped")
+        """The app is quitting: a prompt on screen ends ignored/stopped (one still waiting to be
+        shown, suppressed/stopped), and an idle period in progress is logged."""
+        live = self.live
+        shown = live is not None and live.phase is Phase.SHOWN
+        outcome = Outcome.IGNORED if shown else Outcome.SUPPRESSED
+        out = self._end_live(now, outcome, Reason.STOPPED, "stopped")
         if self.natural is not None:
             out.append(self.natural.close(now))
             self.natural = None

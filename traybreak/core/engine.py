@@ -166,7 +166,7 @@ class Engine(UserCommands):
     @property
     def max_tick_interval(self) -> float:
         """The longest the caller may go between ticks (s) before the interval reads as a gap."""
-        return self.tracker.gap_limit / 2
+        return self.tracker.gap_limit * 0.8   # leaves room for a late wake under load
 
     def status(self) -> Status:
         """State, pause and time left per rule, as of the latest tick."""

@@ -14,8 +14,9 @@ from traybreak.core.timer import Observation, RuleTimer
 
 # A break asked for with "break now" when no rule has that kind lasts this long.
 MANUAL_BREAK = timedelta(minutes=1)
-# Ticks come every sample period; one this much later means the process did not run (suspend).
-MIN_GAP = timedelta(seconds=30)
+# Ticks come at least every 0.8 gap limits (Engine.max_tick_interval); an interval longer than
+# the limit means the process did not run: suspend, or a stall. Shorter sleeps count as work.
+MIN_GAP = timedelta(minutes=2)
 
 
 def shift(moment: datetime, seconds: float) -> datetime:

@@ -7,7 +7,7 @@ engine owns it and this module only knows how to describe it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from traybreak.core.actions import Record, ShowPrompt
@@ -35,6 +35,18 @@ class Occurrence:
     deadline: float | None = None
     exercise_id: str | None = None
     manual: bool = False
+    countdown: timedelta | None = None   # the chosen exercise's own length, once known
+    shown_mono: float | None = None
+
+    def break_length(self) -> timedelta:
+        """How long the break takes: the rule's duration, or the exercise's if that is longer."""
+        return max(self.rule.duration, self.countdown or timedelta(0))
+
+    def fit_exercise(self, countdown: timedelta, policy: PromptPolicy) -> None:
+        """The exercise on screen takes ``countdown``: give the user that long before timing out."""
+        self.countdown = countdown
+        if self.phase is Phase.SHOWN and self.shown_mono is not None:
+            self.deadline = self.shown_mono + (policy.timeout + self.break_length()).total_seconds()
 
     def record(
         self,
@@ -77,7 +89,8 @@ class Occurrence:
         the break itself takes, so a user who starts late is not cut off mid-exercise."""
         self.phase = Phase.SHOWN
         self.shown_at = self.shown_at or now
-        self.deadline = mono + (policy.timeout + self.rule.duration).total_seconds()
+        self.shown_mono = mono
+        self.deadline = mono + (policy.timeout + self.break_length()).total_seconds()
         return ShowPrompt(
             occurrence=self.id,
             rule=self.rule,

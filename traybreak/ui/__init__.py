@@ -1,1 +1,1 @@
-"""Everything the user sees: tray (pystray), windows (tkinter, in child processes), images (Pillow)."""
+"""What the user sees: tray (pystray), windows (tkinter, child processes), images (Pillow)."""

@@ -159,6 +159,10 @@ class TrayView:
             except Exception:
                 log.warning("notification failed", exc_info=True)
 
+    def tooltip(self) -> str:
+        """The tooltip shown now (the panel window uses it as its header)."""
+        return self._shown.tooltip if self._shown is not None else ""
+
     def menu_entries(self) -> Sequence[MenuEntry]:
         """The menu as data (the panel window shows these where there is no native menu)."""
         return self._menu_entries

@@ -1,0 +1,312 @@
+"""The tray process's composition root: wires config, log, catalog, engine, tray and control,
+owns the threads (main: tray loop; engine; control; a once-a-minute ticker) and the clean end.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+from traybreak import __version__, paths
+from traybreak.app_actions import ActionSink
+from traybreak.app_control import (
+    BadRequest,
+    break_kind,
+    check,
+    menu_request,
+    pause_until,
+    status_reply,
+)
+from traybreak.app_setup import check_session, setup_logging
+from traybreak.catalog import load_catalog
+from traybreak.config import Config, defaults_toml, load_or_defaults
+from traybreak.control import ControlServer, InstanceLock, NotRunning, request
+from traybreak.core import stats
+from traybreak.core.model import AppEvent
+from traybreak.core.stats import Counts
+from traybreak.errors import ExitStatus
+from traybreak.platform.autostart import AutostartState, for_this_os, launcher_argv
+from traybreak.platform.idle import choose_idle_source
+from traybreak.platform.opener import open_in_default_app
+from traybreak.scheduler import ClockScheduler
+from traybreak.service import (
+    BreakNow,
+    EngineService,
+    Pause,
+    Reconfigure,
+    Resume,
+    SkipNext,
+    engine_for,
+    local_now,
+)
+from traybreak.store import Store
+from traybreak.ui.panel_layout import panel_args, read_panel_result
+from traybreak.ui.tray_view import TrayFacts, TrayView, facts_for
+from traybreak.windows import window_argv
+
+log = logging.getLogger(__name__)
+
+TICK_S = 30.0          # tray refresh and config-file check (at most twice a minute)
+PANEL_TIMEOUT_S = 30.0
+
+
+def run(config_override: str | None, debug: bool = False) -> int:
+    """`traybreak run`: start the tray, or hand over to the one already running."""
+    setup_logging(debug)
+    runtime = paths.runtime_dir()
+    lock = InstanceLock(runtime / "instance.lock")
+    if not lock.acquire():
+        return _hand_over(runtime)
+    try:
+        backend = check_session()
+        return App(paths.config_file(config_override), runtime, backend).run()
+    finally:
+        lock.release()
+
+
+def _hand_over(runtime: Path) -> int:
+    try:
+        reply = request(runtime, {"cmd": "show-panel"})
+    except NotRunning as err:
+        log.warning("another traybreak holds the lock but does not answer: %s", err)
+        print("traybreak is already starting; try again in a moment")
+        return ExitStatus.OK
+    print(f"traybreak is already running (pid {reply.get('pid', '?')}); showing its menu")
+    return ExitStatus.OK
+
+
+class App:
+    """One running tray app. ``run`` blocks on the main thread until Quit/SIGTERM/logout."""
+
+    def __init__(self, config_path: Path, runtime: Path, backend: str) -> None:
+        self.config_path, self.runtime, self.backend = config_path, runtime, backend
+        self.config, problems = load_or_defaults(config_path)
+        self._config_stamp = _stamp(config_path)
+        self.store = Store.open(paths.log_db())
+        self.catalog = load_catalog()
+        for warning in self.catalog.warnings:
+            log.warning("%s", warning)
+        self.view = TrayView(self.command, self.open_panel)
+        now = local_now()
+        self.service = EngineService(
+            engine_for(self.config), ClockScheduler(self.config.rules, now), choose_idle_source(),
+            sink=self._sink_proxy)
+        self.sink = ActionSink(self.store, self.catalog, self.config, self.service.submit,
+                               self.view.notify, self.refresh, config_path)
+        self.control = ControlServer(runtime, self.handle, self._refused)
+        self._quitting = threading.Event()
+        self._threads: list[threading.Thread] = []
+        closed = self.store.close_dangling(now.astimezone())
+        self._event("start", f"version {__version__}, tray {backend}, idle "
+                             f"{self.service.idle.name}, {closed} open rows closed")
+        if problems:
+            self._tell_config_problems(problems)
+
+    def _sink_proxy(self, actions: Any) -> None:
+        self.sink(actions)
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Show the icon, start the threads, block until quit, then end cleanly."""
+        self.view.create(self._facts())
+        self.control.start()
+        for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                signal.signal(sig, lambda *_: self.quit())
+        try:
+            self.view.run(self._started)
+        except Exception:  # the display went away (logout) or the backend failed
+            log.exception("the tray loop ended with an error")
+        finally:
+            self._shutdown()
+        return ExitStatus.OK
+
+    def _started(self, icon: Any) -> None:
+        if not icon.visible:
+            icon.visible = True
+        for name, target in (("engine", self.service.run), ("ticker", self._tick_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        log.info("traybreak %s running (pid %d)", __version__, os.getpid())
+
+    def quit(self) -> None:
+        """End the app (any thread, signal handlers included)."""
+        self._quitting.set()
+        self.view.stop()
+
+    def _shutdown(self) -> None:
+        self._quitting.set()
+        self.service.stop()
+        for thread in self._threads:
+            thread.join(timeout=1.5)
+        self.sink.close_all()
+        self.control.close()
+        self._event("stop")
+        self.store.close()
+
+    def _tick_loop(self) -> None:
+        while not self._quitting.wait(TICK_S):
+            if _stamp(self.config_path) != self._config_stamp:
+                self.reload()
+            self.refresh()
+
+    # --- what the tray shows --------------------------------------------------------------
+
+    def _today(self) -> Counts:
+        now = local_now()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return stats.count(self.store.prompts(since=midnight))
+
+    def _facts(self) -> TrayFacts:
+        today = self._today()
+        clock_times = {r.name: r.at.strftime("%H:%M") for r in self.config.rules if r.at}
+        return facts_for(self.service.status, today.done, today.skipped, clock_times,
+                         self.sink.prompt_open, self._autostart_on(), local_now().date())
+
+    def refresh(self) -> None:
+        """Bring icon, tooltip and menu up to date (cheap when nothing changed)."""
+        self.view.refresh(self._facts())
+
+    def _autostart_on(self) -> bool:
+        try:
+            return for_this_os().status().state is AutostartState.ENABLED
+        except OSError:
+            return False
+
+    # --- commands (menu, panel and shell) -------------------------------------------------
+
+    def command(self, text: str) -> None:
+        """A menu entry was chosen."""
+        reply = self.handle(menu_request(text))
+        if not reply.get("ok"):
+            log.warning("menu command %r failed: %s", text, reply.get("error"))
+
+    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        """Carry out one request (control thread, menu callbacks); returns the reply."""
+        try:
+            cmd = check(req)
+            now = local_now()
+            if cmd == "status":
+                return status_reply(self.service.status, self._today(), self.config.rules,
+                                    self._paths_info())
+            if cmd == "pause":
+                until = pause_until(req, now, self.config.hours).until
+                self.service.submit(Pause(until=until))
+                self._event("pause", f"until {until.isoformat()}" if until else "until resumed")
+            elif cmd == "resume":
+                self.service.submit(Resume())
+                self._event("resume")
+            elif cmd == "skip-next":
+                self.service.submit(SkipNext())
+            elif cmd == "break-now":
+                self.service.submit(BreakNow(break_kind(req, self.service.status)))
+            elif cmd == "reload":
+                return self.reload()
+            elif cmd == "quit":
+                threading.Thread(target=self.quit, daemon=True).start()
+            else:
+                self._menu_only(cmd)
+            return {"ok": True, "pid": os.getpid()}
+        except BadRequest as err:
+            return {"ok": False, "error": str(err)}
+
+    def _menu_only(self, cmd: str) -> None:
+        if cmd == "show-panel":
+            self.open_panel()
+        elif cmd == "open-log":
+            self._spawn_window("history", ["--window"])
+        elif cmd == "about":
+            self._spawn_window("about", ["--window"])
+        elif cmd == "edit-settings":
+            if not self.config_path.exists():  # an explicit user action may create the file
+                self.config_path.parent.mkdir(parents=True, exist_ok=True)
+                self.config_path.write_text(defaults_toml(), encoding="utf-8")
+            open_in_default_app(self.config_path)
+        elif cmd == "toggle-autostart":
+            adapter = for_this_os()
+            if adapter.status().state is AutostartState.ENABLED:
+                adapter.disable()
+            else:
+                adapter.enable(launcher_argv())
+            self.refresh()
+
+    def reload(self) -> dict[str, Any]:
+        """Re-read the config; an invalid file keeps the running config and says so once."""
+        self._config_stamp = _stamp(self.config_path)
+        config, problems = load_or_defaults(self.config_path)
+        if problems:
+            self._tell_config_problems(problems)
+            return {"ok": False, "error": f"config not reloaded: {problems[0]}",
+                    "problems": problems}
+        self._apply(config)
+        self._event("config_reloaded", str(self.config_path))
+        return {"ok": True, "pid": os.getpid()}
+
+    def _apply(self, config: Config) -> None:
+        self.config = config
+        self.sink.config = config
+        self.service.submit(Reconfigure(config))
+        self.refresh()
+
+    def _tell_config_problems(self, problems: list[str]) -> None:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        message = f"settings not used: {problems[0]}{more}; run `traybreak config check`"
+        log.warning("%s", message)
+        self._event("config_error", message)
+        self.view.notify(message)
+
+    # --- windows ----------------------------------------------------------------------------
+
+    def open_panel(self) -> None:
+        """Show the menu as a small window at the pointer (backends without a native menu)."""
+        header = self.view.tooltip()
+        argv = window_argv("panel", panel_args(self.view.menu_entries(), header=header,
+                                               timeout_s=PANEL_TIMEOUT_S))
+        threading.Thread(target=self._run_panel, args=(argv,), daemon=True).start()
+
+    def _run_panel(self, argv: list[str]) -> None:
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, check=False,
+                                  timeout=PANEL_TIMEOUT_S + 10, stdin=subprocess.DEVNULL)
+            chosen = read_panel_result(done.stdout)
+        except (subprocess.TimeoutExpired, ValueError, OSError) as err:
+            log.warning("menu window failed: %s", err)
+            return
+        if chosen:
+            self.command(chosen)
+
+    def _spawn_window(self, command: str, args: list[str]) -> None:
+        subprocess.Popen(window_argv(command, args), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, start_new_session=True)
+
+    # --- small things -----------------------------------------------------------------------
+
+    def _event(self, name: str, detail: str = "") -> None:
+        try:
+            self.store.add_event(AppEvent(local_now(), name, detail))
+        except Exception:  # the log is precious but never worth crashing the tray for
+            log.exception("could not record the %s event", name)
+
+    def _refused(self, why: str) -> None:
+        log.warning("control: refused: %s", why)
+        self._event("control_refused", why)
+
+    def _paths_info(self) -> dict[str, Any]:
+        return {"config": str(self.config_path), "log": str(self.store.path),
+                "tray": self.backend, "idle": self.service.idle.name}
+
+
+def _stamp(path: Path) -> tuple[float, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime, info.st_size)
+
