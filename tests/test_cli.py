@@ -1,0 +1,66 @@
+"""The CLI front: --version, --help on every command, one-line errors, --debug tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import pytest
+
+from traybreak import __version__
+from traybreak.cli import build_parser, main
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple]:
+    found: list[tuple] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append((*prefix, name))
+                found += _commands(sub, (*prefix, name))
+    return found
+
+
+COMMANDS = _commands(build_parser())
+
+
+def test_the_commands_the_issues_name_exist() -> None:
+    names = {c[0] for c in COMMANDS}
+    assert {"run", "status", "pause", "resume", "break-now", "skip-next", "reload", "quit",
+            "config", "log", "export", "exercises", "prompt", "autostart"} <= names
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_on_every_command(command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+                               ) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: traybreak " + " ".join(command))
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out.strip() == f"traybreak {__version__}"
+
+
+def test_errors_are_one_line_and_debug_adds_the_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[breaks.stretch]\nevery = 25\n")
+    plain = subprocess.run([sys.executable, "-m", "traybreak", "--config", str(bad), "config",
+                            "show"], capture_output=True, text=True, check=False)
+    assert plain.returncode == 2
+    lines = plain.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("traybreak: ")
+    assert "breaks.stretch.every" in lines[0]
+    debug = subprocess.run([sys.executable, "-m", "traybreak", "--debug", "--config", str(bad),
+                            "config", "show"], capture_output=True, text=True, check=False)
+    assert debug.returncode == 2 and "Traceback (most recent call last)" in debug.stderr
+
+
+def test_status_when_nothing_runs_exits_3(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert main(["status"]) == 3
+    assert "not running" in capsys.readouterr().err
