@@ -60,7 +60,8 @@ def test_wheel_ships_icons_and_data(wheel: Path) -> None:
         next(n for n in names if n.endswith("entry_points.txt"))
     ).decode()
     assert "traybreak = traybreak.cli:main" in entry_points
-    assert "[gui_scripts]" in entry_points and "traybreak-tray = traybreak.cli:tray_main" in entry_points
+    assert "[gui_scripts]" in entry_points
+    assert "traybreak-tray = traybreak.cli:tray_main" in entry_points
 
 
 @pytest.mark.slow
