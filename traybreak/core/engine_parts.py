@@ -107,8 +107,10 @@ class Snapshot:
         live = self.live
         if live is not None and live.deadline is not None:
             found.append(live.deadline)
-        if live is not None and live.phase is not Phase.SHOWN:
-            found.append(mono + poll)         # waiting or snoozed: it may want the user back
+        waiting = live is not None and (live.phase is Phase.WAITING or (
+            live.phase is Phase.SNOOZED and live.deadline is not None and live.deadline <= mono))
+        if waiting:
+            found.append(mono + poll)         # it shows as soon as the user is back
         for timer in self.timers.values():
             mine = live is not None and live.rule.name == timer.rule.name
             if not (self.counting and not mine and timer.counts(self.obs.idle)):
