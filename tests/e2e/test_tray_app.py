@@ -1,0 +1,213 @@
+"""The whole tray app on Xvfb + openbox + trayer, driven like a user: it docks, prompts during
+work, records Done / Esc / no answer, pauses, sees a natural break, stays single, and quits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e.xdesktop import Desktop, end_process, missing_tools, skip_reason, wait_until
+
+from traybreak.catalog import load_builtin
+from traybreak.core.model import Kind
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+# One short stretch of our own (via a user pack) so an unanswered prompt times out quickly:
+# the window never closes before the exercise's own countdown has run out.
+PACK = """
+[[exercise]]
+id = "e2e_reach"
+name = "E2E overhead reach"
+kind = "stretch"
+targets = ["lats"]
+counters = "rounded_shoulders"
+setting = "standing"
+steps = ["Stand tall.", "Reach both arms up.", "Lower them slowly."]
+dosage = { hold_s = 5 }
+duration = "10s"
+cautions = ["Stop if it hurts."]
+why = "A short reach that may help after sitting."
+pose = "standing_side_reach"
+"""
+
+
+def _config(exclude: list[str]) -> str:
+    return f"""
+[breaks.stretch]
+every = "20s"
+duration = "5s"
+[breaks.strengthen]
+enabled = false
+[breaks.relax]
+enabled = false
+[activity]
+natural_break = "10s"
+sample_every = "1s"
+[prompt]
+timeout = "4s"
+[exercises]
+exclude = {json.dumps(exclude)}
+"""
+
+
+class TrayApp:
+    """The app under test plus the CLI next to it, in one isolated home."""
+
+    def __init__(self, desk: Desktop, home: Path) -> None:
+        self.desk, self.home = desk, home
+        self.geometry = home / "prompt.json"
+        self.env = {
+            **desk.env,
+            "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
+            "TRAYBREAK_TEST_GEOMETRY_FILE": str(self.geometry), "TRAYBREAK_TRAY_WAIT": "5",
+        }
+        (home / "run").mkdir(mode=0o700)
+        config = home / "config" / "traybreak" / "config.toml"
+        config.parent.mkdir(parents=True)
+        stretches = [e.id for e in load_builtin() if e.kind is Kind.STRETCH]
+        config.write_text(_config(stretches))
+        packs = home / "data" / "traybreak" / "exercises"
+        packs.mkdir(parents=True)
+        (packs / "e2e.toml").write_text(PACK)
+        self.proc = desk.spawn([sys.executable, "-m", "traybreak", "run"], env=self.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "traybreak", *args], env=self.env,
+                              capture_output=True, text=True, timeout=30, check=False)
+
+    def log(self) -> list[dict[str, Any]]:
+        out = self.cli("log", "--json")
+        return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+
+    def events(self) -> str:
+        return self.cli("log", "--events").stdout
+
+    def wait_prompt(self, timeout: float = 40.0) -> dict[str, Any]:
+        assert wait_until(self.geometry.exists, timeout), "no prompt appeared"
+        layout: dict[str, Any] = json.loads(self.geometry.read_text())
+        time.sleep(1.7)  # past the window's input guard
+        return layout
+
+    def prompt_window(self) -> int:
+        return self.desk.wait_for_window(name="· traybreak$", timeout=5)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[TrayApp]:
+    missing = missing_tools(wm=True, tray=True)
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop(wm=True, tray=True) as desk:
+        tray_app = TrayApp(desk, tmp_path)
+        try:
+            yield tray_app
+        finally:
+            if tray_app.proc.poll() is None:
+                end_process(tray_app.proc)
+
+
+def _rows_with(app: TrayApp, outcome: str) -> list[dict[str, Any]]:
+    return [r for r in app.log() if r["outcome"] == outcome]
+
+
+def test_a_working_day_in_two_minutes(app: TrayApp) -> None:
+    desk = app.desk
+    started = time.monotonic()
+    icon = desk.wait_for_window(classname="^traybreakSystemTrayIcon$", timeout=5)
+    assert desk.wait_docked(icon, 2.0), "the icon did not dock within 2 s"
+    assert time.monotonic() - started < 5
+    stop_work = desk.simulate_work(every_s=2.0)
+    try:
+        # 1. the first prompt appears during work; Done is clicked -> a done row with the exercise
+        layout = app.wait_prompt()
+        desk.screenshot("tray_app_prompt.png")
+        box = layout["buttons"]["done"]
+        desk.xdotool("mousemove", "--sync", box["x"] + 7, box["y"] + 7, "click", "1")
+        assert wait_until(lambda: _rows_with(app, "done"), 10)
+        assert _rows_with(app, "done")[0]["exercise_id"] == "e2e_reach"
+        app.geometry.unlink()
+
+        # 2. the next prompt: Esc -> skipped
+        app.wait_prompt()
+        desk.xdotool("windowactivate", "--sync", app.prompt_window())
+        desk.xdotool("key", "Escape")
+        assert wait_until(lambda: _rows_with(app, "skipped"), 10)
+        app.geometry.unlink()
+
+        # 3. the next one is left alone -> ignored after its timeout
+        app.wait_prompt()
+        assert wait_until(lambda: _rows_with(app, "ignored"), 40)
+        assert _rows_with(app, "ignored")[0]["reason"] == "timeout"
+        app.geometry.unlink()
+
+        # 4. pause: no prompt, and status says paused
+        assert app.cli("pause", "1m").returncode == 0
+        status = json.loads(app.cli("status", "--json").stdout)
+        assert status["state"] == "paused" and status["paused"] is True
+        time.sleep(25)
+        assert not app.geometry.exists(), "a prompt appeared while paused"
+        assert app.cli("resume").returncode == 0
+    finally:
+        stop_work()
+
+    # 5. no input for 15 s: a natural break is logged once the user is back, and no prompt
+    time.sleep(15)
+    assert not app.geometry.exists()
+    stop_work = desk.simulate_work(every_s=2.0)
+    try:
+        # At rest the engine wakes at most every ~1.5 min (the CPU budget), so the return is
+        # seen, and the idle period logged, at its next wake.
+        assert wait_until(lambda: _rows_with(app, "natural"), 110, 1.0)
+        assert _rows_with(app, "natural")[0]["reason"] == "idle"
+    finally:
+        stop_work()
+
+    # 6. a second traybreak hands over and exits 0; still one icon
+    second = app.cli("run")
+    assert second.returncode == 0 and "already running" in second.stdout
+    assert len(desk.find_windows(classname="^traybreakSystemTrayIcon$")) == 1
+    desk.screenshot("tray_app_panel.png")
+
+    # 7. quit: the process ends and `stop` is logged
+    assert app.cli("quit").returncode == 0
+    app.proc.wait(timeout=5)
+    assert app.proc.returncode == 0
+    assert " stop " in app.events()
+    assert app.cli("status").returncode == 3
+
+
+def test_no_tray_host_is_a_one_line_error(tmp_path: Path) -> None:
+    missing = missing_tools()
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop() as desk:
+        env = {**desk.env, "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+               "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "s"),
+               "XDG_CONFIG_HOME": str(tmp_path / "c"), "TRAYBREAK_TRAY_WAIT": "1"}
+        (tmp_path / "run").mkdir(mode=0o700)
+        done = subprocess.run([sys.executable, "-m", "traybreak", "run"], env=env,
+                              capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 4
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("traybreak: no system tray") and "AppIndicator" in last
+
+
+def test_no_display_is_a_one_line_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(XDG_RUNTIME_DIR=str(tmp_path / "run"), XDG_STATE_HOME=str(tmp_path / "s"))
+    (tmp_path / "run").mkdir(mode=0o700)
+    done = subprocess.run([sys.executable, "-m", "traybreak"], env=env, capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert done.returncode == 4
+    assert done.stderr.strip().splitlines()[-1].startswith("traybreak: no graphical session")
