@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ from traybreak.windows import window_argv
 
 log = logging.getLogger(__name__)
 
-TICK_S = 30.0          # tray refresh and config-file check (at most twice a minute)
+TICK_S = 60.0          # tray refresh and config-file check: once a minute at rest
 PANEL_TIMEOUT_S = 30.0
 
 
@@ -101,6 +102,9 @@ class App:
         self.control = ControlServer(runtime, self.handle, self._refused)
         self._quitting = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Cached so the once-a-minute refresh reads no database and no autostart file at rest.
+        self._today_cache: tuple[date, Counts] | None = None
+        self._autostart_cache: bool | None = None
         closed = self.store.close_dangling(now.astimezone())
         self._event("start", f"version {__version__}, tray {backend}, idle "
                              f"{self.service.idle.name}, {closed} open rows closed")
@@ -108,6 +112,7 @@ class App:
             self._tell_config_problems(problems)
 
     def _sink_proxy(self, actions: Any) -> None:
+        self._today_cache = None  # actions may have written log rows
         self.sink(actions)
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -161,8 +166,13 @@ class App:
 
     def _today(self) -> Counts:
         now = local_now()
+        cached = self._today_cache
+        if cached is not None and cached[0] == now.date():
+            return cached[1]
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        return stats.count(self.store.prompts(since=midnight))
+        counts = stats.count(self.store.prompts(since=midnight))
+        self._today_cache = (now.date(), counts)
+        return counts
 
     def _facts(self) -> TrayFacts:
         today = self._today()
@@ -175,10 +185,12 @@ class App:
         self.view.refresh(self._facts())
 
     def _autostart_on(self) -> bool:
-        try:
-            return for_this_os().status().state is AutostartState.ENABLED
-        except OSError:
-            return False
+        if self._autostart_cache is None:
+            try:
+                self._autostart_cache = for_this_os().status().state is AutostartState.ENABLED
+            except OSError:
+                self._autostart_cache = False
+        return self._autostart_cache
 
     # --- commands (menu, panel and shell) -------------------------------------------------
 
@@ -235,6 +247,7 @@ class App:
                 adapter.disable()
             else:
                 adapter.enable(launcher_argv())
+            self._autostart_cache = None
             self.refresh()
 
     def reload(self) -> dict[str, Any]:
