@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -148,16 +148,13 @@ def _run_history(args: argparse.Namespace) -> int:
     # A fixed offset (today's): days a week back across a DST change may shift by an hour.
     history = build_history(records, list(load_catalog()), now.date(), now.tzinfo,
                             days=args.days, recent=args.recent, has_log=has_log)
-    if not args.window:
-        sys.stdout.write(history_text(history))
-        return ExitStatus.OK
-    check_display()
-    with _display_errors():
-        from traybreak.ui.history import show_history
+    return _text_or_window(args.window, lambda: history_text(history), lambda: _history(history))
 
-        show_history(history)
-    _emit(CLOSED_LINE)
-    return ExitStatus.OK
+
+def _history(history: Any) -> None:
+    from traybreak.ui.history import show_history
+
+    show_history(history)
 
 
 # -- about -----------------------------------------------------------------------------------
@@ -166,14 +163,23 @@ def _run_about(args: argparse.Namespace) -> int:
     from traybreak.ui.about import about_info, about_text
 
     info = about_info(getattr(args, "config", None))
-    if not args.window:
-        sys.stdout.write(about_text(info))
+    return _text_or_window(args.window, lambda: about_text(info), lambda: _about(info))
+
+
+def _about(info: Any) -> None:
+    from traybreak.ui.about_window import show_about
+
+    show_about(info)
+
+
+def _text_or_window(window: bool, text: Callable[[], str], show: Callable[[], None]) -> int:
+    """Print the text form, or open the Tk window (a child of the tray) and say when it closed."""
+    if not window:
+        sys.stdout.write(text())
         return ExitStatus.OK
     check_display()
     with _display_errors():
-        from traybreak.ui.about_window import show_about
-
-        show_about(info)
+        show()
     _emit(CLOSED_LINE)
     return ExitStatus.OK
 
