@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import platformdirs
@@ -52,7 +53,11 @@ def runtime_dir() -> Path:
     Falls back to a directory under the temp dir when the session has no runtime dir, or when
     its path would make a socket path too long (sun_path is ~104–108 bytes).
     """
-    base = Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR platformdirs warns on every call; the checks below already
+        # fall back to a private directory of ours, so the warning would only be noise.
+        warnings.simplefilter("ignore")
+        base = Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
     if len(os.fsencode(base / "control.sock")) >= 100 or not _can_make_private(base):
         base = Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user_tag()}"
         if not _can_make_private(base):
