@@ -12,7 +12,7 @@ from fakes import FakeIdle, ListSink
 from traybreak.core.actions import ClosePrompt, EngineState, Record, ShowPrompt
 from traybreak.core.engine import Engine
 from traybreak.core.model import ActivityPolicy, Kind, Outcome, PromptPolicy, Rule
-from traybreak.service import Answer, BreakNow, EngineService, Pause, Resume
+from traybreak.service import Answer, BreakNow, Clocks, EngineService, Pause, Resume
 
 HOUR_RULE = Rule("stretch", Kind.STRETCH, timedelta(seconds=45), every=timedelta(hours=1))
 
@@ -152,3 +152,32 @@ def test_a_failing_idle_source_counts_as_active_and_the_loop_goes_on():
     assert thread.is_alive()
     assert service.status is not None and service.status.idle is None
     stop(service, thread)
+
+
+
+def test_it_logs_when_a_shown_prompt_fell_due_not_when_the_engine_woke(caplog):
+    # bench/prompt_due.py measures "visible after it falls due" from this line. A clock that
+    # jumps 0.3 s after the first tick makes the timer wake 0.3 s late: the line must still give
+    # the planned moment (first tick + interval), and say how late the wake was.
+    caplog.set_level("DEBUG", logger="traybreak.service")
+    ticks = []
+
+    def late_mono() -> float:
+        ticks.append(None)
+        return time.monotonic() + (0.3 if len(ticks) > 1 else 0.0)
+
+    soon = Rule("soon", Kind.STRETCH, timedelta(seconds=1), every=timedelta(seconds=1.5))
+    engine = Engine((soon,), ActivityPolicy(sample_every=timedelta(seconds=60)), PromptPolicy(),
+                    None)
+    sink = ListSink()
+    service = EngineService(engine, None, FakeIdle(), sink, Clocks(mono=late_mono))
+    began = time.monotonic()
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    assert sink.wait_for(lambda acts: bool(shows(acts)), timeout=4)
+    stop(service, thread)
+    lines = [r.getMessage() for r in caplog.records if "fell due at mono" in r.getMessage()]
+    assert len(lines) == 1
+    due = float(lines[0].split("fell due at mono ")[1].split()[0])
+    assert abs(due - (began + 1.5)) < 0.15
+    assert 250 < float(lines[0].split("woke ")[1].split()[0]) < 350

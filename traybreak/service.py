@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from traybreak.config import Config
-from traybreak.core.actions import Action, Status
+from traybreak.core.actions import Action, ShowPrompt, Status
 from traybreak.core.engine import Engine
 from traybreak.core.engine_parts import shift
 from traybreak.core.model import Kind, Outcome, Reason
@@ -142,6 +142,7 @@ class EngineService:
         self._stopping = False
         self._status: Status | None = None
         self._last: tuple[datetime, float, float] | None = None
+        self._planned: float | None = None   # mono time the current sleep was meant to end
         self.wakes = 0          # loop iterations so far (tests and the bench read it)
 
     def submit(self, command: Command) -> None:
@@ -169,14 +170,27 @@ class EngineService:
                 if self._stopping:
                     actions += self.engine.stop(now, mono)
                 if actions:
+                    self._note_due(actions, mono)
                     self.sink(actions)
                 self._status = self.engine.status()
             except Exception:  # one bad iteration must not stop break reminders for the day
                 log.exception("engine step failed")
             if self._stopping:
                 return
-            self._wake.wait(self._timeout(now, mono))
+            timeout = self._timeout(now, mono)
+            self._planned = mono + timeout
+            self._wake.wait(timeout)
             self._wake.clear()
+
+    def _note_due(self, actions: Sequence[Action], mono: float) -> None:
+        """Log when each prompt shown now fell due: the planned end of the sleep when the
+        timer woke us, else (a command woke us) now. bench/prompt_due.py reads this line."""
+        planned = self._planned
+        due = mono if planned is None else min(planned, mono)
+        for action in actions:
+            if isinstance(action, ShowPrompt):
+                log.debug("prompt %s fell due at mono %.6f (engine woke %.1f ms later)",
+                          action.occurrence, due, (mono - due) * 1000)
 
     def _step(self, now: datetime, mono: float) -> list[Action]:
         self._explain_jumps(now, mono)
