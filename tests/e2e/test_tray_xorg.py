@@ -31,9 +31,10 @@ def all_but(fix: str) -> str:
 class Probe:
     """The probe program on a desktop: stdout lines arrive in a queue, commands go to stdin."""
 
-    def __init__(self, desktop: Desktop, name: str, fixes: str, *, detached: bool = False):
+    def __init__(self, desktop: Desktop, name: str, fixes: str, *, detached: bool = False,
+                 late_update: bool = False):
         argv = [sys.executable, str(PROBE), name, "--fixes", fixes] + (
-            ["--detached"] if detached else [])
+            ["--detached"] if detached else []) + (["--late-update"] if late_update else [])
         self.proc = desktop.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -251,6 +252,45 @@ def test_without_fix_safe_handoff_stop_uses_the_loop_connection(tray_desktop: De
         if took is not None:  # it did not hang this time (it does in ~15 % of runs)
             line = probe.expect("stopped", timeout=1)
             assert line != "stopped foreign=0", line
+    finally:
+        probe.end()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("fixes", "returns"), [(ALL, True), (all_but("safe-handoff"), False)])
+def test_fix_safe_handoff_a_call_after_the_loop_ended_returns_at_once(
+        tray_desktop: Desktop, fixes: str, returns: bool) -> None:
+    # The app's main thread runs the loop, then shuts down while the engine thread still
+    # refreshes the icon: upstream waits forever for the ended loop to answer.
+    probe = Probe(tray_desktop, "tbprobe", fixes, late_update=True)
+    try:
+        assert tray_desktop.wait_docked(probe.window, timeout=2)
+        probe.send("stop")
+        probe.expect("stopped", timeout=2)
+        late = probe.expect("late", timeout=5)
+        if returns:
+            assert late != "late hung" and float(late.split()[1]) < 0.5, late
+        else:
+            assert late == "late hung"
+    finally:
+        probe.end()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("fixes", [ALL, all_but("display-gone")])
+def test_fix_display_gone_the_loop_ends_quietly_at_logout(tray_desktop: Desktop,
+                                                          fixes: str) -> None:
+    probe = _start_docked(tray_desktop, fixes)
+    try:
+        tray_desktop.kill_server()
+        assert probe.proc.wait(timeout=2) == 0, "the icon's loop did not end with the display"
+        assert probe.proc.stderr is not None
+        errors = probe.proc.stderr.read()
+        if fixes == ALL:
+            assert "Traceback" not in errors, errors
+            assert "the X display closed" in errors and "session has ended" in errors
+        else:
+            assert "Traceback" in errors and "ConnectionClosedError" in errors
     finally:
         probe.end()
 

@@ -117,6 +117,12 @@ class Desktop:
             end_process(proc)
         self._procs.clear()
 
+    def kill_server(self) -> None:
+        """End the X server abruptly, as at logout: every client's connection closes at once."""
+        xvfb = self._procs[0]
+        xvfb.kill()
+        xvfb.wait(timeout=5)
+
     def spawn(self, argv: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
         """Start a program on this display; it is ended (by pid) when the desktop closes."""
         env = dict(self.env)

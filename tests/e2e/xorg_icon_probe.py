@@ -1,9 +1,13 @@
 """A tiny tray program for tests/e2e/test_tray_xorg.py: one pystray xorg icon, driven by stdin.
 
 Usage: python xorg_icon_probe.py NAME [--fixes all|none|clicks,dock-once,...] [--detached]
+       [--late-update]
 stdout: "window <id>" once the icon window exists, "activated" per default action,
 "handoffs <n>" (show/update calls from other threads so far) when asked, and
-"stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end.
+"stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end;
+with --late-update, then "late <seconds>" (or "late hung") for a title change made from another
+thread after the loop has ended while the loop's thread lives on, as a tray app's main thread
+does while it shuts down.
 stdin: "handoffs", "stop".
 Exit 3 if run_detached() is refused.
 """
@@ -14,6 +18,7 @@ import argparse
 import os
 import sys
 import threading
+import time
 from typing import Any
 
 from PIL import Image
@@ -72,6 +77,7 @@ def main() -> int:
     parser.add_argument("name")
     parser.add_argument("--fixes", default="all")
     parser.add_argument("--detached", action="store_true")
+    parser.add_argument("--late-update", action="store_true")
     args = parser.parse_args()
     fixes = parse_fixes(args.fixes)
     pystray = tray.load_pystray()
@@ -103,7 +109,18 @@ def main() -> int:
     else:
         tray.run_icon(icon)
     say(f"stopped foreign={foreign[0]}")
+    if args.late_update:
+        late_update(icon)
     return 0
+
+
+def late_update(icon: Any, patience_s: float = 3.0) -> None:
+    """Change the title from another thread now that the loop is over; say how long it took."""
+    started = time.monotonic()
+    update = threading.Thread(target=lambda: setattr(icon, "title", "late"), daemon=True)
+    update.start()
+    update.join(patience_s)
+    say("late hung" if update.is_alive() else f"late {time.monotonic() - started:.2f}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import importlib.metadata
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 PINNED_PYSTRAY = "0.19.5"
 #: How long a call from another thread waits for the icon's loop to carry it out.
 HANDOFF_TIMEOUT_S = 5.0
+#: While waiting, how often it checks that the loop is still there to answer.
+HANDOFF_POLL_S = 0.05
+#: Set on a fixed xorg icon once its loop has returned (the loop thread may live on).
+_LOOP_ENDED = "_traybreak_loop_ended"
 
 
 class XorgFix(StrEnum):
@@ -33,6 +38,7 @@ class XorgFix(StrEnum):
     SHOW_ON_LOOP = "show-on-loop"  # showing from the setup thread could deadlock start-up
     NO_DETACHED = "no-detached"    # run_detached() left a thread that kept the process alive
     SAFE_HANDOFF = "safe-handoff"  # calls from other threads (stop!) could hang the loop for good
+    DISPLAY_GONE = "display-gone"  # the X server going away (logout) logged a traceback as error
 
 
 ALL_XORG_FIXES: frozenset[XorgFix] = frozenset(XorgFix)
@@ -118,29 +124,49 @@ def _handoff(icon: Any, original: Callable[[], None]) -> Callable[[], None]:
         if loop is None or loop is threading.current_thread():
             original()  # no loop yet, or we are the loop: no other thread uses the Display
             return
-        if not loop.is_alive():  # stopped: upstream would wait forever for an answer
+        # Upstream waits forever for an answer from a loop that has ended. The loop thread may
+        # well outlive its loop: on the main thread it goes on to shut the app down.
+        if not _loop_running(icon):
             log.debug("tray loop has ended; %s dropped", original.__name__)
             return
-        _send_to_loop(icon, atom_name)
-        try:
-            result = icon._queue.get(timeout=HANDOFF_TIMEOUT_S)
-        except queue.Empty:
-            log.error("tray loop did not run %s within %.0f s", original.__name__,
-                      HANDOFF_TIMEOUT_S)
+        if not _send_to_loop(icon, atom_name):
             return
+        deadline = time.monotonic() + HANDOFF_TIMEOUT_S
+        while True:
+            try:
+                result = icon._queue.get(timeout=HANDOFF_POLL_S)
+                break
+            except queue.Empty:
+                if not _loop_running(icon):  # it ended (display gone, stop) before our turn
+                    log.debug("tray loop ended before running %s", original.__name__)
+                    return
+                if time.monotonic() >= deadline:
+                    log.error("tray loop did not run %s within %.0f s", original.__name__,
+                              HANDOFF_TIMEOUT_S)
+                    return
         if result is not True:
             raise result[1].with_traceback(result[2])
 
     return dispatch
 
 
-def _send_to_loop(icon: Any, atom_name: str) -> None:
-    """Post the ClientMessage ``atom_name`` to the icon window over a private X connection."""
-    from Xlib import X, display
+def _loop_running(icon: Any) -> bool:
+    loop = getattr(icon, "_thread", None)
+    return bool(loop is not None and loop.is_alive() and not getattr(icon, _LOOP_ENDED, False))
+
+
+def _send_to_loop(icon: Any, atom_name: str) -> bool:
+    """Post the ClientMessage ``atom_name`` to the icon window over a private X connection;
+    False (and a one-line warning) when it cannot be delivered, e.g. the display has gone."""
+    from Xlib import X, display, error
     from Xlib.protocol import event
 
-    conn = display.Display(icon._display.get_display_name())
     errors: list[Any] = []
+    try:
+        conn = display.Display(icon._display.get_display_name())
+    except (error.DisplayError, error.ConnectionClosedError, OSError) as err:
+        log.warning("handing %s to the tray loop failed: %s", atom_name, err)
+        return False
     conn.set_error_handler(lambda err, *_: errors.append(err))
     try:
         window = conn.create_resource_object("window", icon._window.id)
@@ -150,16 +176,20 @@ def _send_to_loop(icon: Any, atom_name: str) -> None:
         )
         window.send_event(message, event_mask=X.NoEventMask)
         conn.sync()  # a round trip: the server has delivered it before we hang up
+    except (error.ConnectionClosedError, OSError) as err:
+        errors.append(err)
     finally:
         conn.close()
     if errors:
         log.warning("handing %s to the tray loop failed: %s", atom_name, errors[0])
+    return not errors
 
 
 @functools.cache
 def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
     """Subclass pystray's xorg Icon, overriding only the private methods the fixes need."""
     from Xlib import X  # python-xlib: present whenever the xorg backend imported
+    from Xlib.error import ConnectionClosedError
 
     icon_events = X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
 
@@ -198,6 +228,23 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
                     log.exception("could not show the tray icon")
             self._mark_ready()
             self._mainloop()
+
+        def _mainloop(self) -> None:
+            try:
+                super()._mainloop()
+            finally:
+                setattr(self, _LOOP_ENDED, True)
+
+        def _events(self) -> Iterator[Any]:
+            if XorgFix.DISPLAY_GONE not in fixes:
+                yield from super()._events()
+                return
+            # When the session ends the X server closes our connection: that is the loop's
+            # normal end, not the error (with a traceback) upstream logs it as.
+            try:
+                yield from super()._events()
+            except ConnectionClosedError as err:
+                log.warning("the X display closed (%s): the session has ended", err)
 
         def _rewrite_implementation(self, *originals: Callable[[], None]) -> None:
             super()._rewrite_implementation(*originals)
