@@ -129,6 +129,25 @@ def test_answer_and_pause_commands_reach_the_engine_and_status():
     stop(service, thread)
 
 
+def test_the_sink_sees_the_status_its_actions_lead_to():
+    # The tray refreshes itself from ``status`` when the sink is called: a pause must show as
+    # paused then, not at the next once-a-minute refresh.
+    seen: list[tuple[list[object], object]] = []
+    engine = Engine((HOUR_RULE,), ActivityPolicy(sample_every=timedelta(seconds=60)),
+                    PromptPolicy(), None)
+    service = EngineService(engine, None, FakeIdle(),
+                            lambda actions: seen.append((list(actions), service.status)))
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    assert until(lambda: bool(seen))
+    assert seen[0][1] is not None                           # the first batch: not "starting"
+    service.submit(Pause(duration=timedelta(minutes=30)))
+    assert until(lambda: any(status.paused for _, status in seen[1:]))
+    batch, status = seen[1]
+    assert batch and status.state is EngineState.PAUSED
+    stop(service, thread)
+
+
 def test_stop_ends_the_prompt_on_screen_and_returns():
     service, sink, _, thread = start()
     service.submit(BreakNow(Kind.STRETCH))

@@ -169,10 +169,12 @@ class EngineService:
                 actions = self._step(now, mono)
                 if self._stopping:
                     actions += self.engine.stop(now, mono)
+                # Before the sink: it refreshes the tray from ``status``, which must already
+                # say what these actions did (a pause must not show as active for a minute).
+                self._status = self.engine.status()
                 if actions:
                     self._note_due(actions, mono)
                     self.sink(actions)
-                self._status = self.engine.status()
             except Exception:  # one bad iteration must not stop break reminders for the day
                 log.exception("engine step failed")
             if self._stopping:
