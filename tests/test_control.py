@@ -10,13 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Client, answer_challenge, deliver_challenge
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from traybreak.control import ControlServer, InstanceLock, NotRunning, request
+from traybreak.control import ControlServer, InstanceLock, NotRunning, request, same_key
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="AF_UNIX paths and flock")
 
@@ -69,32 +68,58 @@ def test_key_file_is_private(server: Any) -> None:
     assert mode == 0o600
 
 
-def test_wrong_key_is_refused_and_noted(server: Any) -> None:
+def _connect(directory: Path) -> socket.socket:
+    conn = socket.socket(socket.AF_UNIX)
+    conn.settimeout(5.0)
+    conn.connect(str(directory / "control.sock"))
+    return conn
+
+
+def _exchange(directory: Path, key_line: bytes, payload: bytes) -> bytes:
+    """Send a raw key line and payload; return everything the server sends back."""
+    with _connect(directory) as conn:
+        conn.sendall(key_line + b"\n" + payload)
+        conn.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _key_line(directory: Path) -> bytes:
+    return (directory / "control.key").read_text().split()[0].encode()
+
+
+@pytest.mark.parametrize("key_line", [b"00" * 32, b"not hex", b"", b"ab" * 31])
+def test_wrong_key_is_refused_and_noted(server: Any, key_line: bytes) -> None:
     directory, recorder, _ = server
-    conn = Client(str(directory / "control.sock"), family="AF_UNIX")
-    with conn, pytest.raises(Exception):  # noqa: B017 - AuthenticationError or EOF, both fine
-        answer_challenge(conn, b"not the key")
-        conn.send_bytes(b'{"cmd": "quit"}')
-        conn.recv_bytes()
+    reply = _exchange(directory, key_line, b'{"cmd": "quit"}\n')
+    assert json.loads(reply) == {"ok": False, "error": "not authenticated"}
     _wait_for(lambda: recorder.refused)
     assert "unauthenticated" in recorder.refused[0]
     assert recorder.requests == []
 
 
-def _authenticated(directory: Path) -> Any:
-    conn = Client(str(directory / "control.sock"), family="AF_UNIX")
-    key = (directory / "control.key").read_bytes()
-    answer_challenge(conn, key)
-    deliver_challenge(conn, key)
-    return conn
+def test_a_stale_key_reads_as_a_clear_refusal(server: Any) -> None:
+    directory, recorder, _ = server
+    (directory / "control.key").write_text("00" * 32 + "\n")
+    with pytest.raises(NotRunning, match="key did not match"):
+        request(directory, {"cmd": "status"})
+    assert recorder.requests == []
+
+
+def test_same_key_compares_whole_keys() -> None:
+    assert same_key(b"\x01" * 32, b"\x01" * 32)
+    assert not same_key(b"\x01" * 32, b"\x01" * 31 + b"\x02")
+    assert not same_key(b"\x01" * 31, b"\x01" * 32)
+    assert not same_key(b"", b"")
 
 
 @pytest.mark.parametrize("payload", [b"not json", b"[1, 2]", b'{"no": "cmd"}', b"\xff\xfe"])
 def test_malformed_messages_are_refused_without_crashing(server: Any, payload: bytes) -> None:
     directory, recorder, _ = server
-    with _authenticated(directory) as conn:
-        conn.send_bytes(payload)
-        assert json.loads(conn.recv_bytes()) == {"ok": False, "error": "malformed message"}
+    reply = _exchange(directory, _key_line(directory), payload + b"\n")
+    assert json.loads(reply) == {"ok": False, "error": "malformed message"}
     assert any("malformed" in why for why in recorder.refused)
     assert request(directory, {"cmd": "still-alive"})["ok"] is True
 
@@ -103,18 +128,20 @@ def test_pickle_is_never_loaded(server: Any) -> None:
     import pickle
 
     directory, recorder, _ = server
-    with _authenticated(directory) as conn:
-        conn.send_bytes(pickle.dumps({"cmd": "status"}))
-        assert json.loads(conn.recv_bytes())["ok"] is False
+    reply = _exchange(directory, _key_line(directory), pickle.dumps({"cmd": "status"}) + b"\n")
+    assert json.loads(reply)["ok"] is False
     assert recorder.requests == []
 
 
 def test_oversized_message_is_refused(server: Any) -> None:
     directory, recorder, _ = server
-    with _authenticated(directory) as conn:
-        conn.send_bytes(json.dumps({"cmd": "x" * 100_000}).encode())
-        with pytest.raises((EOFError, OSError)):
-            conn.recv_bytes()
+    try:
+        reply = _exchange(directory, _key_line(directory),
+                          json.dumps({"cmd": "x" * 100_000}).encode() + b"\n")
+    except ConnectionResetError:  # the server hung up with our bytes unread
+        reply = b""
+    assert reply == b""  # no answer at all, and the request never reached the handler
+    assert recorder.requests == []
     _wait_for(lambda: any("oversized" in why for why in recorder.refused))
 
 
