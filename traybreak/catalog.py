@@ -6,7 +6,6 @@ loading never writes or creates anything.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import tomllib
@@ -59,6 +58,8 @@ class Catalog:
     def closest(self, exercise_id: str, count: int = 3) -> list[str]:
         """Up to ``count`` ids that look like ``exercise_id`` (typos, or a shared word)."""
         ids = list(self.exercises)
+        import difflib  # only to suggest a spelling after a mistake
+
         close = difflib.get_close_matches(exercise_id, ids, n=count, cutoff=0.6)
         words = set(exercise_id.lower().split("_")) - {""}
         for other in ids:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
 from traybreak.config_values import dotted, format_clock, format_days
 from traybreak.core.durations import format_duration
 from traybreak.core.model import Rule, Setting, WorkingHours
@@ -134,6 +132,8 @@ def hours_table(hours: WorkingHours) -> dict[str, Any]:
 def render_effective(config: Config) -> str:
     """The whole config as TOML, for ``traybreak config show``."""
     head = "# traybreak: the effective config (built-in defaults with your file applied)\n\n"
+    import tomli_w  # only when writing TOML: the tray process never needs it at rest
+
     return head + tomli_w.dumps(config_tables(config))
 
 
@@ -181,4 +181,6 @@ def _key_line(key: str, value: Any, help_text: str | None, prefix: str = "") -> 
 def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_inline(item) for item in value) + "]"
+    import tomli_w
+
     return tomli_w.dumps({"v": value}).strip().removeprefix("v = ")

@@ -6,7 +6,6 @@ On Linux, platformdirs honours XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME an
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -59,6 +58,8 @@ def runtime_dir() -> Path:
         warnings.simplefilter("ignore")
         base = Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
     if len(os.fsencode(base / "control.sock")) >= 100 or not _can_make_private(base):
+        import tempfile  # only for this rare fallback: it pulls in random and shutil
+
         base = Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user_tag()}"
         if not _can_make_private(base):
             raise OSError(f"cannot create a private runtime directory at {base}")
