@@ -32,9 +32,10 @@ class Probe:
     """The probe program on a desktop: stdout lines arrive in a queue, commands go to stdin."""
 
     def __init__(self, desktop: Desktop, name: str, fixes: str, *, detached: bool = False,
-                 late_update: bool = False):
-        argv = [sys.executable, str(PROBE), name, "--fixes", fixes] + (
-            ["--detached"] if detached else []) + (["--late-update"] if late_update else [])
+                 late_update: bool = False, finalize: bool = False):
+        flags = {"--detached": detached, "--late-update": late_update, "--finalize": finalize}
+        argv = [sys.executable, str(PROBE), name, "--fixes", fixes] + [
+            flag for flag, wanted in flags.items() if wanted]
         self.proc = desktop.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -280,17 +281,21 @@ def test_fix_safe_handoff_a_call_after_the_loop_ended_returns_at_once(
 @pytest.mark.parametrize("fixes", [ALL, all_but("display-gone")])
 def test_fix_display_gone_the_loop_ends_quietly_at_logout(tray_desktop: Desktop,
                                                           fixes: str) -> None:
-    probe = _start_docked(tray_desktop, fixes)
+    probe = Probe(tray_desktop, "tbprobe", fixes, finalize=True)
     try:
+        assert tray_desktop.wait_docked(probe.window, timeout=2)
         tray_desktop.kill_server()
-        assert probe.proc.wait(timeout=2) == 0, "the icon's loop did not end with the display"
+        probe.expect("stopped", timeout=2)  # the loop ended with the display
+        probe.proc.wait(timeout=2)
         assert probe.proc.stderr is not None
         errors = probe.proc.stderr.read()
         if fixes == ALL:
             assert "Traceback" not in errors, errors
             assert "the X display closed" in errors and "session has ended" in errors
-        else:
+            assert probe.maybe("finalized", timeout=1) and probe.proc.returncode == 0
+        else:  # the loop logs a traceback as an error; the finalizer raises
             assert "Traceback" in errors and "ConnectionClosedError" in errors
+            assert probe.proc.returncode != 0
     finally:
         probe.end()
 

@@ -1,13 +1,14 @@
 """A tiny tray program for tests/e2e/test_tray_xorg.py: one pystray xorg icon, driven by stdin.
 
 Usage: python xorg_icon_probe.py NAME [--fixes all|none|clicks,dock-once,...] [--detached]
-       [--late-update]
+       [--late-update] [--finalize]
 stdout: "window <id>" once the icon window exists, "activated" per default action,
 "handoffs <n>" (show/update calls from other threads so far) when asked, and
 "stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end;
 with --late-update, then "late <seconds>" (or "late hung") for a title change made from another
 thread after the loop has ended while the loop's thread lives on, as a tray app's main thread
-does while it shuts down.
+does while it shuts down; with --finalize, "finalized" once the icon's finalizer has run (as the
+garbage collector would run it) without raising.
 stdin: "handoffs", "stop".
 Exit 3 if run_detached() is refused.
 """
@@ -78,6 +79,7 @@ def main() -> int:
     parser.add_argument("--fixes", default="all")
     parser.add_argument("--detached", action="store_true")
     parser.add_argument("--late-update", action="store_true")
+    parser.add_argument("--finalize", action="store_true")
     args = parser.parse_args()
     fixes = parse_fixes(args.fixes)
     pystray = tray.load_pystray()
@@ -111,6 +113,9 @@ def main() -> int:
     say(f"stopped foreign={foreign[0]}")
     if args.late_update:
         late_update(icon)
+    if args.finalize:
+        icon.__del__()  # others hold references: the collector would get to it at exit, maybe
+        say("finalized")
     return 0
 
 

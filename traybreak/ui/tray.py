@@ -22,12 +22,16 @@ log = logging.getLogger(__name__)
 
 #: The pystray release whose private xorg methods the fixes below override.
 PINNED_PYSTRAY = "0.19.5"
+#: The GLib-based backends; ui/tray_gtk.py holds their fixes (for the pinned version too).
+GLIB_BACKENDS = frozenset({"appindicator", "gtk"})
 #: How long a call from another thread waits for the icon's loop to carry it out.
 HANDOFF_TIMEOUT_S = 5.0
 #: While waiting, how often it checks that the loop is still there to answer.
 HANDOFF_POLL_S = 0.05
 #: Set on a fixed xorg icon once its loop has returned (the loop thread may live on).
 _LOOP_ENDED = "_traybreak_loop_ended"
+#: Set on a fixed xorg icon whose X server closed the connection (XorgFix.DISPLAY_GONE).
+_DISPLAY_CLOSED = "_traybreak_display_closed"
 
 
 class XorgFix(StrEnum):
@@ -72,13 +76,18 @@ def pystray_version() -> str:
 
 
 def icon_class(fixes: Iterable[XorgFix] = ALL_XORG_FIXES) -> type:
-    """The Icon class to use: pystray's, with ``fixes`` applied when it is the pinned xorg one.
+    """The Icon class to use: pystray's, with ``fixes`` applied when it is the pinned xorg one
+    (and ui/tray_gtk.py's fixes when it is the pinned appindicator or gtk one).
 
     On any other pystray version the fixes are not applied (they override private methods) and a
     warning says so.
     """
     pystray = load_pystray()
     wanted = frozenset(fixes)
+    if backend_name(pystray) in GLIB_BACKENDS and pystray_version() == PINNED_PYSTRAY:
+        from traybreak.ui.tray_gtk import fixed_gtk_class  # their fixes: see that module
+
+        return fixed_gtk_class(pystray.Icon)
     if backend_name(pystray) != "xorg" or not wanted:
         return pystray.Icon  # type: ignore[no-any-return]
     version = pystray_version()
@@ -244,7 +253,13 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
             try:
                 yield from super()._events()
             except ConnectionClosedError as err:
+                setattr(self, _DISPLAY_CLOSED, True)
                 log.warning("the X display closed (%s): the session has ended", err)
+
+        def __del__(self) -> None:
+            if XorgFix.DISPLAY_GONE in fixes and getattr(self, _DISPLAY_CLOSED, False):
+                return  # upstream would destroy the window and flush on the dead connection
+            super().__del__()
 
         def _rewrite_implementation(self, *originals: Callable[[], None]) -> None:
             super()._rewrite_implementation(*originals)
