@@ -123,7 +123,7 @@ class App:
         self.control.start()
         for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
             if sig is not None:
-                signal.signal(sig, lambda *_: self.quit())
+                signal.signal(sig, self._on_signal)
         try:
             self.view.run(self._started)
         except Exception:  # the display went away (logout) or the backend failed
@@ -142,9 +142,19 @@ class App:
         log.info("traybreak %s running (pid %d)", __version__, os.getpid())
 
     def quit(self) -> None:
-        """End the app (any thread, signal handlers included)."""
+        """End the app (any thread)."""
         self._quitting.set()
         self.view.stop()
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        # SIGTERM, Ctrl-C, SIGHUP (logout). The handler runs on the main thread, which is the
+        # tray loop, maybe inside python-xlib holding its non-reentrant lock: stopping the icon
+        # from here could deadlock (so could logging), so another thread does it.
+        def quit_for_signal() -> None:
+            log.info("%s: quitting", signal.Signals(signum).name)
+            self.quit()
+
+        threading.Thread(target=quit_for_signal, name="quit", daemon=True).start()
 
     def _shutdown(self) -> None:
         self._quitting.set()

@@ -1,0 +1,115 @@
+"""Clean ends of the tray app on Xvfb + openbox + trayer: SIGTERM, Ctrl-C, SIGHUP and the X
+server going away (logout) stop it within 2 s, close the prompt on screen (logged ignored /
+stopped) and record `stop`. The app is started as in test_tray_app.py, in its own session like
+a desktop program, so a signal to its process group (a terminal's Ctrl-C, systemd ending the
+login session) reaches the prompt window too, as it would for real.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e.test_tray_app import TrayApp
+from e2e.xdesktop import Desktop, end_process, missing_tools, skip_reason, wait_until
+
+pytestmark = [pytest.mark.e2e]
+
+ICON_CLASS = "^traybreakSystemTrayIcon$"
+PROMPT_NAME = "· traybreak$"
+
+
+class OwnSession:
+    """The desktop, except that programs start in a session (and process group) of their own."""
+
+    def __init__(self, desk: Desktop) -> None:
+        self._desk = desk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._desk, name)
+
+    def spawn(self, argv: list[str], **popen: Any) -> Any:
+        return self._desk.spawn(argv, start_new_session=True, **popen)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[TrayApp]:
+    missing = missing_tools(wm=True, tray=True)
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop(wm=True, tray=True) as desk:
+        tray_app = TrayApp(OwnSession(desk), tmp_path)  # type: ignore[arg-type]
+        try:
+            icon = desk.wait_for_window(classname=ICON_CLASS, timeout=5)
+            assert desk.wait_docked(icon, 2.0)
+            yield tray_app
+        finally:
+            if tray_app.proc.poll() is None:
+                end_process(tray_app.proc)
+
+
+def open_prompt(app: TrayApp) -> None:
+    """`traybreak break-now`; return once its window is up and its open row is in the log."""
+    assert app.cli("break-now").returncode == 0
+    app.prompt_window()
+    assert wait_until(lambda: [r for r in app.log() if r["outcome"] is None], 5, 0.1)
+
+
+def ends_within(app: TrayApp, end: Callable[[], None], limit: float = 2.0) -> float:
+    """Do ``end``; the seconds until the app exited (AssertionError past ``limit``)."""
+    started = time.monotonic()
+    end()
+    app.proc.wait(timeout=limit + 5)  # a hang fails here rather than the next assert
+    took = time.monotonic() - started
+    assert took < limit, f"the app took {took:.2f} s to exit"
+    return took
+
+
+def assert_clean_end(app: TrayApp, prompts: int) -> None:
+    assert app.proc.returncode == 0
+    rows = app.log()
+    assert [(r["outcome"], r["reason"]) for r in rows] == [("ignored", "stopped")] * prompts
+    events = [line.split()[2] for line in app.events().splitlines() if line[:4].isdigit()]
+    assert events.count("stop") == 1 and events[-1] == "stop", events
+    assert app.proc.stderr is not None
+    errors = app.proc.stderr.read().decode()
+    assert "Traceback" not in errors, errors
+    assert app.cli("status").returncode == 3
+
+
+SIGNALS = {
+    "SIGTERM": lambda app: os.kill(app.proc.pid, signal.SIGTERM),
+    # systemd ending the login session signals every process of it, the prompt window too.
+    "SIGTERM to the session": lambda app: os.killpg(app.proc.pid, signal.SIGTERM),
+    "Ctrl-C": lambda app: os.killpg(app.proc.pid, signal.SIGINT),
+    "SIGHUP": lambda app: os.kill(app.proc.pid, signal.SIGHUP),
+}
+
+
+@pytest.mark.parametrize("how", list(SIGNALS))
+def test_a_signal_with_a_prompt_open_ends_it_as_stopped(app: TrayApp, how: str) -> None:
+    open_prompt(app)
+    ends_within(app, lambda: SIGNALS[how](app))
+    assert wait_until(lambda: not app.desk.find_windows(name=PROMPT_NAME), 2), \
+        "the prompt window outlived the app"
+    assert_clean_end(app, prompts=1)
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_signal_with_no_prompt_open_ends_the_app(app: TrayApp, how: str) -> None:
+    ends_within(app, lambda: SIGNALS[how](app))
+    assert not app.desk.find_windows(classname=ICON_CLASS)
+    assert_clean_end(app, prompts=0)
+
+
+@pytest.mark.parametrize("prompt", [True, False], ids=["prompt open", "no prompt"])
+def test_logout_the_x_server_going_away_ends_the_app(app: TrayApp, prompt: bool) -> None:
+    if prompt:
+        open_prompt(app)
+    ends_within(app, app.desk.kill_server)
+    assert_clean_end(app, prompts=int(prompt))
