@@ -6,17 +6,15 @@ inside functions only; the fixes apply to exactly the pinned version and to noth
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import logging
-import queue
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
 from traybreak.errors import ExitStatus, UserError
+from traybreak.ui.xorg_handoff import LOOP_ENDED, close_courier, handoff
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +22,6 @@ log = logging.getLogger(__name__)
 PINNED_PYSTRAY = "0.19.5"
 #: The GLib-based backends; ui/tray_gtk.py holds their fixes (for the pinned version too).
 GLIB_BACKENDS = frozenset({"appindicator", "gtk"})
-#: How long a call from another thread waits for the icon's loop to carry it out.
-HANDOFF_TIMEOUT_S = 5.0
-#: While waiting, how often it checks that the loop is still there to answer.
-HANDOFF_POLL_S = 0.05
-#: Set on a fixed xorg icon once its loop has returned (the loop thread may live on).
-_LOOP_ENDED = "_traybreak_loop_ended"
 #: Set on a fixed xorg icon whose X server closed the connection (XorgFix.DISPLAY_GONE).
 _DISPLAY_CLOSED = "_traybreak_display_closed"
 
@@ -69,10 +61,17 @@ def backend_name(pystray: ModuleType | None = None) -> str:
 
 def pystray_version() -> str:
     """The installed pystray version ("" when unknown)."""
-    try:
-        return importlib.metadata.version("pystray")
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+    try:  # pystray's own record: importlib.metadata would cost the tray ~1 MB of modules
+        from pystray._info import __version__
+
+        return ".".join(map(str, __version__))
+    except (ImportError, TypeError):
+        import importlib.metadata
+
+        try:
+            return importlib.metadata.version("pystray")
+        except importlib.metadata.PackageNotFoundError:
+            return ""
 
 
 def icon_class(fixes: Iterable[XorgFix] = ALL_XORG_FIXES) -> type:
@@ -123,77 +122,6 @@ def run_icon(icon: Any, setup: Callable[[Any], None] | None = None) -> None:
     icon.run(setup)
 
 
-def _handoff(icon: Any, original: Callable[[], None]) -> Callable[[], None]:
-    """A dispatcher running ``original`` on ``icon``'s loop thread (XorgFix.SAFE_HANDOFF)."""
-    atom_name = f"_PYSTRAY_{original.__name__.upper()}"  # upstream's atom: its handler is ours
-
-    @functools.wraps(original)
-    def dispatch() -> None:
-        loop = getattr(icon, "_thread", None)
-        if loop is None or loop is threading.current_thread():
-            original()  # no loop yet, or we are the loop: no other thread uses the Display
-            return
-        # Upstream waits forever for an answer from a loop that has ended. The loop thread may
-        # well outlive its loop: on the main thread it goes on to shut the app down.
-        if not _loop_running(icon):
-            log.debug("tray loop has ended; %s dropped", original.__name__)
-            return
-        if not _send_to_loop(icon, atom_name):
-            return
-        deadline = time.monotonic() + HANDOFF_TIMEOUT_S
-        while True:
-            try:
-                result = icon._queue.get(timeout=HANDOFF_POLL_S)
-                break
-            except queue.Empty:
-                if not _loop_running(icon):  # it ended (display gone, stop) before our turn
-                    log.debug("tray loop ended before running %s", original.__name__)
-                    return
-                if time.monotonic() >= deadline:
-                    log.error("tray loop did not run %s within %.0f s", original.__name__,
-                              HANDOFF_TIMEOUT_S)
-                    return
-        if result is not True:
-            raise result[1].with_traceback(result[2])
-
-    return dispatch
-
-
-def _loop_running(icon: Any) -> bool:
-    loop = getattr(icon, "_thread", None)
-    return bool(loop is not None and loop.is_alive() and not getattr(icon, _LOOP_ENDED, False))
-
-
-def _send_to_loop(icon: Any, atom_name: str) -> bool:
-    """Post the ClientMessage ``atom_name`` to the icon window over a private X connection;
-    False (and a one-line warning) when it cannot be delivered, e.g. the display has gone."""
-    from Xlib import X, display, error
-    from Xlib.protocol import event
-
-    errors: list[Any] = []
-    try:
-        conn = display.Display(icon._display.get_display_name())
-    except (error.DisplayError, error.ConnectionClosedError, OSError) as err:
-        log.warning("handing %s to the tray loop failed: %s", atom_name, err)
-        return False
-    conn.set_error_handler(lambda err, *_: errors.append(err))
-    try:
-        window = conn.create_resource_object("window", icon._window.id)
-        message = event.ClientMessage(
-            window=window, client_type=conn.intern_atom(atom_name),
-            data=(32, (X.CurrentTime, 0, 0, 0, 0)),
-        )
-        window.send_event(message, event_mask=X.NoEventMask)
-        conn.sync()  # a round trip: the server has delivered it before we hang up
-    except (error.ConnectionClosedError, OSError) as err:
-        errors.append(err)
-    finally:
-        conn.close()
-    if errors:
-        log.warning("handing %s to the tray loop failed: %s", atom_name, errors[0])
-    return not errors
-
-
 @functools.cache
 def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
     """Subclass pystray's xorg Icon, overriding only the private methods the fixes need."""
@@ -242,7 +170,8 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
             try:
                 super()._mainloop()
             finally:
-                setattr(self, _LOOP_ENDED, True)
+                setattr(self, LOOP_ENDED, True)
+                close_courier(self)
 
         def _events(self) -> Iterator[Any]:
             if XorgFix.DISPLAY_GONE not in fixes:
@@ -271,7 +200,7 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
             # 6 here). We send the hand-off over a private connection instead, so only the loop
             # thread ever touches the loop's Display.
             for original in originals:
-                setattr(self, original.__name__, _handoff(self, original))
+                setattr(self, original.__name__, handoff(self, original))
 
         def run_detached(self, setup: Callable[[Any], None] | None = None) -> None:
             if XorgFix.NO_DETACHED in fixes:
