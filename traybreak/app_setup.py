@@ -1,5 +1,6 @@
 """Start-up checks and plumbing for the tray process: logging, the graphical session, the tray
-host. Each failure is a one-line UserError saying what is missing and what to install."""
+host (XEmbed, or a StatusNotifier host for appindicator). Each failure is a one-line UserError
+saying what is missing and what to install."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 
 from traybreak import paths
 from traybreak.errors import ExitStatus, UserError
-from traybreak.platform.tray_backend import apply_backend_choice
+from traybreak.platform.tray_backend import appindicator_possible, find_tray
+from traybreak.platform.x11_tray import tray_host_present
 
 log = logging.getLogger(__name__)
 
@@ -44,32 +46,36 @@ def setup_logging(debug: bool) -> None:
 
 
 def check_session(env: dict[str, str] | None = None) -> str:
-    """Pick the tray backend and make sure it can live here; returns the backend chosen."""
+    """Pick the tray backend, wait for its tray host, and set PYSTRAY_BACKEND for pystray's
+    import; returns the backend ("" when pystray decides, off Linux)."""
     env = dict(os.environ) if env is None else env
-    if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+    if not sys.platform.startswith("linux"):
+        return env.get("PYSTRAY_BACKEND", "")  # one backend per OS there
+    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
         raise UserError("no graphical session (DISPLAY is not set): start traybreak from your "
                         "desktop session, or let it start at login (traybreak autostart enable)",
                         ExitStatus.NO_DISPLAY)
-    backend = apply_backend_choice() or os.environ.get("PYSTRAY_BACKEND", "")
-    if backend == "xorg":
-        _wait_for_xembed_tray(env.get("DISPLAY"))
-    return backend
-
-
-def _wait_for_xembed_tray(display: str | None) -> None:
-    from traybreak.platform.x11_tray import wait_for_tray_host
-
-    if not display:
+    forced = env.get("PYSTRAY_BACKEND", "")
+    if forced and forced != "xorg":
+        return forced  # the user's choice; pystray says so if it cannot load
+    display = env.get("DISPLAY")
+    sni = not forced and appindicator_possible()
+    if not display and not sni:
         raise UserError("the XEmbed tray needs an X display, and DISPLAY is not set: on Wayland "
                         "install traybreak[appindicator] and a StatusNotifier tray",
                         ExitStatus.NO_DISPLAY)
     try:
-        wait = float(os.environ.get(TRAY_WAIT_ENV, DEFAULT_TRAY_WAIT_S))
+        wait = float(env.get(TRAY_WAIT_ENV, DEFAULT_TRAY_WAIT_S))
     except ValueError:
         wait = DEFAULT_TRAY_WAIT_S
-    if not wait_for_tray_host(wait, display):
+    backend = find_tray(env, lambda: bool(display) and tray_host_present(display), wait, sni=sni)
+    if backend is None:
+        hosts = "no StatusNotifier host and " if sni else ""
         raise UserError(
-            f"no system tray on display {display} (nothing owns _NET_SYSTEM_TRAY_S0 after "
-            f"{wait:g} s): start a panel with a notification area (e.g. trayer), or on GNOME "
-            "install the AppIndicator extension and pip install 'traybreak[appindicator]'",
+            f"no system tray on display {display or '(none)'} ({hosts}nothing owns "
+            f"_NET_SYSTEM_TRAY_S0 after {wait:g} s): start a panel with a notification area "
+            "(e.g. trayer), or on GNOME install the AppIndicator extension and "
+            "pip install 'traybreak[appindicator]'",
             ExitStatus.NO_DISPLAY)
+    os.environ["PYSTRAY_BACKEND"] = backend
+    return backend
