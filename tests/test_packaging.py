@@ -50,8 +50,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_wheel_ships_icons_and_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    icons = {p.name for p in (ROOT / "icons").iterdir() if p.suffix == ".png"}
-    assert icons, "icons/ has no PNG to ship"
+    icons = {p.name for p in (ROOT / "icons").iterdir() if p.suffix in (".png", ".zlib")}
+    assert "traybreak.png" in icons and "tray-states.rgba.zlib" in icons
     for icon in icons:
         assert f"traybreak/icons/{icon}" in names
     for pack in (ROOT / "traybreak" / "exercises").glob("*.toml"):

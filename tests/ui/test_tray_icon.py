@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from importlib.resources import files
 
 import pytest
 from PIL import Image, ImageChops
 
-from traybreak.ui.tray_icon import TrayState, app_icon, draw_tray_icon
+from traybreak.ui.tray_icon import app_icon, draw_tray_icon, render_sheet
+from traybreak.ui.tray_look import (
+    CELL,
+    PROGRESS_STEPS,
+    SHEET_CELLS,
+    TrayState,
+    progress_step,
+    sheet_path,
+    tray_image,
+)
 
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
@@ -53,3 +63,45 @@ def test_shipped_app_icon_matches_the_drawing() -> None:
         shipped = Image.open(f).convert("RGBA")
         shipped.load()
     assert ImageChops.difference(shipped, app_icon(256)).getbbox(alpha_only=False) is None
+
+
+def test_shipped_tray_sheet_matches_the_drawing() -> None:
+    """icons/tray-states.rgba.zlib is what the running tray shows; regenerate it with
+    python -m traybreak.ui.tray_icon if the drawing changes."""
+    assert zlib.decompress(sheet_path().read_bytes()) == render_sheet().tobytes()
+
+
+@pytest.mark.parametrize(("state", "step"), SHEET_CELLS)
+def test_each_tray_look_is_its_drawing(state: TrayState, step: int | None) -> None:
+    progress = None if step is None else step / PROGRESS_STEPS
+    look = tray_image(state, step)
+    assert look.mode == "RGBA" and look.size == (CELL, CELL)
+    drawn = draw_tray_icon(state, progress, CELL)
+    assert ImageChops.difference(look, drawn).getbbox(alpha_only=False) is None
+
+
+def test_only_the_active_look_has_a_ring() -> None:
+    assert tray_image(TrayState.PAUSED, 5).tobytes() == tray_image(TrayState.PAUSED, None).tobytes()
+    assert tray_image(TrayState.ACTIVE, 5).tobytes() != tray_image(TrayState.ACTIVE, None).tobytes()
+
+
+@pytest.mark.parametrize(("progress", "step"),
+                         [(None, None), (-1.0, 0), (0.0, 0), (0.04, 0), (0.05, 1), (0.5, 6),
+                          (0.99, 12), (1.0, 12), (7.0, 12)])
+def test_progress_is_rounded_to_a_ring_step(progress: float | None, step: int | None) -> None:
+    assert progress_step(progress) == step
+
+
+def test_the_running_tray_does_not_load_imagedraw() -> None:
+    """ImageDraw brings ImageFont and FreeType (~1.8 MB), PngImagePlugin decimal (~1 MB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import traybreak.app; "
+            "from traybreak.ui.tray_look import tray_image, TrayState; "
+            "tray_image(TrayState.ACTIVE, 3); "
+            "print(sorted(m for m in sys.modules if m.startswith('PIL.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"PYSTRAY_BACKEND": "dummy"}).stdout
+    for heavy in ("PIL.ImageDraw", "PIL.ImageFont", "PIL.PngImagePlugin"):
+        assert heavy not in out, out

@@ -2,26 +2,31 @@
 
 States look different at a glance (colour and glyph), and a ring shows progress toward the next
 break. Shapes are drawn at 4× and downsampled so small sizes stay smooth.
+
+The running tray does not draw: it cuts its looks from ``icons/tray-states.rgba.zlib`` (see
+ui/tray_look.py). After changing the drawing, regenerate the shipped pictures with
+``python -m traybreak.ui.tray_icon`` (tests fail until they match).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+import sys
 from functools import lru_cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from traybreak.ui.tray_look import (
+    CELL,
+    PROGRESS_STEPS,
+    SHEET_CELLS,
+    TrayState,
+    encode_sheet,
+    progress_step,
+    sheet_path,
+)
+
 SUPERSAMPLE = 4
-
-
-class TrayState(StrEnum):
-    """What the icon shows."""
-
-    ACTIVE = "active"        # counting toward the next break
-    PAUSED = "paused"        # paused by the user
-    PROMPT = "prompt"        # a prompt is on screen
-    OFF_HOURS = "off_hours"  # outside working hours: timers hold still
-
 
 _FILL = {
     TrayState.ACTIVE: (42, 157, 143, 255),     # teal
@@ -35,7 +40,8 @@ _GLYPH = (255, 255, 255, 255)
 
 def draw_tray_icon(state: TrayState, progress: float | None = None, size: int = 64) -> Image.Image:
     """The icon for ``state``; ``progress`` (0–1) draws the ring toward the next break."""
-    quantised = None if progress is None else round(min(max(progress, 0.0), 1.0) * 24) / 24
+    step = progress_step(progress)
+    quantised = None if step is None else step / PROGRESS_STEPS
     return _cached_icon(state, quantised, size).copy()
 
 
@@ -103,3 +109,25 @@ def _draw_moon(draw: ImageDraw.ImageDraw, big: int, background: tuple[int, int, 
 def app_icon(size: int = 256) -> Image.Image:
     """The application icon (menus, .desktop entry, About): the active look, no ring."""
     return draw_tray_icon(TrayState.ACTIVE, None, size)
+
+
+def render_sheet(size: int = CELL) -> Image.Image:
+    """Every look the tray shows, left to right in SHEET_CELLS order, ``size`` px each."""
+    sheet = Image.new("RGBA", (size * len(SHEET_CELLS), size), (0, 0, 0, 0))
+    for index, (state, step) in enumerate(SHEET_CELLS):
+        progress = None if step is None else step / PROGRESS_STEPS
+        sheet.paste(draw_tray_icon(state, progress, size), (index * size, 0))
+    return sheet
+
+
+def main(argv: list[str]) -> int:
+    """Write the shipped pictures: the tray's sheet and the 256 px app icon."""
+    icons = Path(argv[0]) if argv else sheet_path().parent
+    (icons / sheet_path().name).write_bytes(encode_sheet(render_sheet()))
+    app_icon(256).save(icons / "traybreak.png", optimize=True)
+    print(f"wrote {icons / sheet_path().name} and {icons / 'traybreak.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -18,11 +18,10 @@ from traybreak.core.actions import EngineState, Status
 from traybreak.core.durations import humanize
 from traybreak.ui import tray
 from traybreak.ui.menu import MenuEntry, MenuFacts, build_menu
-from traybreak.ui.tray_icon import TrayState, draw_tray_icon
+from traybreak.ui.tray_look import TrayState, progress_step, tray_image
 
 log = logging.getLogger(__name__)
 
-ICON_SIZE = 64
 _LOOK = {
     EngineState.ACTIVE: TrayState.ACTIVE,
     EngineState.AWAY: TrayState.ACTIVE,
@@ -37,7 +36,7 @@ class TrayFacts:
     """Everything the tray shows, computed from the engine status and today's log."""
 
     look: TrayState
-    progress: float | None
+    ring: int | None   # the progress ring's step (tray_look.progress_step), None for no ring
     tooltip: str
     menu: MenuFacts
 
@@ -69,7 +68,7 @@ def facts_for(status: Status | None, done_today: int, skipped_today: int,
     if status is None:
         return TrayFacts(TrayState.ACTIVE, None, "traybreak is starting", menu)
     tooltip = tooltip_of(status, done_today, paused_label.capitalize(), clock_times)
-    return TrayFacts(_LOOK[status.state], progress_of(status), tooltip, menu)
+    return TrayFacts(_LOOK[status.state], progress_step(progress_of(status)), tooltip, menu)
 
 
 def tooltip_of(status: Status, done_today: int, paused_label: str,
@@ -119,7 +118,7 @@ class TrayView:
         """Build the icon (call on the thread that will run it)."""
         self._menu_entries = build_menu(facts.menu)
         self.icon = tray.create_icon(
-            "traybreak", draw_tray_icon(facts.look, facts.progress, ICON_SIZE), facts.tooltip,
+            "traybreak", tray_image(facts.look, facts.ring), facts.tooltip,
             self._pystray.Menu(self._native_items),
         )
         self._shown = facts
@@ -140,8 +139,8 @@ class TrayView:
             if self.icon is None or shown == facts:
                 return
             try:
-                if shown is None or (shown.look, shown.progress) != (facts.look, facts.progress):
-                    self.icon.icon = draw_tray_icon(facts.look, facts.progress, ICON_SIZE)
+                if shown is None or (shown.look, shown.ring) != (facts.look, facts.ring):
+                    self.icon.icon = tray_image(facts.look, facts.ring)
                 if shown is None or shown.tooltip != facts.tooltip:
                     self.icon.title = facts.tooltip
                 if shown is None or shown.menu != facts.menu:
