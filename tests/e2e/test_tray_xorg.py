@@ -32,8 +32,9 @@ class Probe:
     """The probe program on a desktop: stdout lines arrive in a queue, commands go to stdin."""
 
     def __init__(self, desktop: Desktop, name: str, fixes: str, *, detached: bool = False,
-                 late_update: bool = False, finalize: bool = False):
-        flags = {"--detached": detached, "--late-update": late_update, "--finalize": finalize}
+                 late_update: bool = False, finalize: bool = False, slow_draw: bool = False):
+        flags = {"--detached": detached, "--late-update": late_update, "--finalize": finalize,
+                 "--slow-draw": slow_draw}
         argv = [sys.executable, str(PROBE), name, "--fixes", fixes] + [
             flag for flag, wanted in flags.items() if wanted]
         self.proc = desktop.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -279,11 +280,18 @@ def test_fix_safe_handoff_a_call_after_the_loop_ended_returns_at_once(
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("fixes", [ALL, all_but("display-gone")])
-def test_fix_display_gone_the_loop_ends_quietly_at_logout(tray_desktop: Desktop,
-                                                          fixes: str) -> None:
-    probe = Probe(tray_desktop, "tbprobe", fixes, finalize=True)
+@pytest.mark.parametrize("loop", ["waiting", "drawing"])
+def test_fix_display_gone_the_loop_ends_quietly_at_logout(tray_desktop: Desktop, fixes: str,
+                                                          loop: str) -> None:
+    # The loop notices the closed connection while waiting for the next event, or inside a
+    # handler (a redraw) that talks to the server.
+    probe = Probe(tray_desktop, "tbprobe", fixes, finalize=True, slow_draw=loop == "drawing")
     try:
         assert tray_desktop.wait_docked(probe.window, timeout=2)
+        time.sleep(0.6)  # past the redraws that come with docking
+        if loop == "drawing":
+            tray_desktop.xdotool("windowsize", probe.window, 20, 20)  # a ConfigureNotify
+            probe.expect("drawing", timeout=2)
         tray_desktop.kill_server()
         probe.expect("stopped", timeout=2)  # the loop ended with the display
         probe.proc.wait(timeout=2)

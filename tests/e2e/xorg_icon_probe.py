@@ -1,14 +1,15 @@
 """A tiny tray program for tests/e2e/test_tray_xorg.py: one pystray xorg icon, driven by stdin.
 
 Usage: python xorg_icon_probe.py NAME [--fixes all|none|clicks,dock-once,...] [--detached]
-       [--late-update] [--finalize]
+       [--late-update] [--finalize] [--slow-draw]
 stdout: "window <id>" once the icon window exists, "activated" per default action,
 "handoffs <n>" (show/update calls from other threads so far) when asked, and
 "stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end;
 with --late-update, then "late <seconds>" (or "late hung") for a title change made from another
 thread after the loop has ended while the loop's thread lives on, as a tray app's main thread
 does while it shuts down; with --finalize, "finalized" once the icon's finalizer has run (as the
-garbage collector would run it) without raising.
+garbage collector would run it) without raising; with --slow-draw, "drawing" whenever the loop
+starts redrawing the icon, which then takes half a second.
 stdin: "handoffs", "stop".
 Exit 3 if run_detached() is refused.
 """
@@ -80,6 +81,7 @@ def main() -> int:
     parser.add_argument("--detached", action="store_true")
     parser.add_argument("--late-update", action="store_true")
     parser.add_argument("--finalize", action="store_true")
+    parser.add_argument("--slow-draw", action="store_true")
     args = parser.parse_args()
     fixes = parse_fixes(args.fixes)
     pystray = tray.load_pystray()
@@ -87,6 +89,8 @@ def main() -> int:
     icon = tray.create_icon(args.name, Image.new("RGBA", (64, 64), (220, 40, 40, 255)),
                             f"{args.name} probe", menu, fixes=fixes)
     handoffs = count_startup_handoffs(icon)
+    if args.slow_draw:
+        slow_down_drawing(icon)
     foreign = count_foreign_display_use(icon)
     stop = threading.Event()
 
@@ -117,6 +121,21 @@ def main() -> int:
         icon.__del__()  # others hold references: the collector would get to it at exit, maybe
         say("finalized")
     return 0
+
+
+def slow_down_drawing(icon: Any) -> None:
+    """Make every redraw (Expose, ConfigureNotify) announce itself and dawdle before drawing."""
+    from Xlib import X
+
+    draw = icon._on_expose
+
+    def slowly(event: Any) -> None:
+        say("drawing")
+        time.sleep(0.5)
+        draw(event)
+
+    for event_type in (X.Expose, X.ConfigureNotify):
+        icon._message_handlers[event_type] = slowly
 
 
 def late_update(icon: Any, patience_s: float = 3.0) -> None:

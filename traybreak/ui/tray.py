@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from types import ModuleType
 from typing import Any
@@ -168,22 +168,28 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
 
         def _mainloop(self) -> None:
             try:
-                super()._mainloop()
+                if XorgFix.DISPLAY_GONE in fixes:
+                    self._loop_until_display_closes()
+                else:
+                    super()._mainloop()
             finally:
                 setattr(self, LOOP_ENDED, True)
                 close_courier(self)
 
-        def _events(self) -> Iterator[Any]:
-            if XorgFix.DISPLAY_GONE not in fixes:
-                yield from super()._events()
-                return
-            # When the session ends the X server closes our connection: that is the loop's
-            # normal end, not the error (with a traceback) upstream logs it as.
+        def _loop_until_display_closes(self) -> None:
+            # Upstream's loop, except that the X server closing our connection (the session
+            # has ended) is its normal end, not an error logged with a traceback. It may show
+            # while reading the next event or inside a handler (a redraw), so the whole loop.
             try:
-                yield from super()._events()
+                for event in self._events():
+                    if event.type == X.DestroyNotify and event.window == self._window:
+                        break  # our window was destroyed: stop() or the icon was hidden
+                    self._message_handlers.get(event.type, lambda e: None)(event)
             except ConnectionClosedError as err:
                 setattr(self, _DISPLAY_CLOSED, True)
                 log.warning("the X display closed (%s): the session has ended", err)
+            except Exception:
+                log.exception("the tray icon's event loop failed")
 
         def __del__(self) -> None:
             if XorgFix.DISPLAY_GONE in fixes and getattr(self, _DISPLAY_CLOSED, False):
