@@ -127,6 +127,27 @@ def test_a_child_killed_from_outside_is_ignored_crashed() -> None:
     assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_child_asked_to_stop_from_outside_is_ignored_stopped(sig: str) -> None:
+    # The session ending (SIGTERM to every process of it) or a terminal's Ctrl-C reaches the
+    # window and the tray at once: whichever the tray hears of first, the row says "stopped".
+    proc = _child("import time; print('started', flush=True); time.sleep(60)")
+    assert proc.wait(0.3) is None
+    os.kill(proc.pid, getattr(signal, sig))
+    result = proc.wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.STOPPED, 7)
+
+
+def test_a_child_interrupted_by_ctrl_c_is_ignored_stopped() -> None:
+    result = _child("import sys; sys.stderr.write('traybreak: interrupted\\n'); sys.exit(130)")\
+        .wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.STOPPED)
+
+
 def test_kill_by_the_tray_is_ignored_with_the_given_reason() -> None:
     proc = _child("import time; time.sleep(60)")
     result = proc.kill(Reason.SUPERSEDED, "a newer prompt")

@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import math
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from typing import IO, Any
 
 from traybreak.core.durations import format_duration
 from traybreak.core.model import Outcome, Reason
+from traybreak.errors import ExitStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,11 @@ ANSWERS = (Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED, Outcome.IGNORED)
 AFTER_COUNTDOWN = timedelta(seconds=30)
 # Time the tray grants beyond the window's own timeout (start-up, slow machine) before killing it.
 DEFAULT_GRACE = timedelta(seconds=20)
+#: Exit statuses of a window asked to stop from outside: SIGTERM, SIGHUP, SIGINT, and our own
+#: "interrupted" (a Ctrl-C the CLI caught). SIGKILL stays "crashed": the OOM killer sends it too.
+STOP_STATUSES = frozenset(
+    [-getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
+    + [int(ExitStatus.INTERRUPTED)])
 
 
 @dataclass(frozen=True)
@@ -243,6 +250,14 @@ class WindowProcess:
                 return
             except ValueError as problem:
                 detail = f"window {problem}"
+        elif code in STOP_STATUSES:
+            # Asked to stop from outside (the session ending signals every process of it, Ctrl-C
+            # the terminal's whole group): as the tray itself would have closed it at quit.
+            detail = f"window stopped from outside (exit status {code})"
+            log.info("window child %s: %s", self._proc.pid, detail)
+            self._set(PromptResult(Outcome.IGNORED, self._elapsed(), Reason.STOPPED, detail,
+                                   self.occurrence))
+            return
         else:
             last = err.strip().splitlines()[-1:] or ["no message"]
             detail = f"window exited with status {code}: {last[0][:200]}"
