@@ -11,10 +11,10 @@ import logging
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import traybreak.exercises
 from traybreak import paths
 from traybreak.catalog_validate import PackCheck, check_pack
 from traybreak.core.model import Exercise, Kind, Setting
@@ -83,9 +83,11 @@ def _builtin() -> tuple[Exercise, ...]:
     """Parsed once per process; a problem here is a packaging bug, so it raises."""
     found: dict[str, Exercise] = {}
     problems: list[str] = []
-    folder = resources.files("traybreak.exercises")
+    # A plain directory in every pip install; importlib.resources would add ~0.6 MB of modules
+    # (zipfile among them) to the tray process for nothing.
+    folder = Path(traybreak.exercises.__file__).parent
     for name in BUILTIN_FILES:
-        data = tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+        data = tomllib.loads((folder / name).read_text(encoding="utf-8"))
         checked = check_pack(data, name, source=BUILTIN)
         problems.extend(checked.problems)
         for exercise in checked.entries:
