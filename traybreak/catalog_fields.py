@@ -6,7 +6,6 @@ Reported (dosage.reps, steps[2], ...). Limits for pack authors live here too.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
@@ -60,6 +59,8 @@ class FieldSink:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' for a close match, else an empty string."""
+    import difflib  # only after a mistake; the tray process never needs it otherwise
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 

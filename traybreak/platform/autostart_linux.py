@@ -147,7 +147,9 @@ class XdgAutostart:
 
 
 def _installed_icon() -> str | None:
-    from importlib.resources import files
+    # The icons package is a plain directory in every pip install (importlib.resources would
+    # load ~0.6 MB of modules into the tray, which asks for the autostart state at start).
+    import traybreak.icons
 
-    icon = files("traybreak.icons").joinpath("traybreak.png")
-    return str(icon) if isinstance(icon, Path) and icon.is_file() else None
+    icon = Path(traybreak.icons.__file__).parent / "traybreak.png"
+    return str(icon) if icon.is_file() else None
