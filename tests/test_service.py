@@ -3,6 +3,7 @@ a command (no polling), samples idle once per wake, survives a failing idle sour
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from datetime import timedelta
@@ -200,3 +201,45 @@ def test_it_logs_when_a_shown_prompt_fell_due_not_when_the_engine_woke(caplog):
     due = float(lines[0].split("fell due at mono ")[1].split()[0])
     assert abs(due - (began + 1.5)) < 0.15
     assert 250 < float(lines[0].split("woke ")[1].split()[0]) < 350
+
+
+def _start_with_hook(on_wake, wake_every):
+    engine = Engine((HOUR_RULE,), ActivityPolicy(sample_every=timedelta(seconds=60)),
+                    PromptPolicy(), None)
+    service = EngineService(engine, None, FakeIdle(), ListSink(), on_wake=on_wake,
+                            wake_every=wake_every)
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    return service, thread
+
+
+def test_the_after_wake_hook_runs_on_every_wake_and_caps_the_sleep():
+    calls: list[float] = []
+    service, thread = _start_with_hook(lambda: calls.append(time.monotonic()), wake_every=0.2)
+    assert until(lambda: len(calls) >= 4, timeout=3)
+    service.stop()
+    thread.join(5)
+    assert len(calls) == service.wakes - 1      # once per wake (not after the stopping one)
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    assert all(0.15 < gap < 0.6 for gap in gaps), gaps  # the sleep is capped at wake_every
+
+
+def test_without_wake_every_the_hook_adds_no_wakes():
+    calls: list[float] = []
+    service, thread = _start_with_hook(lambda: calls.append(time.monotonic()), wake_every=None)
+    time.sleep(0.8)
+    assert len(calls) == 1 and service.wakes == 1
+    stop(service, thread)
+
+
+def test_a_failing_after_wake_hook_does_not_stop_the_engine(caplog):
+    def broken() -> None:
+        raise RuntimeError("tray trouble")
+
+    service, thread = _start_with_hook(broken, wake_every=0.1)
+    assert until(lambda: service.wakes >= 3, timeout=3)
+    assert "after-wake hook failed" in caplog.text
+    service.submit(BreakNow(Kind.RELAX))
+    assert until(lambda: service.status is not None
+                 and service.status.state is EngineState.PROMPTING, timeout=2)
+    stop(service, thread)

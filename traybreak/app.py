@@ -1,5 +1,6 @@
 """The tray process's composition root: wires config, log, catalog, engine, tray and control,
-owns the threads (main: tray loop; engine; control; a once-a-minute ticker) and the clean end.
+owns the threads (main: tray loop; engine, which also refreshes the tray; control) and the
+clean end.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ from traybreak.windows import window_argv
 
 log = logging.getLogger(__name__)
 
-TICK_S = 60.0          # tray refresh and config-file check: once a minute at rest
+# The tray refresh and config-file check ride on the engine's wakes, at least this often.
+REFRESH_S = 60.0
 PANEL_TIMEOUT_S = 30.0
 
 
@@ -84,7 +86,8 @@ def _hand_over(runtime: Path) -> int:
 class App:
     """One running tray app. ``run`` blocks on the main thread until Quit/SIGTERM/logout."""
 
-    def __init__(self, config_path: Path, runtime: Path, backend: str) -> None:
+    def __init__(self, config_path: Path, runtime: Path, backend: str,
+                 refresh_s: float = REFRESH_S) -> None:
         self.config_path, self.runtime, self.backend = config_path, runtime, backend
         self.config, problems = load_or_defaults(config_path)
         self._config_stamp = _stamp(config_path)
@@ -96,7 +99,7 @@ class App:
         now = local_now()
         self.service = EngineService(
             engine_for(self.config), ClockScheduler(self.config.rules, now), choose_idle_source(),
-            sink=self._sink_proxy)
+            sink=self._sink_proxy, on_wake=self._on_engine_wake, wake_every=refresh_s)
         self.sink = ActionSink(self.store, self.catalog, self.config, self.service.submit,
                                self.view.notify, self.refresh, config_path)
         self.control = ControlServer(runtime, self.handle, self._refused)
@@ -135,10 +138,9 @@ class App:
     def _started(self, icon: Any) -> None:
         if not icon.visible:
             icon.visible = True
-        for name, target in (("engine", self.service.run), ("ticker", self._tick_loop)):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(target=self.service.run, name="engine", daemon=True)
+        thread.start()
+        self._threads.append(thread)
         log.info("traybreak %s running (pid %d)", __version__, os.getpid())
 
     def quit(self) -> None:
@@ -166,11 +168,11 @@ class App:
         self._event("stop")
         self.store.close()
 
-    def _tick_loop(self) -> None:
-        while not self._quitting.wait(TICK_S):
-            if _stamp(self.config_path) != self._config_stamp:
-                self.reload()
-            self.refresh()
+    def _on_engine_wake(self) -> None:
+        """After each engine wake (engine thread): pick up a changed config file, refresh."""
+        if _stamp(self.config_path) != self._config_stamp:
+            self.reload()
+        self.refresh()
 
     # --- what the tray shows --------------------------------------------------------------
 

@@ -134,9 +134,15 @@ class EngineService:
     """The engine's loop. ``run`` blocks until ``stop``; everything else is thread-safe."""
 
     def __init__(self, engine: Engine, scheduler: ClockScheduler | None, idle: IdleSource,
-                 sink: Sink, clocks: Clocks | None = None) -> None:
+                 sink: Sink, clocks: Clocks | None = None, *,
+                 on_wake: Callable[[], None] | None = None,
+                 wake_every: float | None = None) -> None:
+        """``on_wake`` runs on the loop after every wake (the tray's refresh and config check),
+        and ``wake_every`` (s) caps the sleep so it runs that often: one timer for the engine
+        and the tray, rather than a second thread waking on its own schedule."""
         self.engine, self.scheduler, self.idle, self.sink = engine, scheduler, idle, sink
         self.clocks = clocks or Clocks()
+        self.on_wake, self.wake_every = on_wake, wake_every
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stopping = False
@@ -179,10 +185,19 @@ class EngineService:
                 log.exception("engine step failed")
             if self._stopping:
                 return
+            self._after_wake()
             timeout = self._timeout(now, mono)
             self._planned = mono + timeout
             self._wake.wait(timeout)
             self._wake.clear()
+
+    def _after_wake(self) -> None:
+        if self.on_wake is None:
+            return
+        try:
+            self.on_wake()
+        except Exception:  # the tray's trouble must not stop the engine
+            log.exception("the after-wake hook failed")
 
     def _note_due(self, actions: Sequence[Action], mono: float) -> None:
         """Log when each prompt shown now fell due: the planned end of the sleep when the
@@ -247,6 +262,8 @@ class EngineService:
         """Seconds to sleep: the engine's next deadline, the next clock rule, or the longest
         interval between ticks the engine accepts as continuous, whichever comes first."""
         waits = [self.engine.max_tick_interval]
+        if self.wake_every is not None:
+            waits.append(self.wake_every)
         deadline = self.engine.next_deadline()
         if deadline is not None:
             waits.append(deadline - mono)
