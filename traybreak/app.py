@@ -160,13 +160,18 @@ class App:
 
     def _shutdown(self) -> None:
         self._quitting.set()
+        self.sink.stopping.set()  # a window dying of the same cause (logout) is "stopped" too
         self.service.stop()
         for thread in self._threads:
             thread.join(timeout=1.5)
         self.sink.close_all()
         self.control.close()
         self._event("stop")
-        self.store.close()
+        if any(thread.is_alive() for thread in self._threads):
+            # Still writing its last rows (a stalled disk): closing would lose them.
+            log.warning("the engine has not finished; the log is closed at exit")
+        else:
+            self.store.close()
 
     def _on_engine_wake(self) -> None:
         """After each engine wake (engine thread): pick up a changed config file, refresh."""
@@ -194,6 +199,8 @@ class App:
 
     def refresh(self) -> None:
         """Bring icon, tooltip and menu up to date (cheap when nothing changed)."""
+        if self._quitting.is_set():
+            return  # the icon is going away, and the log may be closing under this thread
         self.view.refresh(self._facts())
 
     def _autostart_on(self) -> bool:

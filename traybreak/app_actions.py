@@ -33,6 +33,10 @@ from traybreak.windows import PromptRequest, PromptResult, WindowProcess, launch
 log = logging.getLogger(__name__)
 
 HISTORY = rotation.WINDOW
+#: A window that crashed may have died of what is also ending the app: at logout the X server
+#: goes away under the window and the tray at once. Its report waits this long for the app's
+#: own stop (``stopping``), which logs the prompt ignored/stopped like any prompt open at quit.
+CRASH_GRACE_S = 0.5
 
 
 class ActionSink:
@@ -50,6 +54,8 @@ class ActionSink:
         self._exercise: dict[int, Exercise] = {}   # occurrence -> exercise shown (kept on snooze)
         self._windows: dict[int, WindowProcess] = {}
         self._lock = threading.Lock()
+        #: Set by the app as it begins to stop: window reports after that are not needed.
+        self.stopping = threading.Event()
 
     def __call__(self, actions: Sequence[Action]) -> None:
         for action in actions:
@@ -159,6 +165,8 @@ class ActionSink:
         return max(limit - used, 0)
 
     def _window_ended(self, occurrence: int, window: WindowProcess, result: PromptResult) -> None:
+        if result.reason is Reason.CRASHED and self.stopping.wait(CRASH_GRACE_S):
+            return  # the app is stopping: the engine ends this prompt as stopped
         with self._lock:
             if self._windows.get(occurrence) is not window:
                 return  # closed or replaced on purpose: the engine already knows
@@ -179,6 +187,7 @@ class ActionSink:
 
     def close_all(self) -> None:
         """Close every open window (the app is quitting)."""
+        self.stopping.set()
         with self._lock:
             windows, self._windows = list(self._windows.values()), {}
         for window in windows:
