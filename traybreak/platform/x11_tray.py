@@ -1,13 +1,13 @@
 """Is there a system tray on this X display? (python-xlib: who owns _NET_SYSTEM_TRAY_S<n>).
 
 pystray's XEmbed backend docks once and never retries, so the app waits for a tray host first
-(at login the tray may start after us) and fails with a clear message if none appears.
+(at login the tray may start after us; platform/tray_backend.py:find_tray polls this) and fails
+with a clear message if none appears.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +28,3 @@ def tray_host_present(display_name: str | None = None) -> bool:
     finally:
         conn.close()
 
-
-def wait_for_tray_host(timeout_s: float, display_name: str | None = None,
-                       step_s: float = 0.25) -> bool:
-    """Poll for a tray host for up to ``timeout_s`` seconds (only at start-up)."""
-    end = time.monotonic() + timeout_s
-    while True:
-        if tray_host_present(display_name):
-            return True
-        if time.monotonic() >= end:
-            return False
-        time.sleep(step_s)
