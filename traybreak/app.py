@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from traybreak.app_control import (
 )
 from traybreak.app_setup import check_session, setup_logging
 from traybreak.catalog import load_catalog
-from traybreak.config import Config, defaults_toml, load_or_defaults
+from traybreak.config import Config, ConfigError, defaults_toml, load_config, load_or_defaults
 from traybreak.control import ControlServer, InstanceLock, NotRunning, request
 from traybreak.core import stats
 from traybreak.core.model import AppEvent
@@ -56,6 +57,8 @@ log = logging.getLogger(__name__)
 # The tray refresh and config-file check ride on the engine's wakes, at least this often.
 REFRESH_S = 60.0
 PANEL_TIMEOUT_S = 30.0
+#: Heads the tooltip (and the xorg panel) while the config file has problems.
+SETTINGS_NOT_USED = "Settings file not used (traybreak config check)"
 
 
 def run(config_override: str | None, debug: bool = False) -> int:
@@ -90,6 +93,7 @@ class App:
                  refresh_s: float = REFRESH_S) -> None:
         self.config_path, self.runtime, self.backend = config_path, runtime, backend
         self.config, problems = load_or_defaults(config_path)
+        self._config_problem: str | None = None  # the config problem the user was last told
         self._config_stamp = _stamp(config_path)
         self.store = Store.open(paths.log_db())
         self.catalog = load_catalog()
@@ -194,8 +198,11 @@ class App:
     def _facts(self) -> TrayFacts:
         today = self._today()
         clock_times = {r.name: r.at.strftime("%H:%M") for r in self.config.rules if r.at}
-        return facts_for(self.service.status, today.done, today.skipped, clock_times,
-                         self.sink.prompt_open, self._autostart_on(), local_now().date())
+        facts = facts_for(self.service.status, today.done, today.skipped, clock_times,
+                          self.sink.prompt_open, self._autostart_on(), local_now().date())
+        if self._config_problem:  # the xorg tray has no notifications: the panel header says it
+            facts = replace(facts, tooltip=f"{SETTINGS_NOT_USED} · {facts.tooltip}")
+        return facts
 
     def refresh(self) -> None:
         """Bring icon, tooltip and menu up to date (cheap when nothing changed)."""
@@ -272,11 +279,13 @@ class App:
     def reload(self) -> dict[str, Any]:
         """Re-read the config; an invalid file keeps the running config and says so once."""
         self._config_stamp = _stamp(self.config_path)
-        config, problems = load_or_defaults(self.config_path)
-        if problems:
-            self._tell_config_problems(problems)
-            return {"ok": False, "error": f"config not reloaded: {problems[0]}",
-                    "problems": problems}
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as err:  # (not load_or_defaults: the running config stays)
+            self._tell_config_problems(err.problems)
+            return {"ok": False, "error": f"config not reloaded: {err.problems[0]}",
+                    "problems": err.problems}
+        self._config_problem = None
         self._apply(config)
         self._event("config_reloaded", str(self.config_path))
         return {"ok": True, "pid": os.getpid()}
@@ -290,9 +299,13 @@ class App:
     def _tell_config_problems(self, problems: list[str]) -> None:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         message = f"settings not used: {problems[0]}{more}; run `traybreak config check`"
+        if message == self._config_problem:
+            return  # told already (the same bad file saved again, or `reload` run again)
+        self._config_problem = message
         log.warning("%s", message)
         self._event("config_error", message)
-        self.view.notify(message)
+        self.view.notify(message)  # where there are notifications; the tooltip says it too
+        self.refresh()
 
     # --- windows ----------------------------------------------------------------------------
 

@@ -1,0 +1,197 @@
+"""Config reload in the running app, in-process: a real App (engine thread, control handler, log,
+config file on disk) with a stand-in for the tray icon, and the once-a-minute file check made
+fast with ``refresh_s`` so several checks pass in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from traybreak import app as app_module
+from traybreak.app import SETTINGS_NOT_USED, App
+from traybreak.platform.null_idle import NullIdleSource
+
+CHECK_S = 0.05  # the file check's period in these tests (60 s in the app)
+
+CONFIG = """
+[breaks.stretch]
+every = "{every}"
+duration = "5s"
+[breaks.strengthen]
+enabled = false
+[breaks.relax]
+enabled = false
+"""
+BAD_EDITS = {
+    "bad TOML": CONFIG.format(every="25m") + "\n[oops\n",
+    "bad value": CONFIG.format(every="soon"),
+}
+
+
+class FakeView:
+    """Stands in for the tray icon: keeps what it is shown; ``run`` plays the test's scenario
+    on the main thread while the app runs, as the icon's loop would block there."""
+
+    has_menu = False
+    scenario: Callable[[], None] = staticmethod(lambda: None)
+
+    def __init__(self, *_: Any) -> None:
+        self.tooltip_now = ""
+        self.notes: list[str] = []
+        self.error: BaseException | None = None
+
+    def create(self, facts: Any) -> None:
+        self.tooltip_now = facts.tooltip
+
+    def run(self, setup: Callable[[Any], None]) -> None:
+        setup(SimpleNamespace(visible=True))
+        try:
+            type(self).scenario()
+        except BaseException as err:  # App.run would log it and carry on: keep it for the test
+            self.error = err
+
+    def stop(self) -> None:
+        pass
+
+    def refresh(self, facts: Any) -> None:
+        self.tooltip_now = facts.tooltip
+
+    def notify(self, text: str) -> None:
+        self.notes.append(text)
+
+    def tooltip(self) -> str:
+        return self.tooltip_now
+
+    def menu_entries(self) -> tuple[()]:
+        return ()
+
+
+class Running:
+    """An App on a real config file; ``play(scenario)`` runs it until the scenario returns."""
+
+    def __init__(self, home: Path, runtime: Path, text: str) -> None:
+        self.config = home / "config.toml"
+        self.config.write_text(text)
+        self.app = App(self.config, runtime, "fake", refresh_s=CHECK_S)
+        assert isinstance(self.app.view, FakeView)
+        self.view: FakeView = self.app.view
+
+    def play(self, scenario: Callable[[], None]) -> None:
+        FakeView.scenario = staticmethod(scenario)
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT,
+                                                           signal.SIGHUP)}
+        try:
+            self.app.run()
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        if self.view.error is not None:
+            raise self.view.error
+
+    def edit(self, text: str) -> None:
+        """Save the file as an editor would: new content, a new modification time."""
+        before = self.config.stat().st_mtime_ns
+        self.config.write_text(text)
+        if self.config.stat().st_mtime_ns == before:  # a coarse clock: make the change visible
+            os.utime(self.config, ns=(before + 1_000_000, before + 1_000_000))
+
+    def every(self) -> str | None:
+        rules = self.app.handle({"cmd": "status"})["rules"]
+        return rules[0]["every"] if rules else None
+
+    def events(self, name: str) -> list[str]:
+        return [e.detail for e in self.app.store.events() if e.event == name]
+
+
+def _wait(predicate: Callable[[], Any], timeout: float = 3.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return value
+
+
+@pytest.fixture
+def start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Running]]:
+    """``start(config_text)``: an App (not yet running) on that config file."""
+    for name in ("CONFIG", "DATA", "STATE"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
+    monkeypatch.setattr(app_module, "TrayView", FakeView)
+    monkeypatch.setattr(app_module, "choose_idle_source", NullIdleSource)
+    with tempfile.TemporaryDirectory(prefix="tb") as runtime:  # short: a socket lives there
+        yield lambda text: Running(tmp_path, Path(runtime), text)
+
+
+@pytest.fixture
+def running(start: Callable[[str], Running]) -> Running:
+    return start(CONFIG.format(every="20m"))
+
+
+def test_reload_command_applies_an_edit(running: Running) -> None:
+    def scenario() -> None:
+        assert _wait(lambda: running.every() == "20m")
+        running.config.write_text(CONFIG.format(every="45m"))  # mtime may not even change
+        assert running.app.handle({"cmd": "reload"})["ok"] is True
+        assert _wait(lambda: running.every() == "45m"), running.every()
+        assert running.events("config_reloaded") == [str(running.config)]
+
+    running.play(scenario)
+
+
+def test_a_changed_file_is_picked_up_without_a_command(running: Running) -> None:
+    def scenario() -> None:
+        assert _wait(lambda: running.every() == "20m")
+        running.edit(CONFIG.format(every="45m"))
+        assert _wait(lambda: running.every() == "45m"), running.every()
+        time.sleep(10 * CHECK_S)  # more checks of an unchanged file: nothing more happens
+        assert running.events("config_reloaded") == [str(running.config)]
+
+    running.play(scenario)
+
+
+@pytest.mark.parametrize("bad", list(BAD_EDITS))
+def test_an_invalid_edit_keeps_the_config_and_tells_once(running: Running, bad: str) -> None:
+    def scenario() -> None:
+        assert _wait(lambda: running.every() == "20m")
+        running.edit(BAD_EDITS[bad])
+        assert _wait(lambda: running.events("config_error"))
+        time.sleep(10 * CHECK_S)  # several more checks of the same bad file
+        reply = running.app.handle({"cmd": "reload"})  # and the user asks for a reload
+        assert reply["ok"] is False and "config not reloaded" in reply["error"]
+        running.edit(BAD_EDITS[bad])  # saved again, unchanged
+        time.sleep(10 * CHECK_S)
+
+        errors = running.events("config_error")
+        assert len(errors) == 1, errors
+        assert errors[0].startswith("settings not used: ") and str(running.config) in errors[0]
+        assert running.every() == "20m"  # the running config stays
+        assert running.app.config.rules[0].every is not None
+        assert running.view.tooltip_now.startswith(SETTINGS_NOT_USED + " · ")
+        assert running.view.notes == errors  # one notification where the tray has them
+
+        running.edit(CONFIG.format(every="30m"))  # fixed: picked up, and the note goes
+        assert _wait(lambda: running.every() == "30m"), running.every()
+        assert _wait(lambda: not running.view.tooltip_now.startswith(SETTINGS_NOT_USED))
+        assert running.events("config_reloaded") == [str(running.config)]
+
+    running.play(scenario)
+
+
+def test_a_bad_file_at_start_is_told_once(start: Callable[[str], Running]) -> None:
+    running = start(BAD_EDITS["bad value"])
+
+    def scenario() -> None:
+        assert _wait(lambda: running.every() == "25m")  # the defaults
+        assert running.view.tooltip_now.startswith(SETTINGS_NOT_USED)
+        time.sleep(10 * CHECK_S)
+        assert len(running.events("config_error")) == 1
+
+    running.play(scenario)
