@@ -254,8 +254,12 @@ def test_the_app_registers_an_item_with_the_menu_of_the_issue(app: App) -> None:
 def test_pause_and_resume_from_the_menu(app: App) -> None:
     assert wait_until(lambda: ACTIVE_TITLE.match(app.title()), 3), app.title()
     assert not app.full_menu().find("Resume").enabled
+    active_icon = Path(str(app.props()["IconName"]))
     app.click("30 minutes")
     assert wait_until(lambda: app.title().startswith("Paused until "), 3), app.title()
+    # The paused look is a new PNG (pystray writes one per change) and the old one is gone.
+    assert wait_until(lambda: Path(str(app.props()["IconName"])) != active_icon, 3)
+    assert not active_icon.exists()
     assert '"paused": true' in app.cli("status", "--json")
     # The menu follows: Resume (with the time) on, Skip next break off.
     assert wait_until(lambda: app.full_menu().find("Resume (paused until ", prefix=True)
