@@ -36,6 +36,7 @@ from traybreak.errors import ExitStatus
 from traybreak.platform.autostart import AutostartState, for_this_os, launcher_argv
 from traybreak.platform.idle import choose_idle_source
 from traybreak.platform.opener import open_in_default_app
+from traybreak.platform.xlib_lean import load_only_needed_extensions
 from traybreak.scheduler import ClockScheduler
 from traybreak.service import (
     BreakNow,
@@ -69,6 +70,7 @@ def run(config_override: str | None, debug: bool = False) -> int:
     if not lock.acquire():
         return _hand_over(runtime)
     try:
+        load_only_needed_extensions()  # before the first X connection: see platform/xlib_lean.py
         backend = check_session()
         return App(paths.config_file(config_override), runtime, backend).run()
     finally:
