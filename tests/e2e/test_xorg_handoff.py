@@ -80,7 +80,7 @@ def test_a_closed_courier_sends_nothing(xdesktop: Desktop) -> None:
 
 def test_a_gone_display_is_one_warning_not_an_exception(xdesktop: Desktop,
                                                         caplog: pytest.LogCaptureFixture) -> None:
-    conn, window = _receiver(xdesktop)
+    _conn, window = _receiver(xdesktop)  # dies with the server
     courier = Courier(xdesktop.display_name, window.id)
     assert courier.send("_PYSTRAY__UPDATE_TITLE")
     xdesktop.kill_server()

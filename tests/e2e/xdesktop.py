@@ -165,6 +165,9 @@ class Desktop:
             "NO_AT_BRIDGE": "1",
         }
         self.env.pop("WAYLAND_DISPLAY", None)
+        # Not the session bus of whatever desktop runs the tests: a StatusNotifier host there
+        # would make the app under test choose appindicator. sni_host.py sets a private one.
+        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
 
     def _start_openbox(self) -> None:
         self.spawn(["openbox", "--sm-disable"])
