@@ -78,10 +78,10 @@ class FakeView:
 class Running:
     """An App on a real config file; ``play(scenario)`` runs it until the scenario returns."""
 
-    def __init__(self, home: Path, runtime: Path, text: str) -> None:
+    def __init__(self, home: Path, runtime: Path, text: str, check_s: float = CHECK_S) -> None:
         self.config = home / "config.toml"
         self.config.write_text(text)
-        self.app = App(self.config, runtime, "fake", refresh_s=CHECK_S)
+        self.app = App(self.config, runtime, "fake", refresh_s=check_s)
         assert isinstance(self.app.view, FakeView)
         self.view: FakeView = self.app.view
 
@@ -98,11 +98,14 @@ class Running:
             raise self.view.error
 
     def edit(self, text: str) -> None:
-        """Save the file as an editor would: new content, a new modification time."""
+        """Save the file as many editors do, in one step (a rename): new content and a newer
+        modification time, even where the file clock is coarse."""
         before = self.config.stat().st_mtime_ns
-        self.config.write_text(text)
-        if self.config.stat().st_mtime_ns == before:  # a coarse clock: make the change visible
-            os.utime(self.config, ns=(before + 1_000_000, before + 1_000_000))
+        saved = self.config.with_name("config.toml.new")
+        saved.write_text(text)
+        if saved.stat().st_mtime_ns <= before:
+            os.utime(saved, ns=(before + 1_000_000, before + 1_000_000))
+        os.replace(saved, self.config)
 
     def every(self) -> str | None:
         rules = self.app.handle({"cmd": "status"})["rules"]
@@ -120,25 +123,28 @@ def _wait(predicate: Callable[[], Any], timeout: float = 3.0) -> Any:
 
 
 @pytest.fixture
-def start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Running]]:
-    """``start(config_text)``: an App (not yet running) on that config file."""
+def start(tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Running]]:
+    """``start(config_text, check_s=...)``: an App (not yet running) on that config file."""
     for name in ("CONFIG", "DATA", "STATE"):
         monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
     monkeypatch.setattr(app_module, "TrayView", FakeView)
     monkeypatch.setattr(app_module, "choose_idle_source", NullIdleSource)
     with tempfile.TemporaryDirectory(prefix="tb") as runtime:  # short: a socket lives there
-        yield lambda text: Running(tmp_path, Path(runtime), text)
+        yield lambda text, **kw: Running(tmp_path, Path(runtime), text, **kw)
 
 
 @pytest.fixture
-def running(start: Callable[[str], Running]) -> Running:
+def running(start: Callable[..., Running]) -> Running:
     return start(CONFIG.format(every="20m"))
 
 
-def test_reload_command_applies_an_edit(running: Running) -> None:
+def test_reload_command_applies_an_edit(start: Callable[..., Running]) -> None:
+    running = start(CONFIG.format(every="20m"), check_s=3600)  # only the command reloads
+
     def scenario() -> None:
         assert _wait(lambda: running.every() == "20m")
-        running.config.write_text(CONFIG.format(every="45m"))  # mtime may not even change
+        running.config.write_text(CONFIG.format(every="45m"))
         assert running.app.handle({"cmd": "reload"})["ok"] is True
         assert _wait(lambda: running.every() == "45m"), running.every()
         assert running.events("config_reloaded") == [str(running.config)]
@@ -185,7 +191,7 @@ def test_an_invalid_edit_keeps_the_config_and_tells_once(running: Running, bad: 
     running.play(scenario)
 
 
-def test_a_bad_file_at_start_is_told_once(start: Callable[[str], Running]) -> None:
+def test_a_bad_file_at_start_is_told_once(start: Callable[..., Running]) -> None:
     running = start(BAD_EDITS["bad value"])
 
     def scenario() -> None:

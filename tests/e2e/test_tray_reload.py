@@ -56,11 +56,13 @@ def test_reload_applies_an_edit_and_refuses_a_bad_one(app: TrayApp) -> None:
     good = config.read_text()
     assert wait_until(lambda: every(app) == "20s", 5, 0.1)
 
+    # (The app's own once-a-minute check may see an edit first: then both reload it.)
     config.write_text(good.replace('every = "20s"', 'every = "45s"'))
     done = app.cli("reload")
     assert (done.returncode, done.stdout.strip()) == (0, "config reloaded")
     assert wait_until(lambda: every(app) == "45s", 5, 0.1), every(app)
-    assert len(events(app, "config_reloaded")) == 1
+    reloads = len(events(app, "config_reloaded"))
+    assert reloads >= 1
 
     config.write_text(good.replace('every = "20s"', 'every = "soon"'))
     for _ in range(2):  # asked twice: refused twice, logged and shown once
@@ -78,4 +80,4 @@ def test_reload_applies_an_edit_and_refuses_a_bad_one(app: TrayApp) -> None:
     assert app.cli("reload").returncode == 0
     assert wait_until(lambda: every(app) == "30s", 5, 0.1)
     assert wait_until(lambda: not tooltip(desk, icon).startswith(SETTINGS_NOT_USED), 2)
-    assert len(events(app, "config_reloaded")) == 2
+    assert len(events(app, "config_reloaded")) > reloads
