@@ -110,6 +110,7 @@ class App:
                                self.view.notify, self.refresh, config_path)
         self.control = ControlServer(runtime, self.handle, self._refused)
         self._quitting = threading.Event()
+        self._stop_reason = ""  # why the app ends: "quit", a signal's name; see _shutdown
         self._threads: list[threading.Thread] = []
         # Cached so the once-a-minute refresh reads no database and no autostart file at rest.
         self._today_cache: tuple[date, Counts] | None = None
@@ -144,13 +145,18 @@ class App:
     def _started(self, icon: Any) -> None:
         if not icon.visible:
             icon.visible = True
+        if self._quitting.is_set():  # a quit (or signal) came while the icon was starting
+            self.view.stop()
+            return
         thread = threading.Thread(target=self.service.run, name="engine", daemon=True)
         thread.start()
         self._threads.append(thread)
         log.info("traybreak %s running (pid %d)", __version__, os.getpid())
 
-    def quit(self) -> None:
-        """End the app (any thread)."""
+    def quit(self, reason: str = "quit") -> None:
+        """End the app (any thread); ``reason`` goes into the log's stop event."""
+        if not self._quitting.is_set():
+            self._stop_reason = reason
         self._quitting.set()
         self.view.stop()
 
@@ -159,8 +165,9 @@ class App:
         # tray loop, maybe inside python-xlib holding its non-reentrant lock: stopping the icon
         # from here could deadlock (so could logging), so another thread does it.
         def quit_for_signal() -> None:
-            log.info("%s: quitting", signal.Signals(signum).name)
-            self.quit()
+            name = signal.Signals(signum).name
+            log.info("%s: quitting", name)
+            self.quit(name)
 
         threading.Thread(target=quit_for_signal, name="quit", daemon=True).start()
 
@@ -172,7 +179,8 @@ class App:
             thread.join(timeout=1.5)
         self.sink.close_all()
         self.control.close()
-        self._event("stop")
+        # No quit asked for: the tray loop ended by itself, i.e. the display went away (logout).
+        self._event("stop", self._stop_reason or "the display closed")
         if any(thread.is_alive() for thread in self._threads):
             # Still writing its last rows (a stalled disk): closing would lose them.
             log.warning("the engine has not finished; the log is closed at exit")

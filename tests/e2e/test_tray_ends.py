@@ -70,18 +70,22 @@ def ends_within(app: TrayApp, end: Callable[[], None], limit: float = 2.0) -> fl
     return took
 
 
-def assert_clean_end(app: TrayApp, prompts: int) -> None:
+def assert_clean_end(app: TrayApp, prompts: int, why: str) -> None:
     assert app.proc.returncode == 0
     rows = app.log()
     assert [(r["outcome"], r["reason"]) for r in rows] == [("ignored", "stopped")] * prompts
-    events = [line.split()[2] for line in app.events().splitlines() if line[:4].isdigit()]
+    lines = [line.split(maxsplit=3) for line in app.events().splitlines() if line[:4].isdigit()]
+    events = [line[2] for line in lines]
     assert events.count("stop") == 1 and events[-1] == "stop", events
+    assert lines[-1][3:] == [why], lines[-1]  # the stop event says why
     assert app.proc.stderr is not None
     errors = app.proc.stderr.read().decode()
     assert "Traceback" not in errors, errors
     assert app.cli("status").returncode == 3
 
 
+WHY = {"SIGTERM": "SIGTERM", "SIGTERM to the session": "SIGTERM", "Ctrl-C": "SIGINT",
+       "SIGHUP": "SIGHUP"}
 SIGNALS = {
     "SIGTERM": lambda app: os.kill(app.proc.pid, signal.SIGTERM),
     # systemd ending the login session signals every process of it, the prompt window too.
@@ -97,14 +101,14 @@ def test_a_signal_with_a_prompt_open_ends_it_as_stopped(app: TrayApp, how: str) 
     ends_within(app, lambda: SIGNALS[how](app))
     assert wait_until(lambda: not app.desk.find_windows(name=PROMPT_NAME), 2), \
         "the prompt window outlived the app"
-    assert_clean_end(app, prompts=1)
+    assert_clean_end(app, prompts=1, why=WHY[how])
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
 def test_a_signal_with_no_prompt_open_ends_the_app(app: TrayApp, how: str) -> None:
     ends_within(app, lambda: SIGNALS[how](app))
     assert not app.desk.find_windows(classname=ICON_CLASS)
-    assert_clean_end(app, prompts=0)
+    assert_clean_end(app, prompts=0, why=WHY[how])
 
 
 @pytest.mark.parametrize("prompt", [True, False], ids=["prompt open", "no prompt"])
@@ -112,4 +116,4 @@ def test_logout_the_x_server_going_away_ends_the_app(app: TrayApp, prompt: bool)
     if prompt:
         open_prompt(app)
     ends_within(app, app.desk.kill_server)
-    assert_clean_end(app, prompts=int(prompt))
+    assert_clean_end(app, prompts=int(prompt), why="the display closed")
