@@ -15,7 +15,6 @@ Exit status 1 if any phase is over a budget.
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,19 +27,11 @@ sys.path.insert(0, str(HERE))
 
 from e2e.xdesktop import Desktop, end_process, missing_tools, skip_reason  # noqa: E402
 from engine_at_rest import measure  # noqa: E402
+from tray_start import launcher  # noqa: E402
 
 CPU_BUDGET = 0.1       # CPU seconds per hour
 WAKEUP_BUDGET = 20.0   # per minute
 RSS_BUDGET_MB = 25.0
-
-
-def launcher() -> str:
-    """The `traybreak` command of this interpreter's environment."""
-    beside = Path(sys.executable).parent / "traybreak"
-    found = str(beside) if beside.exists() else shutil.which("traybreak")
-    if not found:
-        raise SystemExit("no `traybreak` command next to this python or on PATH")
-    return found
 
 
 def memory_mb(pid: int) -> tuple[float, float]:

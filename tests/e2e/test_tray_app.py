@@ -9,7 +9,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,18 +104,27 @@ class TrayApp:
         return self.desk.wait_for_window(name="· traybreak$", timeout=5)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[TrayApp]:
+@contextmanager
+def app_on_a_desktop(home: Path, wrap: Callable[[Desktop], Any] = lambda desk: desk
+                     ) -> Iterator[TrayApp]:
+    """The app started in ``home`` on a fresh desktop (openbox + trayer), ended afterwards;
+    ``wrap`` may stand in for the desktop (e.g. to start the app in its own session)."""
     missing = missing_tools(wm=True, tray=True)
     if missing:
         pytest.skip(skip_reason(missing))
     with Desktop(wm=True, tray=True) as desk:
-        tray_app = TrayApp(desk, tmp_path)
+        tray_app = TrayApp(wrap(desk), home)
         try:
             yield tray_app
         finally:
             if tray_app.proc.poll() is None:
                 end_process(tray_app.proc)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[TrayApp]:
+    with app_on_a_desktop(tmp_path) as tray_app:
+        yield tray_app
 
 
 def _rows_with(app: TrayApp, outcome: str) -> list[dict[str, Any]]:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e.test_tray_app import TrayApp
-from e2e.xdesktop import Desktop, end_process, missing_tools, skip_reason, wait_until
+from e2e.test_tray_app import TrayApp, app_on_a_desktop
+from e2e.xdesktop import Desktop, wait_until
 
 pytestmark = [pytest.mark.e2e]
 
@@ -39,18 +39,10 @@ class OwnSession:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[TrayApp]:
-    missing = missing_tools(wm=True, tray=True)
-    if missing:
-        pytest.skip(skip_reason(missing))
-    with Desktop(wm=True, tray=True) as desk:
-        tray_app = TrayApp(OwnSession(desk), tmp_path)  # type: ignore[arg-type]
-        try:
-            icon = desk.wait_for_window(classname=ICON_CLASS, timeout=5)
-            assert desk.wait_docked(icon, 2.0)
-            yield tray_app
-        finally:
-            if tray_app.proc.poll() is None:
-                end_process(tray_app.proc)
+    with app_on_a_desktop(tmp_path, wrap=OwnSession) as tray_app:
+        icon = tray_app.desk.wait_for_window(classname=ICON_CLASS, timeout=5)
+        assert tray_app.desk.wait_docked(icon, 2.0)
+        yield tray_app
 
 
 def open_prompt(app: TrayApp) -> None:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e.test_tray_app import TrayApp
-from e2e.xdesktop import Desktop, end_process, missing_tools, skip_reason, wait_until
+from e2e.test_tray_app import TrayApp, app_on_a_desktop
+from e2e.xdesktop import Desktop, wait_until
 
 from traybreak.app import SETTINGS_NOT_USED
 
@@ -22,16 +22,8 @@ pytestmark = [pytest.mark.e2e]
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[TrayApp]:
-    missing = missing_tools(wm=True, tray=True)
-    if missing:
-        pytest.skip(skip_reason(missing))
-    with Desktop(wm=True, tray=True) as desk:
-        tray_app = TrayApp(desk, tmp_path)
-        try:
-            yield tray_app
-        finally:
-            if tray_app.proc.poll() is None:
-                end_process(tray_app.proc)
+    with app_on_a_desktop(tmp_path) as tray_app:
+        yield tray_app
 
 
 def every(app: TrayApp) -> str:

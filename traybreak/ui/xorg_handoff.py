@@ -49,8 +49,8 @@ class Courier:
         self._closed = False
 
     def send(self, atom_name: str) -> bool:
-        """Post ``atom_name`` and wait until the server has delivered it; False (and a one-line
-        warning) when it cannot be delivered, e.g. the display has gone."""
+        """Post ``atom_name`` (sent, not waited for); False (and a one-line warning) when it
+        cannot be sent, e.g. the display has gone."""
         from Xlib import X, error
         from Xlib.protocol import event
 
@@ -68,7 +68,9 @@ class Courier:
                     message = event.ClientMessage(window=window, client_type=atom,
                                                   data=(32, (X.CurrentTime, 0, 0, 0, 0)))
                     window.send_event(message, event_mask=X.NoEventMask)
-                    conn.sync()  # a round trip: delivered before the caller starts waiting
+                    # Flush, not sync: the caller waits for the loop's answer anyway, and an X
+                    # error (the window gone) arrives with the loop's end, which ends the wait.
+                    conn.flush()
                     failure = self._errors[0] if self._errors else None
                     break
                 except (error.DisplayError, error.ConnectionClosedError, OSError) as err:
