@@ -3,8 +3,9 @@
 Starts a private Xvfb + trayer (tests/e2e/xdesktop.py) and the real `traybreak` command with the
 default settings in an isolated XDG_* home, lets it settle, then measures two phases of
 ``--seconds`` each: "working" (the mouse moves every few seconds, so break timers count and the
-tooltip counts down) and "no input" (nothing happens). Prints CPU seconds per hour, wakeups per
-minute (context switches of all its threads) and RSS. Linux only.
+tooltip counts down) and "away" (no input, measured from the moment the app has seen the natural
+break: the break itself is an event, like a prompt, not rest). Prints CPU seconds per hour,
+wakeups per minute (voluntary context switches of all its threads) and RSS. Linux only.
 
     python bench/tray_at_rest.py [--seconds 120] [--settle 15]
 
@@ -15,6 +16,7 @@ Exit status 1 if any phase is over a budget.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,18 @@ from tray_start import launcher  # noqa: E402
 CPU_BUDGET = 0.1       # CPU seconds per hour
 WAKEUP_BUDGET = 20.0   # per minute
 RSS_BUDGET_MB = 25.0
+
+
+def wait_until_away(env: dict[str, str], limit_s: float = 900.0) -> float:
+    """Seconds until `traybreak status --json` says "away" (the natural break was seen)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        out = subprocess.run([launcher(), "status", "--json"], env=env, capture_output=True,
+                             text=True, check=False).stdout
+        if out and json.loads(out).get("state") == "away":
+            return time.monotonic() - started
+        time.sleep(5.0)
+    raise SystemExit("the app never reported away after input stopped")
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -67,9 +81,12 @@ def main() -> int:
             time.sleep(args.settle)
             print(f"traybreak (pid {app.pid}) at rest, default settings, "
                   f"{args.seconds:.0f} s per phase")
-            for phase in ("working", "no input"):
-                if phase == "no input":
+            for phase in ("working", "away"):
+                if phase == "away":
                     halt_work()
+                    waited = wait_until_away(env={**desk.env, **env})
+                    print(f"  (input stopped; the app saw the natural break after {waited:.0f} s: "
+                          "measuring from then)")
                 cpu, wakeups = measure(app.pid, args.seconds)
                 rss, peak = memory_mb(app.pid)
                 print(f"  {phase:<9} CPU {cpu:.3f} s/h   wakeups {wakeups:.1f}/min   "
