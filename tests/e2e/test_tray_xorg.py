@@ -32,11 +32,12 @@ class Probe:
     """The probe program on a desktop: stdout lines arrive in a queue, commands go to stdin."""
 
     def __init__(self, desktop: Desktop, name: str, fixes: str, *, detached: bool = False,
-                 late_update: bool = False, finalize: bool = False, slow_draw: bool = False):
+                 late_update: bool = False, finalize: bool = False, slow_draw: bool = False,
+                 look: str | None = None):
         flags = {"--detached": detached, "--late-update": late_update, "--finalize": finalize,
                  "--slow-draw": slow_draw}
         argv = [sys.executable, str(PROBE), name, "--fixes", fixes] + [
-            flag for flag, wanted in flags.items() if wanted]
+            flag for flag, wanted in flags.items() if wanted] + (["--look", look] if look else [])
         self.proc = desktop.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -118,8 +119,9 @@ class FakeTrayManager:
         self.conn.close()
 
 
-def _start_docked(desktop: Desktop, fixes: str, name: str = "tbprobe") -> Probe:
-    probe = Probe(desktop, name, fixes)
+def _start_docked(desktop: Desktop, fixes: str, name: str = "tbprobe",
+                  look: str | None = None) -> Probe:
+    probe = Probe(desktop, name, fixes, look=look)
     assert desktop.wait_docked(probe.window, timeout=2), "icon did not dock within 2 s"
     assert wait_until(lambda: desktop.is_viewable(probe.window), 2)
     return probe
@@ -199,6 +201,40 @@ def _assert_icon_drawn(shot: Path, geo: Any) -> None:
     assert isinstance(pixel, tuple)
     r, g, b = pixel[:3]
     assert r > 180 and g < 90 and b < 90, f"icon not drawn at {geo}: pixel {(r, g, b)}"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("look", ["active", "prompt"])
+def test_fix_slot_looks_puts_the_pre_drawn_look_without_loading_pillow(
+        tray_desktop: Desktop, look: str) -> None:
+    from PIL import Image
+
+    from traybreak.ui.tray_look import TrayLook, TrayState, slot_pixels
+
+    probe = _start_docked(tray_desktop, ALL, look=look)
+    try:
+        time.sleep(0.2)  # the icon is drawn right after docking; let the picture settle
+        shot = tray_desktop.screenshot(f"tray_xorg_slot_look_{look}.png")
+        geo = tray_desktop.geometry(probe.window)
+        side = min(geo.width, geo.height)
+        left, top = geo.x + (geo.width - side) // 2, geo.y + (geo.height - side) // 2
+        with Image.open(shot) as img:
+            shown = img.convert("RGB").crop((left, top, left + side, top + side)).tobytes()
+        assert shown == slot_pixels(TrayLook(TrayState(look)), side), f"look not shown at {geo}"
+        probe.send("pillow")
+        assert probe.expect("pillow", timeout=2) == "pillow absent"
+    finally:
+        probe.end()
+
+
+@pytest.mark.e2e
+def test_without_fix_slot_looks_drawing_the_look_loads_pillow(tray_desktop: Desktop) -> None:
+    probe = _start_docked(tray_desktop, all_but("slot-looks"), look="active")
+    try:
+        probe.send("pillow")
+        assert probe.expect("pillow", timeout=2) == "pillow loaded"
+    finally:
+        probe.end()
 
 
 @pytest.mark.e2e

@@ -1,7 +1,7 @@
 """A tiny tray program for tests/e2e/test_tray_xorg.py: one pystray xorg icon, driven by stdin.
 
 Usage: python xorg_icon_probe.py NAME [--fixes all|none|clicks,dock-once,...] [--detached]
-       [--late-update] [--finalize] [--slow-draw]
+       [--late-update] [--finalize] [--slow-draw] [--look STATE]
 stdout: "window <id>" once the icon window exists, "activated" per default action,
 "handoffs <n>" (show/update calls from other threads so far) when asked, and
 "stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end;
@@ -9,8 +9,10 @@ with --late-update, then "late <seconds>" (or "late hung") for a title change ma
 thread after the loop has ended while the loop's thread lives on, as a tray app's main thread
 does while it shuts down; with --finalize, "finalized" once the icon's finalizer has run (as the
 garbage collector would run it) without raising; with --slow-draw, "drawing" whenever the loop
-starts redrawing the icon, which then takes half a second.
-stdin: "handoffs", "stop".
+starts redrawing the icon, which then takes half a second; "pillow loaded" or "pillow absent"
+when asked. The icon is a red square (a PIL image) or, with --look, the tray's look for STATE
+(a TrayLook, as the app shows it).
+stdin: "handoffs", "pillow", "stop".
 Exit 3 if run_detached() is refused.
 """
 
@@ -23,11 +25,10 @@ import threading
 import time
 from typing import Any
 
-from PIL import Image
-
 os.environ["PYSTRAY_BACKEND"] = "xorg"
 
 from traybreak.ui import tray
+from traybreak.ui.tray_look import TrayLook, TrayState
 
 
 def say(line: str) -> None:
@@ -82,12 +83,13 @@ def main() -> int:
     parser.add_argument("--late-update", action="store_true")
     parser.add_argument("--finalize", action="store_true")
     parser.add_argument("--slow-draw", action="store_true")
+    parser.add_argument("--look", choices=[state.value for state in TrayState])
     args = parser.parse_args()
     fixes = parse_fixes(args.fixes)
     pystray = tray.load_pystray()
     menu = pystray.Menu(pystray.MenuItem("activate", lambda: say("activated"), default=True))
-    icon = tray.create_icon(args.name, Image.new("RGBA", (64, 64), (220, 40, 40, 255)),
-                            f"{args.name} probe", menu, fixes=fixes)
+    icon = tray.create_icon(args.name, picture(args.look), f"{args.name} probe", menu,
+                            fixes=fixes)
     handoffs = count_startup_handoffs(icon)
     if args.slow_draw:
         slow_down_drawing(icon)
@@ -98,6 +100,8 @@ def main() -> int:
         for line in sys.stdin:
             if line.strip() == "handoffs":
                 say(f"handoffs {handoffs[0]}")
+            elif line.strip() == "pillow":
+                say("pillow " + ("loaded" if "PIL.Image" in sys.modules else "absent"))
             elif line.strip() == "stop":
                 stop.set()
                 icon.stop()
@@ -121,6 +125,15 @@ def main() -> int:
         icon.__del__()  # others hold references: the collector would get to it at exit, maybe
         say("finalized")
     return 0
+
+
+def picture(look: str | None) -> Any:
+    """The tray's look for state ``look``, or else a red square PIL image."""
+    if look is not None:
+        return TrayLook(TrayState(look))
+    from PIL import Image
+
+    return Image.new("RGBA", (64, 64), (220, 40, 40, 255))
 
 
 def slow_down_drawing(icon: Any) -> None:

@@ -9,14 +9,19 @@ from importlib.resources import files
 import pytest
 from PIL import Image, ImageChops
 
-from traybreak.ui.tray_icon import app_icon, draw_tray_icon, render_sheet
+from traybreak.ui.tray_icon import app_icon, draw_tray_icon, render_sheet, render_slot_sheet
 from traybreak.ui.tray_look import (
     CELL,
     PROGRESS_STEPS,
     SHEET_CELLS,
+    SLOT_BACKGROUND,
+    SLOT_SIZES,
+    TrayLook,
     TrayState,
     progress_step,
     sheet_path,
+    slot_pixels,
+    slot_sheet_path,
     tray_image,
 )
 
@@ -78,6 +83,40 @@ def test_each_tray_look_is_its_drawing(state: TrayState, step: int | None) -> No
     assert look.mode == "RGBA" and look.size == (CELL, CELL)
     drawn = draw_tray_icon(state, progress, CELL)
     assert ImageChops.difference(look, drawn).getbbox(alpha_only=False) is None
+
+
+def test_shipped_slot_sheets_match_the_drawing() -> None:
+    """icons/slots/<size>.rgb.zlib are what an XEmbed tray shows; regenerate them with
+    python -m traybreak.ui.tray_icon if the drawing changes."""
+    for size in SLOT_SIZES:
+        assert zlib.decompress(slot_sheet_path(size).read_bytes()) == render_slot_sheet(size), size
+
+
+@pytest.mark.parametrize("size", (16, 24, 48))
+@pytest.mark.parametrize(("state", "step"), SHEET_CELLS)
+def test_each_slot_look_is_its_drawing_over_the_slot_background(
+        state: TrayState, step: int | None, size: int) -> None:
+    progress = None if step is None else step / PROGRESS_STEPS
+    ground = Image.new("RGBA", (size, size), (*SLOT_BACKGROUND, 255))
+    drawn = Image.alpha_composite(ground, draw_tray_icon(state, progress, size)).convert("RGB")
+    assert slot_pixels(TrayLook(state, step), size) == drawn.tobytes()
+
+
+@pytest.mark.parametrize("size", (10, 15, 49, 72))
+def test_other_slot_sizes_are_scaled_from_the_sheet(size: int) -> None:
+    pixels = slot_pixels(TrayLook(TrayState.PROMPT), size)
+    assert len(pixels) == size * size * 3
+    picture = Image.frombytes("RGB", (size, size), pixels)
+    corner = picture.getpixel((0, 0))  # transparent: the slot shows (LANCZOS rings a little)
+    assert max(abs(c - b) for c, b in zip(corner, SLOT_BACKGROUND, strict=True)) <= 8, corner
+    r, g, b = picture.getpixel((size // 5, size // 2))  # inside the badge, off the figure
+    assert r > 200 and 90 < g < 130 and 60 < b < 100, (r, g, b)  # the prompt's coral
+
+
+def test_a_look_without_a_ring_ignores_the_step() -> None:
+    assert TrayLook(TrayState.PAUSED, 5) == TrayLook(TrayState.PAUSED)
+    assert TrayLook(TrayState.ACTIVE, 5) != TrayLook(TrayState.ACTIVE)
+    assert [TrayLook(s, p).index for s, p in SHEET_CELLS] == list(range(len(SHEET_CELLS)))
 
 
 def test_only_the_active_look_has_a_ring() -> None:

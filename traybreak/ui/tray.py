@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from traybreak.errors import ExitStatus, UserError
+from traybreak.ui.tray_look import TrayLook, slot_pixels
 from traybreak.ui.xorg_handoff import LOOP_ENDED, close_courier, handoff
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 PINNED_PYSTRAY = "0.19.5"
 #: The GLib-based backends; ui/tray_gtk.py holds their fixes (for the pinned version too).
 GLIB_BACKENDS = frozenset({"appindicator", "gtk"})
+#: Below this many px the icon window has not been embedded yet (it starts 1×1): not drawn.
+_EMBEDDED_MIN = 8
 #: Set on a fixed xorg icon whose X server closed the connection (XorgFix.DISPLAY_GONE).
 _DISPLAY_CLOSED = "_traybreak_display_closed"
 
@@ -35,6 +38,7 @@ class XorgFix(StrEnum):
     NO_DETACHED = "no-detached"    # run_detached() left a thread that kept the process alive
     SAFE_HANDOFF = "safe-handoff"  # calls from other threads (stop!) could hang the loop for good
     DISPLAY_GONE = "display-gone"  # the X server going away (logout) logged a traceback as error
+    SLOT_LOOKS = "slot-looks"      # every draw scaled a picture with Pillow (2.6 MB of memory)
 
 
 ALL_XORG_FIXES: frozenset[XorgFix] = frozenset(XorgFix)
@@ -102,14 +106,33 @@ def icon_class(fixes: Iterable[XorgFix] = ALL_XORG_FIXES) -> type:
 
 def create_icon(
     name: str,
-    image: Any,
+    look: TrayLook | Any,
     title: str = "",
     menu: Any = None,
     *,
     fixes: Iterable[XorgFix] = ALL_XORG_FIXES,
 ) -> Any:
-    """A pystray Icon (fixed on xorg) for the PIL ``image``; show it with :func:`run_icon`."""
-    return icon_class(fixes)(name, image, title, menu)
+    """A pystray Icon (fixed on xorg) showing ``look`` (a TrayLook or a PIL image); show it
+    with :func:`run_icon`."""
+    cls = icon_class(fixes)
+    return cls(name, _picture_for(cls, look), title, menu)
+
+
+def set_look(icon: Any, look: TrayLook | Any) -> None:
+    """Show ``look`` (a TrayLook or a PIL image) on ``icon`` from now on."""
+    icon.icon = _picture_for(type(icon), look)
+
+
+def _picture_for(cls: type, look: TrayLook | Any) -> Any:
+    """What an icon of class ``cls`` draws for ``look``: the look itself where the icon puts
+    pre-drawn pixels (XorgFix.SLOT_LOOKS), else a PIL image (Pillow loads here, not before)."""
+    if not isinstance(look, TrayLook):
+        return look
+    if XorgFix.SLOT_LOOKS in getattr(cls, "TRAYBREAK_FIXES", ()):
+        return look
+    from traybreak.ui.tray_look import tray_image
+
+    return tray_image(look.state, look.step)
 
 
 def run_icon(icon: Any, setup: Callable[[Any], None] | None = None) -> None:
@@ -126,7 +149,7 @@ def run_icon(icon: Any, setup: Callable[[Any], None] | None = None) -> None:
 def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
     """Subclass pystray's xorg Icon, overriding only the private methods the fixes need."""
     from Xlib import X  # python-xlib: present whenever the xorg backend imported
-    from Xlib.error import ConnectionClosedError
+    from Xlib.error import BadDrawable, ConnectionClosedError
 
     icon_events = X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
 
@@ -208,6 +231,24 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
             for original in originals:
                 setattr(self, original.__name__, handoff(self, original))
 
+        def _draw(self) -> None:
+            look = self._icon
+            if XorgFix.SLOT_LOOKS not in fixes or not isinstance(look, TrayLook):
+                super()._draw()  # a PIL image (tests, other callers): upstream scales it
+                return
+            # Upstream scales a PIL image to the slot with Pillow on every draw, so the tray
+            # process would load Pillow (2.6 MB) for this alone. The looks are pre-drawn at
+            # every usual slot size: put those pixels on the window as they are.
+            try:
+                geometry = self._window.get_geometry()
+                side = min(geometry.width, geometry.height)
+                if side < _EMBEDDED_MIN:
+                    return  # not embedded yet (1×1): the tray's resize brings a redraw
+                _put_rgb(self._window, self._gc, geometry.width, geometry.height,
+                         slot_pixels(look, side))
+            except BadDrawable:
+                pass  # the window has been destroyed (as upstream)
+
         def run_detached(self, setup: Callable[[Any], None] | None = None) -> None:
             if XorgFix.NO_DETACHED in fixes:
                 # Upstream starts a second non-daemon thread: stop() then blocks 5 s and the
@@ -223,3 +264,46 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
     )
     return FixedXorgIcon
 
+
+
+def _put_rgb(window: Any, gc: Any, width: int, height: int, square: bytes) -> None:
+    """Paint ``square`` (side × side RGB rows, side = min(width, height)) centred on a
+    ``width`` × ``height`` window of depth 24, over SLOT_BACKGROUND; as python-xlib's
+    put_pil_image does for an RGB picture, in bands that fit one request."""
+    from Xlib import X
+    from Xlib.protocol import request
+
+    from traybreak.ui.tray_look import SLOT_BACKGROUND
+
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    info = window.display.info
+    stride = _round_up(width * info.bitmap_format_scanline_unit,
+                       info.bitmap_format_scanline_pad) // 8
+    pixel = _zpixel(bytes(SLOT_BACKGROUND), msb_first=info.image_byte_order != X.LSBFirst)
+    rows = bytearray(pixel * width + bytes(stride - 4 * width)) * height
+    for y in range(side):
+        start = (top + y) * stride + 4 * left
+        line = square[y * side * 3:(y + 1) * side * 3]
+        rows[start:start + 4 * side] = _zpixel(line, msb_first=info.image_byte_order != X.LSBFirst)
+    band = max(1, ((info.max_request_length << 2) - request.PutImage._request.static_size)
+               // stride)
+    for y in range(0, height, band):
+        lines = min(band, height - y)
+        window.put_image(gc, 0, y, width, lines, X.ZPixmap, 24, 0,
+                         bytes(rows[y * stride:(y + lines) * stride]))
+
+
+def _zpixel(rgb: bytes, *, msb_first: bool) -> bytes:
+    """RGB triples as 32-bit depth-24 ZPixmap pixels 0x00RRGGBB in the server's byte order."""
+    out = bytearray(len(rgb) // 3 * 4)
+    red, green, blue = rgb[0::3], rgb[1::3], rgb[2::3]
+    if msb_first:
+        out[1::4], out[2::4], out[3::4] = red, green, blue
+    else:
+        out[0::4], out[1::4], out[2::4] = blue, green, red
+    return bytes(out)
+
+
+def _round_up(value: int, unit: int) -> int:
+    return (value + unit - 1) // unit * unit

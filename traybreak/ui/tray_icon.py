@@ -3,7 +3,7 @@
 States look different at a glance (colour and glyph), and a ring shows progress toward the next
 break. Shapes are drawn at 4× and downsampled so small sizes stay smooth.
 
-The running tray does not draw: it cuts its looks from ``icons/tray-states.rgba.zlib`` (see
+The running tray does not draw: it cuts its looks from the sheets in ``icons/`` (see
 ui/tray_look.py). After changing the drawing, regenerate the shipped pictures with
 ``python -m traybreak.ui.tray_icon`` (tests fail until they match).
 """
@@ -20,10 +20,13 @@ from traybreak.ui.tray_look import (
     CELL,
     PROGRESS_STEPS,
     SHEET_CELLS,
+    SLOT_SIZES,
     TrayState,
     encode_sheet,
+    over_slot_background,
     progress_step,
     sheet_path,
+    slot_sheet_path,
 )
 
 SUPERSAMPLE = 4
@@ -120,12 +123,27 @@ def render_sheet(size: int = CELL) -> Image.Image:
     return sheet
 
 
+def render_slot_sheet(size: int) -> bytes:
+    """Every look drawn at ``size`` px over an XEmbed slot's background, one after the other
+    in SHEET_CELLS order, as raw RGB (what ui/tray_look.py:slot_pixels cuts from)."""
+    return b"".join(
+        over_slot_background(draw_tray_icon(state, None if step is None else step / PROGRESS_STEPS,
+                                            size))
+        for state, step in SHEET_CELLS
+    )
+
+
 def main(argv: list[str]) -> int:
-    """Write the shipped pictures: the tray's sheet and the 256 px app icon."""
+    """Write the shipped pictures: the tray's sheets and the 256 px app icon."""
     icons = Path(argv[0]) if argv else sheet_path().parent
-    (icons / sheet_path().name).write_bytes(encode_sheet(render_sheet()))
+    (icons / sheet_path().name).write_bytes(encode_sheet(render_sheet().tobytes()))
+    slots = icons / slot_sheet_path(SLOT_SIZES[0]).parent.name
+    slots.mkdir(exist_ok=True)
+    for size in SLOT_SIZES:
+        (slots / slot_sheet_path(size).name).write_bytes(encode_sheet(render_slot_sheet(size)))
     app_icon(256).save(icons / "traybreak.png", optimize=True)
-    print(f"wrote {icons / sheet_path().name} and {icons / 'traybreak.png'}")
+    print(f"wrote {icons / sheet_path().name}, {len(SLOT_SIZES)} sheets in {slots} "
+          f"and {icons / 'traybreak.png'}")
     return 0
 
 

@@ -19,7 +19,7 @@ from traybreak.core.actions import EngineState, Status
 from traybreak.core.durations import humanize
 from traybreak.ui import tray
 from traybreak.ui.menu import MenuEntry, MenuFacts, build_menu
-from traybreak.ui.tray_look import TrayState, progress_step, tray_image
+from traybreak.ui.tray_look import TrayLook, TrayState, progress_step
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class TrayView:
         """Build the icon (call on the thread that will run it)."""
         self._menu_entries = build_menu(facts.menu)
         self.icon = tray.create_icon(
-            "traybreak", tray_image(facts.look, facts.ring), facts.tooltip,
+            "traybreak", TrayLook(facts.look, facts.ring), facts.tooltip,
             self._pystray.Menu(self._native_items),
         )
         self._shown = facts
@@ -143,7 +143,7 @@ class TrayView:
                 return
             try:
                 if shown is None or (shown.look, shown.ring) != (facts.look, facts.ring):
-                    self.icon.icon = tray_image(facts.look, facts.ring)
+                    tray.set_look(self.icon, TrayLook(facts.look, facts.ring))
                 if shown is None or self._title_changed(shown.tooltip, facts.tooltip):
                     self.icon.title = facts.tooltip
                 if shown is None or shown.menu != facts.menu:
