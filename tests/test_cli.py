@@ -64,3 +64,44 @@ def test_status_when_nothing_runs_exits_3(tmp_path, monkeypatch, capsys) -> None
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     assert main(["status"]) == 3
     assert "not running" in capsys.readouterr().err
+
+
+TRAY_STARTS = [[], ["run"], ["--debug"], ["run", "--debug"], ["--debug", "run"],
+               ["--config", "my.toml"], ["--config=my.toml", "run"], ["run", "--config", "run"],
+               ["--config", "a.toml", "--debug", "run", "--config=b.toml"]]
+
+
+@pytest.mark.parametrize("words", TRAY_STARTS)
+def test_a_tray_start_skips_the_parser_but_means_what_argparse_reads(words: list[str]) -> None:
+    from traybreak.cli import tray_start_options
+
+    args = build_parser().parse_args(words)
+    assert getattr(args, "command", None) in (None, "run")
+    expected = (getattr(args, "config", None), bool(getattr(args, "debug", False)))
+    assert tray_start_options(words) == expected
+
+
+@pytest.mark.parametrize("words", [["--help"], ["run", "--help"], ["--version"], ["status"],
+                                   ["run", "run"], ["--config"], ["--deb"], ["--", "run"],
+                                   ["run", "--json"]])
+def test_anything_else_is_left_to_argparse(words: list[str]) -> None:
+    from traybreak.cli import tray_start_options
+
+    assert tray_start_options(words) is None
+
+
+def test_the_tray_process_does_not_carry_the_command_line_parser() -> None:
+    """Building the parser imports argparse, gettext and every command module (~0.6 MB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, traybreak.app\n"
+            "traybreak.app.run = lambda config, debug: print(config, debug, sorted(\n"
+            "    m for m in sys.modules if m in ('argparse', 'gettext', 'csv', 'difflib')\n"
+            "    or m.startswith('traybreak.cli.'))) or 0\n"
+            "from traybreak.cli import main\n"
+            "sys.exit(main(['--config', 'x.toml', 'run', '--debug']))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, env={"PYSTRAY_BACKEND": "dummy"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "x.toml True []"

@@ -7,7 +7,6 @@ the file and the dotted key. The writers produce exactly what the readers accept
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -71,6 +70,8 @@ class Problems:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """'; did you mean "x"?' for the closest choice, or "" when nothing is close."""
+    import difflib  # only after a mistake; the tray process never needs it otherwise
+
     close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
     return f'; did you mean "{close[0]}"?' if close else ""
 

@@ -2,19 +2,26 @@
 
 Each ``cli/*_cmd.py`` module owns a group of subcommands through ``register(subparsers)``;
 a subcommand's handler takes the parsed arguments and returns an exit status.
+
+Starting the tray (``traybreak``, ``traybreak run``, with ``--config``/``--debug`` only) skips
+the parser: building it imports argparse, gettext and every command module with theirs, about
+0.6 MB that the long-lived tray process would carry for nothing. Anything else goes to argparse.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from traybreak import __version__
 from traybreak.errors import ExitStatus, UserError
+
+if TYPE_CHECKING:
+    import argparse
 
 # Modules that add subcommands; each has register(subparsers). Order = order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -27,11 +34,13 @@ COMMAND_MODULES: tuple[str, ...] = (
     "windows_cmd",
 )
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[["argparse.Namespace"], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every registered subcommand."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="traybreak",
         description="Back-friendly break reminders in the system tray. "
@@ -47,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Options every command accepts (before or after the command name)."""
+    import argparse
+
     parser.add_argument(
         "--config", metavar="FILE", default=argparse.SUPPRESS,
         help="use this config file (default: $TRAYBREAK_CONFIG or the user config dir)",
@@ -59,21 +70,60 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (never raises for user errors)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    tray_start = tray_start_options(words)
+    if tray_start is not None:
+        config, debug = tray_start
+        return _handle(lambda: run_tray(config, debug), debug)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     debug = bool(getattr(args, "debug", False))
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None:  # a start argparse understood, e.g. an abbreviated --deb
+            return main(["run", *words])
+        parser.print_help()  # a command group (e.g. `traybreak config`) without its action
+        return ExitStatus.OK
+    return _handle(lambda: handler(args), debug)
+
+
+def tray_start_options(words: Sequence[str]) -> tuple[str | None, bool] | None:
+    """``(config, debug)`` when ``words`` only start the tray (an optional ``run``, ``--debug``,
+    ``--config FILE`` or ``--config=FILE``, in any order), else None: argparse's turn."""
+    config: str | None = None
+    debug = seen_run = False
+    rest = iter(words)
+    for word in rest:
+        if word == "run" and not seen_run:
+            seen_run = True
+        elif word == "--debug":
+            debug = True
+        elif word == "--config":
+            config = next(rest, None)
+            if config is None:
+                return None  # argparse says what is missing
+        elif word.startswith("--config="):
+            config = word.partition("=")[2]
+        else:
+            return None
+    return config, debug
+
+
+def run_tray(config: str | None, debug: bool) -> int:
+    """Start the tray (blocks until it quits); its exit status."""
+    from traybreak.app import run  # the tray's imports only when the tray starts
+
+    return run(config, debug)
+
+
+def _handle(command: Callable[[], int], debug: bool) -> int:
+    """Run ``command`` with the logging set up; user errors become one line on stderr."""
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="traybreak: %(levelname)s: %(name)s: %(message)s",
     )
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        if args.command is None:  # plain `traybreak [--config F] [--debug]` starts the tray
-            return main(["run", *(sys.argv[1:] if argv is None else argv)])
-        parser.print_help()  # a command group (e.g. `traybreak config`) without its action
-        return ExitStatus.OK
     try:
-        return int(handler(args))
+        return int(command())
     except UserError as err:
         return _fail(str(err), err.status, debug)
     except KeyboardInterrupt:

@@ -40,9 +40,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from traybreak.app import run  # the tray's imports only when the tray starts
+    # Only reached when argparse parsed the start (e.g. `traybreak run --help` is not a start);
+    # plain starts skip the parser: cli.tray_start_options.
+    from traybreak.cli import run_tray
 
-    return run(getattr(args, "config", None), bool(getattr(args, "debug", False)))
+    return run_tray(getattr(args, "config", None), bool(getattr(args, "debug", False)))
 
 
 def send(message: dict[str, Any]) -> dict[str, Any]:
