@@ -138,10 +138,11 @@ def main(argv: list[str]) -> int:
     start = time.monotonic()
     import traybreak.cli as cli
     mark("import traybreak.cli", start, time.monotonic())
-    start = time.monotonic()
-    parser = cli.build_parser()
-    mark("argument parser (imports the command modules)", start, time.monotonic())
-    cli.build_parser = lambda: parser  # type: ignore[assignment]  # built once, as in real life
+    if cli.tray_start_options(argv) is None:  # a tray start skips the parser, as in real life
+        start = time.monotonic()
+        parser = cli.build_parser()
+        mark("argument parser (imports the command modules)", start, time.monotonic())
+        cli.build_parser = lambda: parser  # type: ignore[assignment]  # built once
     (label, module), steps = PLANS[argv[0]]
     start = time.monotonic()
     importlib.import_module(module)
