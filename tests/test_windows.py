@@ -173,7 +173,8 @@ def test_watch_calls_back_on_its_thread() -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY decides only on X11")
 def test_launch_prompt_runs_this_interpreter_with_the_request() -> None:
     req = PromptRequest(exercise_id="chin_tuck", occurrence=3)
-    assert window_argv("prompt", ["x"]) == [sys.executable, "-m", "traybreak", "prompt", "x"]
+    assert window_argv("prompt", ["x"]) == [sys.executable, "-P", "-m", "traybreak", "prompt",
+                                            "x"]
     # No display: the child must fail cleanly and the tray side report it, not hang.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     result = launch_prompt(req, env=env).wait(30)
@@ -181,6 +182,21 @@ def test_launch_prompt_runs_this_interpreter_with_the_request() -> None:
     assert (result.outcome, result.reason, result.occurrence) == \
         (Outcome.IGNORED, Reason.CRASHED, 3)
     assert "no graphical session" in (result.detail or "")
+
+
+def test_a_window_runs_the_installed_package_whatever_the_working_directory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The README starts the tray from the source checkout: its windows must not import the
+    checkout's traybreak/ (no traybreak.icons there) in place of the installed package."""
+    import subprocess
+
+    shadow = tmp_path / "traybreak"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("")
+    (shadow / "__main__.py").write_text("print('the working directory\'s traybreak')\n")
+    done = subprocess.run(window_argv("about", ["--help"]), cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "usage: traybreak about" in done.stdout
 
 
 def test_the_tray_side_never_loads_tkinter() -> None:

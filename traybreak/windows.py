@@ -277,8 +277,13 @@ class WindowProcess:
 
 
 def window_argv(command: str, args: Sequence[str]) -> list[str]:
-    """How the tray starts any window: this interpreter, ``-m traybreak COMMAND ARGS``."""
-    return [sys.executable, "-m", "traybreak", command, *args]
+    """How the tray starts any window: this interpreter, ``-m traybreak COMMAND ARGS``.
+
+    ``-P``: ``-m`` would put the working directory first on sys.path, so a tray started from a
+    source checkout (as the README's run command does) ran its windows from the checkout, where
+    ``traybreak.icons`` does not exist, instead of from the installed package.
+    """
+    return [sys.executable, "-P", "-m", "traybreak", command, *args]
 
 
 def launch_prompt(request: PromptRequest, *, grace: timedelta = DEFAULT_GRACE,
