@@ -105,3 +105,16 @@ def test_the_tray_process_does_not_carry_the_command_line_parser() -> None:
                           check=False, env={"PYSTRAY_BACKEND": "dummy"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "x.toml True []"
+
+
+def test_status_shows_the_end_of_a_pause_as_a_local_clock_time() -> None:
+    from datetime import datetime, timedelta
+
+    from traybreak.cli.app_cmd import clock_label
+
+    now = datetime(2026, 11, 26, 12, 0).astimezone()  # local noon: +30 min is the same day
+    later = now + timedelta(minutes=30)
+    assert clock_label(later.isoformat(), now) == later.astimezone().strftime("%H:%M")
+    next_day = now + timedelta(days=1)
+    assert clock_label(next_day.isoformat(), now) == next_day.astimezone().strftime("%a %H:%M")
+    assert clock_label("not a time", now) == "not a time"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from typing import Any
 
 from traybreak import paths
@@ -100,8 +101,8 @@ def _status(args: argparse.Namespace) -> int:
         return ExitStatus.OK
     print(f"traybreak {reply['version']} (pid {reply['pid']}): {reply['state']}")
     if reply["paused"]:
-        print("  paused " + (f"until {reply['paused_until']}" if reply["paused_until"]
-                             else "until resumed"))
+        print("  paused " + (f"until {clock_label(reply['paused_until'])}"
+                             if reply["paused_until"] else "until resumed"))
     for rule in reply["rules"]:
         when = f"in {rule['remaining']}" if rule["remaining"] else (
             f"at {rule['at']}" if rule["at"] else "waiting")
@@ -110,3 +111,14 @@ def _status(args: argparse.Namespace) -> int:
     print(f"  today: {today['done']} done · {today['skipped']} skipped · "
           f"{today['ignored']} ignored · {today['natural']} natural breaks")
     return ExitStatus.OK
+
+
+def clock_label(iso: str, now: datetime | None = None) -> str:
+    """A time the tray sent (ISO 8601) as the tray's menu shows it, in local time: "15:30"
+    today, "Fri 09:00" on another day; the text as it came if it is not a time."""
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    today = (now or datetime.now()).astimezone().date()
+    return when.strftime("%H:%M" if when.date() == today else "%a %H:%M")
