@@ -17,8 +17,11 @@ _QUOTED_ESCAPES = set('"`$\\')
 
 
 def quote_exec_arg(arg: str) -> str:
-    """One argv word as the Exec key needs it: spec quoting, %-escaping, then string escaping."""
-    if arg and not any(c in _RESERVED for c in arg):
+    """One argv word as the Exec key needs it: spec quoting, %-escaping, then string escaping.
+
+    Words with any other whitespace (a no-break space, say) are quoted too: key-file readers
+    strip whitespace at the ends of a value, which would eat such a last word."""
+    if arg and not any(c in _RESERVED or c.isspace() for c in arg):
         quoted = arg
     else:
         quoted = '"' + "".join("\\" + c if c in _QUOTED_ESCAPES else c for c in arg) + '"'
