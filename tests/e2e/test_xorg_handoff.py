@@ -62,9 +62,12 @@ def test_a_broken_connection_is_reopened_once(xdesktop: Desktop) -> None:
     courier = Courier(xdesktop.display_name, window.id)
     try:
         assert courier.send("_PYSTRAY__UPDATE_TITLE")
+        # Delivered before the break: closing a socket with unread replies sends a reset, and the
+        # server may then drop what it had not read yet (seen once in CI).
+        assert _client_messages(conn, window, 1) == ["_PYSTRAY__UPDATE_TITLE"]
         courier._conn.close()  # broken under it, as when the server drops a client
         assert courier.send("_PYSTRAY__STOP")
-        assert _client_messages(conn, window, 2) == ["_PYSTRAY__UPDATE_TITLE", "_PYSTRAY__STOP"]
+        assert _client_messages(conn, window, 1) == ["_PYSTRAY__STOP"]
         assert courier.opened == 2
     finally:
         courier.close()
