@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from traybreak.errors import ExitStatus, UserError
-from traybreak.ui.tray_look import TrayLook, slot_pixels
+from traybreak.ui.tray_look import SLOT_BACKGROUND, TrayLook, slot_pixels, tray_image
 from traybreak.ui.xorg_handoff import LOOP_ENDED, close_courier, handoff
 
 log = logging.getLogger(__name__)
@@ -125,13 +125,9 @@ def set_look(icon: Any, look: TrayLook | Any) -> None:
 
 def _picture_for(cls: type, look: TrayLook | Any) -> Any:
     """What an icon of class ``cls`` draws for ``look``: the look itself where the icon puts
-    pre-drawn pixels (XorgFix.SLOT_LOOKS), else a PIL image (Pillow loads here, not before)."""
-    if not isinstance(look, TrayLook):
+    pre-drawn pixels (XorgFix.SLOT_LOOKS), else a PIL image (Pillow loads then, not before)."""
+    if not isinstance(look, TrayLook) or XorgFix.SLOT_LOOKS in getattr(cls, "TRAYBREAK_FIXES", ()):
         return look
-    if XorgFix.SLOT_LOOKS in getattr(cls, "TRAYBREAK_FIXES", ()):
-        return look
-    from traybreak.ui.tray_look import tray_image
-
     return tray_image(look.state, look.step)
 
 
@@ -273,19 +269,18 @@ def _put_rgb(window: Any, gc: Any, width: int, height: int, square: bytes) -> No
     from Xlib import X
     from Xlib.protocol import request
 
-    from traybreak.ui.tray_look import SLOT_BACKGROUND
-
     side = min(width, height)
     left, top = (width - side) // 2, (height - side) // 2
     info = window.display.info
+    msb_first = info.image_byte_order != X.LSBFirst
     stride = _round_up(width * info.bitmap_format_scanline_unit,
                        info.bitmap_format_scanline_pad) // 8
-    pixel = _zpixel(bytes(SLOT_BACKGROUND), msb_first=info.image_byte_order != X.LSBFirst)
+    pixel = _zpixel(bytes(SLOT_BACKGROUND), msb_first=msb_first)
     rows = bytearray(pixel * width + bytes(stride - 4 * width)) * height
     for y in range(side):
         start = (top + y) * stride + 4 * left
-        line = square[y * side * 3:(y + 1) * side * 3]
-        rows[start:start + 4 * side] = _zpixel(line, msb_first=info.image_byte_order != X.LSBFirst)
+        rows[start:start + 4 * side] = _zpixel(square[y * side * 3:(y + 1) * side * 3],
+                                               msb_first=msb_first)
     band = max(1, ((info.max_request_length << 2) - request.PutImage._request.static_size)
                // stride)
     for y in range(0, height, band):
