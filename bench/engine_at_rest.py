@@ -21,12 +21,13 @@ from pathlib import Path
 CHILD = """
 import logging, os, sys, threading
 from datetime import timedelta
-from traybreak.config import default_config
+from traybreak.config.settings import default_config
 from traybreak.core.engine import Engine
-from traybreak.platform.idle import choose_idle_source
-from traybreak.platform.null_idle import NullIdleSource
-from traybreak.scheduler import ClockScheduler
-from traybreak.service import EngineService, local_now
+from traybreak.platform.idle.choose import choose_idle_source
+from traybreak.platform.idle.null import NullIdleSource
+from traybreak.app.clock_jobs import ClockScheduler
+from traybreak.app.clocks import local_now
+from traybreak.app.engine_thread import EngineService
 
 cfg = default_config()
 idle = choose_idle_source() if os.environ.get("DISPLAY") else NullIdleSource("bench: no DISPLAY")

@@ -52,9 +52,9 @@ from tray_start import Timeline, isolated_env, launcher  # noqa: E402
 from xwatch import WindowWatcher  # noqa: E402
 
 from traybreak import paths  # noqa: E402
-from traybreak.catalog import load_catalog  # noqa: E402
-from traybreak.control import request  # noqa: E402
-from traybreak.windows import PromptRequest  # noqa: E402
+from traybreak.app.child_windows import PromptRequest  # noqa: E402
+from traybreak.app.control_socket import request  # noqa: E402
+from traybreak.catalog.load import load_catalog  # noqa: E402
 
 BUDGET_MS = 400.0
 PROMPT_CLASS = ("traybreak", "Traybreak")
@@ -63,7 +63,7 @@ SPAWN_LINE = re.compile(r"window child (\d+) started")
 
 
 def boottime() -> float:
-    """The engine's clock on Linux (service.suspend_clock): CLOCK_BOOTTIME, in seconds."""
+    """The engine's clock on Linux (app/clocks.py suspend_clock): CLOCK_BOOTTIME, in seconds."""
     return time.clock_gettime(time.CLOCK_BOOTTIME)
 
 

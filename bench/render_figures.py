@@ -11,7 +11,7 @@ import time
 
 from PIL import Image, ImageDraw
 
-from traybreak.ui import figures
+from traybreak.ui.figures import draw as figures
 
 
 def main() -> None:

@@ -31,43 +31,46 @@ _OUT = open(os.environ["TRAYBREAK_BENCH_TIMELINE"], "a", buffering=1)  # noqa: S
 # Per command: the modules imported up front (one timed step), then (step label, module,
 # attribute path) to wrap where defined and wherever it was imported by name.
 PLANS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str, str], ...]]] = {
-    "run": (("import traybreak.app (the tray's imports)", "traybreak.app"), (
-        ("logging set-up", "traybreak.app_setup", "setup_logging"),
-        ("instance lock", "traybreak.control", "InstanceLock.acquire"),
-        ("session + tray host check", "traybreak.app_setup", "check_session"),
-        ("  is PyGObject installed?", "traybreak.platform.tray_backend", "appindicator_possible"),
-        ("  StatusNotifier host on the session bus?", "traybreak.platform.tray_backend",
+    "run": (("import traybreak.app.tray_app (the tray's imports)", "traybreak.app.tray_app"), (
+        ("logging set-up", "traybreak.app.startup", "setup_logging"),
+        ("instance lock", "traybreak.app.control_socket", "InstanceLock.acquire"),
+        ("session + tray host check", "traybreak.app.startup", "check_session"),
+        ("  which tray (SNI watcher, else XEmbed)", "traybreak.platform.tray.choice",
+         "find_tray"),
+        ("  StatusNotifier host on the session bus?", "traybreak.platform.tray.choice",
          "status_notifier_host"),
-        ("  XEmbed tray host? (imports Xlib, X connection)", "traybreak.platform.x11_tray",
+        ("  XEmbed tray host? (imports Xlib, X connection)", "traybreak.platform.tray.x11_host",
          "tray_host_present"),
-        ("config load", "traybreak.config", "load_or_defaults"),
-        ("log database open", "traybreak.store", "Store.open"),
-        ("exercise catalog load", "traybreak.catalog", "load_catalog"),
-        ("tray view (imports pystray)", "traybreak.ui.tray_view", "TrayView.__init__"),
-        ("idle source (X connection)", "traybreak.platform.idle", "choose_idle_source"),
-        ("control server set-up", "traybreak.control", "ControlServer.__init__"),
-        ("close dangling rows", "traybreak.store", "Store.close_dangling"),
-        ("log event row", "traybreak.store", "Store.add_event"),
-        ("App() total", "traybreak.app", "App.__init__"),
-        ("icon drawing (Pillow)", "traybreak.ui.tray_icon", "draw_tray_icon"),
+        ("config load", "traybreak.config.settings", "load_or_defaults"),
+        ("log database open", "traybreak.store.prompt_log", "Store.open"),
+        ("exercise catalog load", "traybreak.catalog.load", "load_catalog"),
+        ("tray view (imports pystray)", "traybreak.ui.tray.view", "TrayView.__init__"),
+        ("idle source (X connection)", "traybreak.platform.idle.choose", "choose_idle_source"),
+        ("control server set-up", "traybreak.app.control_socket", "ControlServer.__init__"),
+        ("close dangling rows", "traybreak.store.prompt_log", "Store.close_dangling"),
+        ("log event row", "traybreak.store.prompt_log", "Store.add_event"),
+        ("App() total", "traybreak.app.tray_app", "App.__init__"),
+        ("icon drawing (Pillow)", "traybreak.ui.tray.drawing", "draw_tray_icon"),
         ("menu build", "traybreak.ui.menu", "build_menu"),
-        ("pystray Icon (X window)", "traybreak.ui.tray", "create_icon"),
-        ("control server start", "traybreak.control", "ControlServer.start"),
+        ("pystray Icon (X window)", "traybreak.ui.tray.icon", "create_icon"),
+        ("control server start", "traybreak.app.control_socket", "ControlServer.start"),
     )),
-    "prompt": (("import traybreak.ui.prompt (tkinter, window modules)", "traybreak.ui.prompt"), (
-        ("monitor probe start (X connection)", "traybreak.ui.prompt_screen",
+    "prompt": (("import traybreak.ui.prompt.window (tkinter, window modules)",
+                "traybreak.ui.prompt.window"), (
+        ("monitor probe start (X connection)", "traybreak.ui.toolkit.screen",
          "MonitorProbe.__init__"),
-        ("card: exercise catalog load", "traybreak.catalog", "load_catalog"),
+        ("card: exercise catalog load", "traybreak.catalog.load", "load_catalog"),
         ("Tk() (Tcl/Tk start, X connection)", "tkinter", "Tk.__init__"),
-        ("pointer monitor (waits for the monitor probe)", "traybreak.ui.prompt_screen",
+        ("pointer monitor (waits for the monitor probe)", "traybreak.ui.toolkit.screen",
          "pointer_area"),
-        ("Tk scaling from the DPI", "traybreak.ui.prompt_screen", "apply_scaling"),
-        ("font family lookup", "traybreak.ui.prompt_screen", "fonts"),
-        ("no-focus hint (own X connection)", "traybreak.ui.prompt_screen",
+        ("Tk scaling from the DPI", "traybreak.ui.toolkit.screen", "apply_scaling"),
+        ("font family lookup", "traybreak.ui.toolkit.screen", "fonts"),
+        ("no-focus hint (own X connection)", "traybreak.ui.toolkit.screen",
          "ask_not_to_be_focused"),
-        ("layout (widgets, fitting)", "traybreak.ui.prompt", "PromptWindow._layout"),
-        ("window set-up + deiconify", "traybreak.ui.prompt", "PromptWindow._configure_window"),
-        ("first <Map> event in the window", "traybreak.ui.prompt", "PromptWindow._mapped"),
+        ("layout (widgets, fitting)", "traybreak.ui.prompt.window", "PromptWindow._layout"),
+        ("window set-up + deiconify", "traybreak.ui.prompt.window",
+         "PromptWindow._configure_window"),
+        ("first <Map> event in the window", "traybreak.ui.prompt.window", "PromptWindow._mapped"),
     )),
 }
 
@@ -115,7 +118,7 @@ def wrap(step: str, module: str, path: str) -> None:
 
 def time_docking() -> None:
     """Mark the dock request; pystray is imported by the app, so patch once it has been."""
-    from traybreak.ui import tray
+    from traybreak.ui.tray import icon as tray
 
     load = tray.load_pystray
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from traybreak.catalog import load_builtin
+from traybreak.catalog.load import load_builtin
 from traybreak.core.model import Exercise, Kind
 from traybreak.core.muscles import GROUPS
-from traybreak.ui.figures import render_exercise
+from traybreak.ui.figures.draw import render_exercise
 
 log = logging.getLogger(__name__)
 

@@ -83,6 +83,28 @@ import threading  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+class FakeBusy:
+    """A BusySource whose answer the test sets (a frozenset of Reasons, None: unknown, or an
+    exception to raise); counts how often it was asked."""
+
+    name = "fake-busy"
+
+    def __init__(self, value: object = frozenset()) -> None:
+        self.value = value
+        self.calls = 0
+        self.closed = False
+
+    def busy(self) -> object:
+        self.calls += 1
+        if isinstance(self.value, BaseException):
+            raise self.value
+        return self.value
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class FakeIdle:
@@ -93,13 +115,14 @@ class FakeIdle:
     def __init__(self, idle: timedelta | None = timedelta(0)) -> None:
         self.value = idle
         self.calls = 0
+        self.closed = False
 
     def idle(self) -> timedelta | None:
         self.calls += 1
         return self.value
 
     def close(self) -> None:
-        pass
+        self.closed = True
 
 
 class ListSink:
@@ -197,3 +220,155 @@ class DeskSim:
 
     def of_type(self, name: str) -> list[tuple[datetime, object]]:
         return [(at, a) for at, a in self.actions if type(a).__name__ == name]
+
+
+class TickClock:
+    """Explicit time for an Engine: wall (from ``start``) and monotonic move together, ``step`` s
+    per tick, the user at the desk (idle 1 s); ``actions`` keeps what ``run`` returned."""
+
+    def __init__(self, engine: Any, start: datetime, step: float = 10.0) -> None:
+        self.engine, self.start, self.step, self.mono = engine, start, step, 0.0
+        self.actions: list[object] = []
+
+    @property
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=self.mono)
+
+    def run(self, seconds: float) -> list[object]:
+        out: list[object] = []
+        end = self.mono + seconds
+        while self.mono < end:
+            self.mono += self.step
+            out += self.engine.tick(self.now, self.mono, timedelta(seconds=1))
+        self.actions += out
+        return out
+
+
+# --- the tray process's environment: hand-written side effects (owner: app tests) --------------
+
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+from traybreak.app.child_windows import WindowProcess  # noqa: E402
+from traybreak.app.clocks import Clocks  # noqa: E402
+from traybreak.app.environment import Environment  # noqa: E402
+from traybreak.platform.autostart.base import AutostartState, AutostartStatus  # noqa: E402
+from traybreak.ui.menu import build_menu  # noqa: E402
+
+
+class FakeView:
+    """Stands in for the tray icon: keeps what it is shown (tooltip, menu); ``run`` plays the
+    test's ``scenario`` on the main thread while the app runs, as the icon's loop would block
+    there."""
+
+    has_menu = False
+
+    def __init__(self, on_command: Callable[[str], None], on_click: Callable[[], None],
+                 on_menu_opening: Callable[[], None]) -> None:
+        self.on_command, self.on_click = on_command, on_click
+        self.on_menu_opening = on_menu_opening  # a test opens the "native menu" with this
+        self.scenario: Callable[[], None] = lambda: None
+        self.tooltip_now = ""
+        self.menu_now: tuple[Any, ...] = ()
+        self.notes: list[str] = []
+        self.error: BaseException | None = None
+
+    def create(self, facts: Any) -> None:
+        self.refresh(facts)
+
+    def run(self, setup: Callable[[Any], None]) -> None:
+        setup(SimpleNamespace(visible=True))
+        try:
+            self.scenario()
+        except BaseException as err:  # App.run would log it and carry on: keep it for the test
+            self.error = err
+
+    def stop(self) -> None:
+        pass
+
+    def refresh(self, facts: Any) -> None:
+        self.tooltip_now, self.menu_now = facts.tooltip, build_menu(facts.menu)
+
+    def notify(self, text: str) -> None:
+        self.notes.append(text)
+
+    def tooltip(self) -> str:
+        return self.tooltip_now
+
+    def menu_entries(self) -> tuple[Any, ...]:
+        return self.menu_now
+
+
+class FakeAutostart:
+    """A login entry kept in memory; ``enabled_with`` is the command it was last enabled with."""
+
+    def __init__(self, state: AutostartState = AutostartState.DISABLED) -> None:
+        self.state = state
+        self.enabled_with: list[str] | None = None
+
+    def status(self) -> AutostartStatus:
+        return AutostartStatus(self.state, "in memory")
+
+    def enable(self, argv: list[str]) -> AutostartStatus:
+        self.state, self.enabled_with = AutostartState.ENABLED, list(argv)
+        return self.status()
+
+    def disable(self) -> AutostartStatus:
+        self.state = AutostartState.DISABLED
+        return self.status()
+
+
+class OpenedFiles(list[Path]):
+    """A file opener that only keeps the paths it was asked to open."""
+
+    def __call__(self, path: Path) -> bool:
+        self.append(path)
+        return True
+
+
+class ScriptLauncher:
+    """A launcher whose prompt windows are real child processes running ``script`` (python -c);
+    the panel and the other windows are only kept (``panels``, ``opened``), the panel chooses
+    ``panel_choice``."""
+
+    def __init__(self, script: str, panel_choice: str | None = None) -> None:
+        self.script, self.panel_choice = script, panel_choice
+        self.prompts: list[Any] = []
+        self.panels: list[tuple[tuple[Any, ...], str]] = []
+        self.opened: list[str] = []   # "history", "config path --config FILE", ...
+
+    def prompt(self, request: Any, config: str | None) -> WindowProcess:
+        self.prompts.append(request)
+        return WindowProcess([sys.executable, "-c", self.script], 10.0,
+                             occurrence=request.occurrence)
+
+    def panel(self, entries: Sequence[Any], header: str) -> str | None:
+        self.panels.append((tuple(entries), header))
+        return self.panel_choice
+
+    def window(self, command: str, args: Sequence[str] = ()) -> None:
+        self.opened.append(" ".join([command, *args]))
+
+
+#: A prompt window for tests that expect none: it ends at once, crashed, saying so.
+UNEXPECTED_WINDOW = "raise SystemExit('a prompt window this test did not expect')"
+
+
+class NoWatch:
+    """A config-file watch that never calls back (the app's check on each wake still runs)."""
+
+    def close(self) -> None:
+        pass
+
+
+def fake_environment(**changes: Any) -> Environment:
+    """An Environment of fakes (the real clocks: the app runs in real time), with ``changes``."""
+    autostart = FakeAutostart()
+    env = Environment(tray_view=FakeView, idle_source=lambda: FakeIdle(None),
+                      autostart=lambda: autostart, open_file=OpenedFiles(),
+                      launcher=ScriptLauncher(UNEXPECTED_WINDOW), clocks=Clocks(),
+                      file_watch=lambda path, on_change: NoWatch())
+    return replace(env, **changes)

@@ -31,6 +31,12 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def desktop_data_home() -> Path:
+    """The base of the user's own desktop data ($XDG_DATA_HOME, else ~/.local/share on Linux):
+    the application-menu entry goes in its applications/ and the app icon in icons/hicolor/."""
+    return Path(platformdirs.user_data_dir(appname=None, appauthor=False))
+
+
 def log_db() -> Path:
     """The SQLite prompt log."""
     return data_dir() / "log.sqlite3"

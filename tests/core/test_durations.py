@@ -1,15 +1,23 @@
-"""Durations: format → parse round trip, bare numbers and garbage refused with a hint."""
+"""Durations: format → parse round trip, bare numbers and garbage refused with a hint; the short
+forms for status lines (humanize, clock_label)."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from traybreak.core.durations import DurationError, format_duration, humanize, parse_duration
+from traybreak.core.durations import (
+    DurationError,
+    clock_label,
+    format_duration,
+    humanize,
+    next_clock_phrase,
+    parse_duration,
+)
 
 # The grammar, written independently of the module: ASCII digits + unit, units d h m s in order.
 _GRAMMAR = re.compile(r"\s*(?:(\d+)\s*d\s*)?(?:(\d+)\s*h\s*)?(?:(\d+)\s*m\s*)?(?:(\d+)\s*s\s*)?",
@@ -104,3 +112,41 @@ def test_negative_durations_cannot_be_written() -> None:
 )
 def test_humanize(value: timedelta, text: str) -> None:
     assert humanize(value) == text
+
+
+THURSDAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("when", "label"),
+    [
+        (datetime(2026, 11, 26, 15, 30), "15:30"),            # today: the time alone
+        (datetime(2026, 11, 26, 9, 5), "09:05"),              # two digits, 24-hour
+        (datetime(2026, 11, 27, 9, 0), "tomorrow 09:00"),     # the next day says so
+        (datetime(2026, 11, 28, 9, 0), "Sat 09:00"),          # another day: with its weekday
+        (datetime(2026, 11, 25, 18, 0), "Wed 18:00"),         # a day before, too
+        (datetime(2026, 12, 3, 15, 30), "Thu 15:30"),         # a week on: same weekday, not today
+        (datetime(2026, 11, 26, 23, 59, 59), "23:59"),        # across midnight: the last minute...
+        (datetime(2026, 11, 27, 0, 0), "tomorrow 00:00"),     # ...and the first of the next day
+        (datetime(2026, 11, 26, 0, 0), "00:00"),              # today's first minute
+        (datetime(2026, 11, 25, 23, 59), "Wed 23:59"),        # yesterday's last
+    ],
+)
+def test_clock_label_today_and_another_day(when: datetime, label: str) -> None:
+    assert clock_label(when, THURSDAY) == label
+
+
+def test_clock_label_reads_an_aware_time_in_its_own_zone() -> None:
+    late_utc = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
+    assert clock_label(late_utc, THURSDAY) == "23:30"          # no conversion to another zone
+    berlin = timezone(timedelta(hours=1))
+    assert clock_label(late_utc.astimezone(berlin), THURSDAY) == "tomorrow 00:30"
+    assert clock_label(late_utc.astimezone(berlin), date(2026, 11, 27)) == "00:30"
+    east = datetime(2026, 11, 26, 8, 0, tzinfo=timezone(timedelta(hours=14)))
+    assert clock_label(east, THURSDAY) == "08:00"              # its date is its own zone's date
+
+
+def test_next_clock_phrase_says_at_today_and_the_day_otherwise() -> None:
+    assert next_clock_phrase(datetime(2026, 11, 26, 15, 30), THURSDAY) == "at 15:30"
+    assert next_clock_phrase(datetime(2026, 11, 27, 15, 30), THURSDAY) == "tomorrow 15:30"
+    assert next_clock_phrase(datetime(2026, 11, 30, 12, 30), THURSDAY) == "Mon 12:30"

@@ -1,6 +1,7 @@
 """Properties of the engine for any sequence of work, idle, unknown idle, suspends, clock jumps,
-answers and user commands: no rule prompts twice within its interval of active time, never two
-prompts open, every due prompt ends in exactly one logged outcome, never a burst on wake."""
+do-not-disturb and full screen coming and going, answers and user commands: no rule prompts
+twice within its interval of active time, never two prompts open, every due prompt ends in
+exactly one logged outcome, never a burst on wake."""
 
 from __future__ import annotations
 
@@ -10,18 +11,19 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from traybreak.app.clock_jobs import ClockScheduler
 from traybreak.core.actions import ClosePrompt, Record, ShowPrompt
 from traybreak.core.engine import Engine
-from traybreak.core.engine_parts import gap_limit
 from traybreak.core.model import (
     ActivityPolicy,
     Kind,
     Outcome,
     PromptPolicy,
+    Reason,
     Rule,
     WorkingHours,
 )
-from traybreak.scheduler import ClockScheduler
+from traybreak.core.timer import gap_limit
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ACTIVITY = ActivityPolicy()
@@ -46,6 +48,8 @@ steps = st.one_of(
     st.tuples(st.just("resume"), st.just(0), st.just(0)),
     st.tuples(st.just("skip"), st.just(0), st.just(0)),
     st.tuples(st.just("break"), st.sampled_from(list(Kind)), st.just(0)),
+    st.tuples(st.just("busy"), st.sampled_from([(), (Reason.DND,), (Reason.FULLSCREEN,),
+                                                (Reason.DND, Reason.FULLSCREEN)]), st.just(0)),
 )
 
 
@@ -55,7 +59,9 @@ class Checker:
     def __init__(self, hours: WorkingHours | None) -> None:
         self.now = datetime(2024, 3, 29, 9, 0, tzinfo=BERLIN)   # a Friday, DST on Sunday
         self.mono = 5000.0
-        self.engine = Engine(RULES, ACTIVITY, PromptPolicy(max_snoozes=1), hours)
+        self.engine = Engine(RULES, ACTIVITY,
+                             PromptPolicy(max_snoozes=1, max_wait=timedelta(minutes=20)), hours)
+        self.busy: frozenset[Reason] = frozenset()
         self.clock = ClockScheduler(RULES, self.now)
         self.last_input: float | None = self.mono
         self.open: set[int] = set()
@@ -111,7 +117,8 @@ class Checker:
         self.last_tick = self.mono
         due = self.clock.due(self.now)
         self.apply(self.engine.tick(self.now, self.mono,
-                                    None if idle is None else timedelta(seconds=idle), due))
+                                    None if idle is None else timedelta(seconds=idle), due,
+                                    busy=self.busy))
 
     def advance(self, seconds: float, wall: bool = True) -> None:
         if wall:
@@ -135,6 +142,8 @@ class Checker:
             if idle_before is not None:
                 self.last_input = self.mono - idle_before
             self.tick()
+        elif kind == "busy":
+            self.busy = frozenset(amount)
         elif kind == "clock":
             self.now = (self.now.astimezone(UTC) + timedelta(seconds=amount)).astimezone(BERLIN)
         else:

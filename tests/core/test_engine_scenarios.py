@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fakes import DeskSim
 
+from traybreak.app.clock_jobs import ClockScheduler
 from traybreak.core.engine import Engine
 from traybreak.core.model import (
     ActivityPolicy,
@@ -18,7 +19,6 @@ from traybreak.core.model import (
     Rule,
     WorkingHours,
 )
-from traybreak.scheduler import ClockScheduler
 
 BERLIN = ZoneInfo("Europe/Berlin")
 M = 60

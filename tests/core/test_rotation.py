@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import groupby, pairwise
 from zoneinfo import ZoneInfo
@@ -334,3 +335,25 @@ def test_history_rows_for_unknown_exercises_are_ignored() -> None:
     choice = choose_next(Kind.STRETCH, EX, [ghost], MONDAY + timedelta(hours=1), random.Random(0))
     assert choice is not None
     assert choice.exercise.kind is Kind.STRETCH
+
+
+# --- the break's length (#15) --------------------------------------------------------------------
+
+def test_the_exercise_closest_to_the_breaks_length_is_picked_for_its_group() -> None:
+    """A 5-minute daily relax gets the 5-minute wind-down, not a 1-minute card, whenever the
+    group whose turn it is has it; a short break gets the shortest exercise of the group."""
+    lengths = {"daily_wind_down": timedelta(minutes=5), "box_breathing": timedelta(seconds=80)}
+    exercises = [replace(e, duration=lengths.get(e.id, e.duration)) for e in EX]
+    calm = {"eye_palming", "eye_distance_rest", "shoulder_drop", "progressive_relaxation",
+            "body_scan", "long_exhale_breathing"}
+
+    def pick(length: timedelta, seed: int, exclude: set[str]) -> str | None:
+        choice = choose_next(Kind.RELAX, exercises, [], MONDAY, random.Random(seed),
+                             exclude=exclude, length=length)
+        return choice and choice.exercise.id
+
+    for seed in range(20):
+        assert pick(timedelta(minutes=5), seed, calm) == "daily_wind_down", seed
+        breathing = calm | {"daily_wind_down"}
+        assert pick(timedelta(seconds=20), seed, breathing) == "belly_breathing", seed  # 30 s
+        assert pick(timedelta(minutes=5), seed, breathing) == "box_breathing", seed     # 80 s

@@ -87,7 +87,7 @@ def test_asked_adherence_and_describe() -> None:
     tue = day_counts(RECORDS, date(2026, 3, 3), NY)
     assert tue.asked == 7
     assert tue.adherence == 4 / 7
-    assert tue.describe() == "4 done · 1 skipped · 1 missed"
+    assert tue.describe() == "4 done · 1 skipped · 1 ignored"
     assert Counts(natural=3).adherence is None
     assert Counts().describe() == "nothing yet"
     assert Counts(done=5).describe() == "5 done"

@@ -1,13 +1,14 @@
-"""IdleTracker (idle samples and tick gaps) and RuleTimer (active time per interval rule)."""
+"""IdleTracker (idle samples and tick gaps), RuleTimer (active time per interval rule) and
+build_timers (the one place timers are made, at start and on reconfigure)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
-from traybreak.core.model import Kind, Rule
-from traybreak.core.timer import IdleTracker, Observation, RuleTimer
+from traybreak.core.model import ActivityPolicy, Kind, Rule
+from traybreak.core.timer import IdleTracker, Observation, RuleTimer, build_timers
 
 RULE = Rule("stretch", Kind.STRETCH, timedelta(seconds=45), every=timedelta(minutes=25))
 
@@ -72,3 +73,22 @@ def test_short_pauses_count_as_work(idle, counts):
 def test_a_clock_rule_has_no_timer():
     with pytest.raises(ValueError, match="no interval"):
         RuleTimer(Rule("relax", Kind.RELAX, timedelta(minutes=5)), natural=180.0)
+
+
+def test_timers_are_built_for_interval_rules_only_with_their_natural_break():
+    clock = Rule("relax", Kind.RELAX, timedelta(minutes=5), at=time(15, 30))
+    long_break = Rule("walk", None, timedelta(minutes=10), every=timedelta(hours=1))
+    timers = build_timers((RULE, clock, long_break),
+                          ActivityPolicy(natural_break=timedelta(minutes=3)))
+    assert list(timers) == ["stretch", "walk"]
+    assert (timers["stretch"].natural, timers["walk"].natural) == (180.0, 600.0)
+    assert all(t.active == 0.0 for t in timers.values())
+
+
+def test_rebuilt_timers_keep_the_active_time_of_rules_that_keep_their_name():
+    before = build_timers((RULE,), ActivityPolicy())
+    before["stretch"].credit(1000.0)
+    shorter = Rule("stretch", Kind.STRETCH, timedelta(seconds=45), every=timedelta(minutes=10))
+    water = Rule("water", None, timedelta(seconds=30), every=timedelta(minutes=30))
+    after = build_timers((shorter, water), ActivityPolicy(), carried_over=before)
+    assert (after["stretch"].active, after["water"].active) == (600.0, 0.0)   # capped

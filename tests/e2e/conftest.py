@@ -1,10 +1,12 @@
-"""Fixtures for the real-desktop tests: a fresh Xvfb (and tray host) per test, or a loud skip."""
+"""Fixtures for the real-desktop tests: a fresh Xvfb (and tray host) per test, or a loud skip;
+headless GNOME and KDE sessions (``gnome``, ``kde``: one per test module)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from e2e.wayland_session import gnome, gnome_lockable, kde  # noqa: F401 - real sessions
 from e2e.xdesktop import Desktop, missing_tools, skip_reason
 
 

@@ -9,13 +9,14 @@ draws each item's icon and opens its menu on a right click, over dbusmenu, like 
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bus_fakes import BUS_CONFIG  # no service directories: nothing activated behind our back
 from e2e.xdesktop import Desktop, wait_until
 
 WATCHER = "org.kde.StatusNotifierWatcher"
@@ -26,54 +27,18 @@ HOST_PROGRAM = "gtk-sni-tray-standalone"
 WATCHER_PROGRAM = "status-notifier-watcher"
 HOST_BAR_HEIGHT = 30
 SNI_HINT = ("apt-get install dbus-daemon haskell-gtk-sni-tray-utils "
-            "haskell-status-notifier-item-utils gir1.2-ayatanaappindicator3-0.1 "
-            "libgirepository1.0-dev libcairo2-dev pkg-config; pip install -e '.[appindicator]'")
-# No service directories: nothing is activated behind the test's back (a notification daemon,
-# dconf, ...), whatever is installed on the machine.
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={dir}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
+            "haskell-status-notifier-item-utils")
 
 
 def missing_for_sni() -> list[str]:
-    """What this machine lacks for the appindicator tests (empty when all is there)."""
-    missing = [name for name in ("dbus-daemon", WATCHER_PROGRAM, HOST_PROGRAM)
-               if shutil.which(name) is None]
-    for module in ("gi", "jeepney"):
-        if importlib.util.find_spec(module) is None:
-            missing.append(f"python module {module}")
-    if importlib.util.find_spec("gi") is not None and not _indicator_typelib():
-        missing.append("an AppIndicator typelib")
-    return missing
+    """What this machine lacks for the StatusNotifier tests (empty when all is there)."""
+    return [name for name in ("dbus-daemon", WATCHER_PROGRAM, HOST_PROGRAM)
+            if shutil.which(name) is None]
 
 
 def skip_reason(missing: list[str]) -> str:
-    """The loud one-line reason an appindicator test gives when it must skip."""
-    return f"APPINDICATOR E2E SKIPPED: missing {', '.join(missing)} ({SNI_HINT})"
-
-
-def _indicator_typelib() -> bool:
-    import gi
-
-    from traybreak.platform.tray_backend import INDICATOR_TYPELIBS
-
-    for name in INDICATOR_TYPELIBS:
-        try:
-            gi.require_version(name, "0.1")
-            return True
-        except ValueError:
-            continue
-    return False
+    """The loud one-line reason a StatusNotifier test gives when it must skip."""
+    return f"SNI E2E SKIPPED: missing {', '.join(missing)} ({SNI_HINT})"
 
 
 def start_session_bus(desk: Desktop, where: Path) -> str:
@@ -234,3 +199,41 @@ def start_watcher_only(desk: Desktop, client: SniClient,
     if not wait_until(lambda: client.name_has_owner(WATCHER), timeout):
         raise RuntimeError(f"{WATCHER_PROGRAM} did not take {WATCHER}")
     return proc
+
+
+class NotificationServer:
+    """A stand-in org.freedesktop.Notifications on the private bus that records each Notify
+    (app name, summary, body) and answers it as a desktop's server would."""
+
+    def __init__(self, address: str) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.threading import open_dbus_connection
+
+        self.calls: list[tuple[str, str, str]] = []
+        self._conn = open_dbus_connection(address)
+        self._conn.send(message_bus.RequestName("org.freedesktop.Notifications"))
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        from jeepney import HeaderFields, MessageType, new_method_return
+        from jeepney.io.threading import ReceiveStopped
+
+        while True:
+            try:
+                msg = self._conn.receive()
+            except (ReceiveStopped, OSError, EOFError):
+                return
+            if msg.header.message_type is not MessageType.method_call:
+                continue
+            member = msg.header.fields.get(HeaderFields.member)
+            if member == "Notify":
+                self.calls.append((msg.body[0], msg.body[3], msg.body[4]))
+                self._conn.send(new_method_return(msg, "u", (len(self.calls),)))
+            elif member == "GetServerInformation":
+                self._conn.send(new_method_return(msg, "ssss", ("stand-in", "tests", "1", "1.2")))
+            else:
+                self._conn.send(new_method_return(msg))
+
+    def close(self) -> None:
+        self._conn.close()

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
 
+from traybreak.app.child_windows import launch_prompt
 from traybreak.core.model import Outcome, Reason
-from traybreak.ui import prompt_layout as lay
-from traybreak.windows import PromptRequest, launch_prompt
+from traybreak.ui.protocol import PromptRequest
+from traybreak.ui.toolkit import palette
 
 pytestmark = pytest.mark.e2e
 
@@ -133,15 +134,15 @@ def test_window_fits_is_centred_and_is_drawn(exercise: str, size: tuple[int, int
         time.sleep(1.0)  # frames are drawn off the Tk thread; let them arrive
         shot = desk.screenshot(f"prompt_{exercise}_{size[0]}x{size[1]}.png")
         g = prompt.layout["window"]
-        kind = lay.style_for(None if exercise is None else _kind(exercise))
+        kind = palette.style_for(None if exercise is None else _kind(exercise))
         assert _pixel(shot, g["x"] + 6, g["y"] + 6) == kind.band  # the header band is there
-        assert _pixel(shot, g["x"] + g["width"] // 2, g["y"] + g["height"] - 4) == lay.BODY_BG
+        assert _pixel(shot, g["x"] + g["width"] // 2, g["y"] + g["height"] - 4) == palette.BODY_BG
         prompt.key("Escape")
         assert prompt.result()["outcome"] == "skipped"
 
 
 def _kind(exercise_id: str) -> Any:
-    from traybreak.catalog import load_catalog
+    from traybreak.catalog.load import load_catalog
 
     found = load_catalog().get(exercise_id)
     assert found is not None
@@ -205,12 +206,21 @@ def test_timeout_is_ignored(xdesktop: Desktop, tmp_path: Path) -> None:
     assert 2.9 <= result["elapsed_s"] < 6  # countdown 1 s + min(30 s, timeout 2 s)
 
 
-def test_snooze_disabled_at_the_cap(xdesktop: Desktop, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("snoozed", "buttons", "shot"), [
+    ("2", ["done", "skip", "snooze"], "prompt_snooze_cap_1024x768.png"),
+    # max_snoozes = 0 or a break taken now: no Snooze button at all (#15)
+    ("0", ["done", "skip"], "prompt_no_snooze_1024x768.png"),
+])
+def test_snooze_disabled_at_the_cap_and_hidden_without_any(
+        xdesktop: Desktop, tmp_path: Path, snoozed: str, buttons: list[str], shot: str) -> None:
     prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--snoozes-left", "0",
-                         "--snoozed", "2")
+                         "--snoozed", snoozed)
+    assert sorted(prompt.layout["buttons"]) == buttons
+    _check_fits_and_centred(xdesktop, prompt)
     time.sleep(0.4)
-    xdesktop.screenshot("prompt_snooze_cap_1024x768.png")
-    prompt.click("snooze")
+    xdesktop.screenshot(shot)
+    if "snooze" in buttons:
+        prompt.click("snooze")
     prompt.key("s")
     time.sleep(0.3)
     assert prompt.running()
@@ -300,7 +310,7 @@ def test_does_not_take_the_focus_from_a_typing_user(tmp_path: Path) -> None:
 
 
 def test_log_option_records_the_answer(xdesktop: Desktop, tmp_path: Path) -> None:
-    from traybreak.store import Store
+    from traybreak.store.prompt_log import Store
 
     prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, "--log")
     time.sleep(0.4)
@@ -314,7 +324,7 @@ def test_log_option_records_the_answer(xdesktop: Desktop, tmp_path: Path) -> Non
 
 
 def test_the_wordiest_cards_fit_at_1024x768(xdesktop: Desktop, tmp_path: Path) -> None:
-    from traybreak.catalog import load_catalog
+    from traybreak.catalog.load import load_catalog
 
     def words(ex: Any) -> int:
         return sum(map(len, ex.steps)) + len(ex.why) + sum(map(len, ex.cautions))
@@ -358,3 +368,24 @@ def test_window_close_is_skip_unless_skip_is_locked(xdesktop: Desktop, tmp_path:
     _close_like_a_window_manager(xdesktop)
     result = prompt.result()
     assert (result["outcome"], result["via"]) == ("skipped", "window-close")
+
+
+def test_a_minimised_prompt_comes_back(tmp_path: Path) -> None:
+    """With no taskbar, a minimised prompt would be lost until its timeout (#15): openbox
+    iconifies it on request, the window maps itself again at once and can still be answered."""
+    missing = missing_tools(wm=True)
+    if missing:
+        pytest.skip(skip_reason(missing))
+    with Desktop((1024, 768), wm=True) as desk:
+        prompt = open_prompt(desk, tmp_path, STRETCH, *FAST_GUARD, "--strict", "5s")
+        win = desk.wait_for_window(name="traybreak$")
+        before = desk.geometry(win)
+        for _ in range(2):  # a second minimise is restored as well
+            desk.xdotool("windowminimize", win)
+            time.sleep(0.8)
+            assert desk.is_viewable(win)
+            assert desk.x().create_resource_object("window", win).get_wm_state().state == 1
+        assert desk.geometry(win) == before
+        assert prompt.running()
+        prompt.click("done")
+        assert prompt.result()["outcome"] == "done"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from typing import Any
 
 import pytest
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
-from ui.test_history import write_sample_log
+from ui.history.test_history import write_sample_log
 
 from traybreak.ui.menu import MenuFacts, build_menu
-from traybreak.ui.panel_layout import panel_args
+from traybreak.ui.protocol import panel_args
 
 pytestmark = pytest.mark.e2e
 
@@ -91,10 +92,10 @@ def open_window(desk: Desktop, tmp_path: Path, *args: str) -> Window:
 
 
 def open_panel(desk: Desktop, tmp_path: Path, pointer: tuple[int, int],
-               timeout_s: float = 30.0) -> Window:
+               timeout_s: float = 30.0, header: str = "Stretch in 12 min") -> Window:
     """The panel as the tray opens it (panel_args), after moving the pointer to ``pointer``."""
     desk.xdotool("mousemove", *pointer)
-    args = panel_args(MENU, header="Stretch in 12 min", timeout_s=timeout_s)
+    args = panel_args(MENU, header=header, timeout_s=timeout_s)
     return open_window(desk, tmp_path, "panel", *args)
 
 
@@ -143,8 +144,8 @@ def test_panel_checkbox_row_and_disabled_rows(wm_desktop: Desktop, tmp_path: Pat
     panel.click_at(*panel.centre("Resume", "rows"))     # not paused: greyed, does nothing
     time.sleep(0.3)
     assert panel.proc.poll() is None
-    panel.click_at(*panel.centre("toggle-autostart"))
-    assert panel.result() == {"command": "toggle-autostart", "via": "click"}
+    panel.click_at(*panel.centre("autostart off"))          # the box is ticked: a click unticks
+    assert panel.result() == {"command": "autostart off", "via": "click"}
 
 
 def test_panel_click_elsewhere_gives_null(wm_desktop: Desktop, tmp_path: Path) -> None:
@@ -157,6 +158,60 @@ def test_panel_click_elsewhere_gives_null(wm_desktop: Desktop, tmp_path: Path) -
 def test_panel_times_out_with_null(wm_desktop: Desktop, tmp_path: Path) -> None:
     panel = open_panel(wm_desktop, tmp_path, (300, 200), timeout_s=1)
     assert panel.result(timeout=5) == {"command": None, "via": "timeout"}
+
+
+def keep_moving(desk: Desktop, spots: list[tuple[int, int]]) -> threading.Event:
+    """Move the pointer between ``spots`` every 0.1 s until the returned event is set."""
+    stop = threading.Event()
+
+    def move() -> None:
+        turn = 0
+        while not stop.wait(0.1):
+            desk.xdotool("mousemove", *spots[turn % len(spots)], check=False)
+            turn += 1
+
+    threading.Thread(target=move, daemon=True).start()
+    return stop
+
+
+def test_panel_times_out_while_the_pointer_moves_elsewhere(
+        wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (300, 200), timeout_s=1)
+    box = panel.layout["window"]
+    right = box["x"] + box["width"] + 100
+    stop = keep_moving(wm_desktop, [(right, 300), (right + 40, 340)])
+    try:  # (the pointer moving anywhere used to restart the timeout: it never ended)
+        assert panel.result(timeout=3) == {"command": None, "via": "timeout"}
+    finally:
+        stop.set()
+
+
+def test_panel_closes_in_the_end_however_long_the_pointer_moves_over_it(
+        wm_desktop: Desktop, tmp_path: Path) -> None:
+    panel = open_panel(wm_desktop, tmp_path, (300, 200), timeout_s=1)
+    stop = keep_moving(wm_desktop, [panel.centre("pause 1h"), panel.centre("pause 30m")])
+    try:  # activity restarts the 1 s timeout, but at 4 timeouts it closes itself
+        started = time.monotonic()
+        assert panel.result(timeout=8) == {"command": None, "via": "timeout"}
+        assert time.monotonic() - started > 2
+    finally:
+        stop.set()
+
+
+def test_a_long_header_wraps_to_the_menus_width(wm_desktop: Desktop, tmp_path: Path) -> None:
+    six = ("Stretch in 12 min · Strengthen in 41 min · Water in 3 min · Eyes in 8 min · "
+           "Walk at 12:30 · Relax at 15:30 · 5 done today")
+    short = open_panel(wm_desktop, tmp_path, (300, 200))
+    wm_desktop.xdotool("key", "Escape")
+    short.result()
+    panel = open_panel(wm_desktop, tmp_path, (300, 200), header=six)
+    time.sleep(0.2)
+    wm_desktop.screenshot("panel_six_rules_1024x768.png")
+    # as wide as with one rule (it was 1,250 px: one line), and only taller
+    assert panel.layout["window"]["width"] == short.layout["window"]["width"]
+    assert panel.layout["window"]["height"] > short.layout["window"]["height"]
+    wm_desktop.xdotool("key", "Escape")
+    assert panel.result() == {"command": None, "via": "escape"}
 
 
 def test_panel_without_a_window_manager_still_takes_keys(
@@ -220,3 +275,38 @@ def test_about_window(wm_desktop: Desktop, tmp_path: Path) -> None:
     wm_desktop.screenshot("about_1024x768.png")
     wm_desktop.xdotool("key", "Return")
     assert window.result() == {"closed": True}
+
+
+# -- where the settings file is ------------------------------------------------------------------
+
+def clipboard(desk: Desktop) -> str:
+    """The CLIPBOARD's text on this display, as another program would paste it."""
+    done = subprocess.run([sys.executable, "-c", "import tkinter as tk; r = tk.Tk(); "
+                           "r.withdraw(); print(r.clipboard_get(), end='')"], env=desk.env,
+                          capture_output=True, text=True, timeout=10, check=False)
+    return done.stdout
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_settings_file_window_shows_the_path_and_copies_it(
+        wm_desktop: Desktop, tmp_path: Path, exists: bool) -> None:
+    config = tmp_path / "my settings" / "config.toml"
+    if exists:
+        config.parent.mkdir()
+        config.write_text("[prompt]\nsnooze = \"10m\"\n")
+    window = open_window(wm_desktop, tmp_path, "config", "path", "--config", str(config),
+                         "--window")
+    assert wm_desktop.wait_for_window(name="^Settings file")
+    assert window.on_screen()
+    assert ("copy-command" in window.layout["widgets"]) is not exists
+    window.click_at(*window.centre("copy-path"))
+    assert wait_until(lambda: clipboard(wm_desktop) == str(config), 5), clipboard(wm_desktop)
+    if not exists:   # the command that starts a file, quoted for the shell
+        window.click_at(*window.centre("copy-command"))
+        assert wait_until(lambda: clipboard(wm_desktop) == f"mkdir -p '{config.parent}' && "
+                          f"traybreak config defaults > '{config}'", 5)
+    time.sleep(0.2)
+    wm_desktop.screenshot(f"settings_file_{'exists' if exists else 'missing'}_1024x768.png")
+    wm_desktop.xdotool("key", "Escape")
+    assert window.result() == {"closed": True}
+    assert config.exists() is exists    # shown, never written

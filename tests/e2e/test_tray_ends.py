@@ -1,5 +1,5 @@
 """Clean ends of the tray app on Xvfb + openbox + trayer: SIGTERM, Ctrl-C, SIGHUP and the X
-server going away (logout) stop it within 2 s, close the prompt on screen (logged ignored /
+server going away (logout) stop it within 2 s, close the prompt on screen (logged suppressed /
 stopped) and record `stop`. The app is started as in test_tray_app.py, in its own session like
 a desktop program, so a signal to its process group (a terminal's Ctrl-C, systemd ending the
 login session) reaches the prompt window too, as it would for real.
@@ -65,7 +65,7 @@ def ends_within(app: TrayApp, end: Callable[[], None], limit: float = 2.0) -> fl
 def assert_clean_end(app: TrayApp, prompts: int, why: str) -> None:
     assert app.proc.returncode == 0
     rows = app.log()
-    assert [(r["outcome"], r["reason"]) for r in rows] == [("ignored", "stopped")] * prompts
+    assert [(r["outcome"], r["reason"]) for r in rows] == [("suppressed", "stopped")] * prompts
     lines = [line.split(maxsplit=3) for line in app.events().splitlines() if line[:4].isdigit()]
     events = [line[2] for line in lines]
     assert events.count("stop") == 1 and events[-1] == "stop", events

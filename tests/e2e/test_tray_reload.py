@@ -2,7 +2,7 @@
 without a restart; an invalid edit keeps the running config, is refused in one line, logged once,
 and shown where an xorg tray can show it (no notifications there): at the head of the tooltip,
 which the click panel uses as its header. The periodic file check is tested in-process, fast, in
-tests/test_app_reload.py.
+tests/app/test_tray_app_reload.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from e2e.test_tray_app import TrayApp, app_on_a_desktop
 from e2e.xdesktop import Desktop, wait_until
 
-from traybreak.app import SETTINGS_NOT_USED
+from traybreak.app.tray_facts import SETTINGS_NOT_USED
 
 pytestmark = [pytest.mark.e2e]
 

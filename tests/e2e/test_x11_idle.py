@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from e2e.xdesktop import Desktop, end_process, missing_tools, skip_reason, wait_until
 
-from traybreak.platform.idle import choose_idle_source
-from traybreak.platform.x11_idle import X11IdleSource
+from traybreak.platform.idle.choose import choose_idle_source
+from traybreak.platform.idle.x11 import X11IdleSource
 
 pytestmark = pytest.mark.e2e
 

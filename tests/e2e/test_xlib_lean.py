@@ -18,7 +18,7 @@ from traybreak.platform.xlib_lean import load_only_needed_extensions
 if sys.argv[1] == "lean":
     load_only_needed_extensions()
 from Xlib import display
-from traybreak.platform.x11_idle import X11IdleSource
+from traybreak.platform.idle.x11 import X11IdleSource
 conn = display.Display()
 idle = X11IdleSource(None)
 print(json.dumps({"extensions": sorted(conn.extensions),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from e2e.xdesktop import Desktop
 
-from traybreak.ui.xorg_handoff import Courier
+from traybreak.ui.tray.xorg_handoff import Courier
 
 pytestmark = pytest.mark.e2e
 

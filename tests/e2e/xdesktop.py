@@ -53,6 +53,34 @@ class Geometry:
         return self.x + self.width // 2, self.y + self.height // 2
 
 
+def request_fullscreen(conn: Any, win: int, on: bool = True) -> None:
+    """Ask the window manager of the X display ``conn`` (python-xlib) to put window ``win`` in
+    full screen or take it out: the EWMH _NET_WM_STATE client message, as wmctrl sends it."""
+    from Xlib import X
+    from Xlib.protocol import event
+
+    root = conn.screen().root
+    message = event.ClientMessage(
+        window=conn.create_resource_object("window", win),
+        client_type=conn.intern_atom("_NET_WM_STATE"),
+        data=(32, [1 if on else 0, conn.intern_atom("_NET_WM_STATE_FULLSCREEN"), 0, 1, 0]))
+    root.send_event(message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+    conn.flush()
+
+
+def active_is_fullscreen(conn: Any) -> bool:
+    """Whether the window manager's active window (_NET_ACTIVE_WINDOW) is full screen."""
+    from Xlib import Xatom
+
+    active = conn.screen().root.get_full_property(conn.intern_atom("_NET_ACTIVE_WINDOW"),
+                                                  Xatom.WINDOW)
+    if active is None or not len(active.value) or not active.value[0]:
+        return False
+    state = conn.create_resource_object("window", int(active.value[0])).get_full_property(
+        conn.intern_atom("_NET_WM_STATE"), Xatom.ATOM)
+    return state is not None and conn.intern_atom("_NET_WM_STATE_FULLSCREEN") in list(state.value)
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.02) -> Any:
     """Poll ``predicate`` until it returns something truthy; return it, or the last falsy value."""
     deadline = time.monotonic() + timeout
@@ -64,7 +92,8 @@ def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.02)
 
 
 class Desktop:
-    """Xvfb at ``size`` (+ openbox if ``wm``, + trayer if ``tray``); use as a context manager."""
+    """Xvfb at ``size`` (+ openbox if ``wm``, + trayer if ``tray``, with ``tray_options`` added
+    to its command line, e.g. a ``--tint``); use as a context manager."""
 
     def __init__(
         self,
@@ -72,12 +101,14 @@ class Desktop:
         *,
         wm: bool = False,
         tray: bool = False,
+        tray_options: Sequence[str] = (),
         display_number: int | None = None,
         start_timeout: float = 10.0,
     ) -> None:
         self.size = size
         self.wm = wm
         self.tray = tray
+        self.tray_options = tuple(tray_options)
         self.display_number = display_number
         self.start_timeout = start_timeout
         self.display_name = ""
@@ -86,6 +117,9 @@ class Desktop:
         self._stoppers: list[Callable[[], None]] = []
         self._xlib: Any = None
         self._lock = threading.Lock()
+        # Held for each pointer gesture: simulate_work's moves must not land between a click's
+        # move and its press (seen once in CI: the click hit the screen centre, not the icon).
+        self._pointer = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -95,7 +129,7 @@ class Desktop:
             if self.wm:
                 self._start_openbox()
             if self.tray:
-                self.start_tray()
+                self.start_tray(*self.tray_options)
         except BaseException:
             self.close()
             raise
@@ -176,10 +210,11 @@ class Desktop:
         if not wait_until(lambda: root.get_full_property(atom, 0), self.start_timeout):
             raise RuntimeError("openbox did not take over the screen")
 
-    def start_tray(self) -> subprocess.Popen[bytes]:
-        """Start trayer and wait until it owns the system-tray selection (start it before apps)."""
+    def start_tray(self, *options: str) -> subprocess.Popen[bytes]:
+        """Start trayer (``options`` added to its command line) and wait until it owns the
+        system-tray selection (start it before apps)."""
         proc = self.spawn(["trayer", "--edge", "top", "--align", "right", "--height", "24",
-                           "--widthtype", "request", "--SetDockType", "true"])
+                           "--widthtype", "request", "--SetDockType", "true", *options])
         if not wait_until(self.tray_owner, self.start_timeout):
             raise RuntimeError(f"trayer did not claim {TRAY_SELECTION}")
         return proc
@@ -246,6 +281,18 @@ class Desktop:
         with self._lock:
             return bool(self._window(win).get_attributes().map_state == X.IsViewable)
 
+    def set_fullscreen(self, win: int, on: bool = True) -> None:
+        """Ask the window manager (EWMH, as wmctrl -b add,fullscreen does) to put ``win`` in
+        full screen, or take it out; then give it the focus."""
+        with self._lock:
+            request_fullscreen(self.x(), win, on)
+        self.xdotool("windowactivate", "--sync", win, check=False)
+
+    def active_fullscreen(self) -> bool:
+        """What the window manager says: the active window's _NET_WM_STATE has FULLSCREEN."""
+        with self._lock:
+            return active_is_fullscreen(self.x())
+
     # -- xdotool ---------------------------------------------------------------------------
 
     def xdotool(self, *args: str | int, timeout: float = 10.0, check: bool = True) -> str:
@@ -286,10 +333,15 @@ class Desktop:
 
     def click(self, win: int, button: int = 1) -> None:
         """Move the pointer to the centre of ``win`` and click ``button``."""
-        cx, cy = self.geometry(win).centre
+        self.click_at(*self.geometry(win).centre, button=button)
+
+    def click_at(self, x: int, y: int, button: int = 1) -> None:
+        """Move the pointer to (``x``, ``y``) and click ``button``, with no other pointer move
+        from this desktop (``simulate_work``) in between."""
         # No --sync: it waits for the pointer to move and hangs if it is already there.
-        # XTEST input is processed in order, so the click lands at (cx, cy) anyway.
-        self.xdotool("mousemove", cx, cy, "click", button)
+        # XTEST input is processed in order, so the click lands at (x, y) anyway.
+        with self._pointer:
+            self.xdotool("mousemove", x, y, "click", button)
 
     # -- pictures and fake work ------------------------------------------------------------
 
@@ -318,7 +370,8 @@ class Desktop:
             while not stop.is_set():
                 x, y = spots[turn % 2]
                 try:
-                    self.xdotool("mousemove", x, y)
+                    with self._pointer:
+                        self.xdotool("mousemove", x, y)
                 except Exception:  # the display is going away; the test is over
                     return
                 turn += 1

@@ -1,7 +1,7 @@
 """A tiny tray program for tests/e2e/test_tray_xorg.py: one pystray xorg icon, driven by stdin.
 
 Usage: python xorg_icon_probe.py NAME [--fixes all|none|clicks,dock-once,...] [--detached]
-       [--late-update] [--finalize] [--slow-draw] [--look STATE]
+       [--late-update] [--finalize] [--slow-draw] [--stop-on-click] [--hold-ready] [--look STATE]
 stdout: "window <id>" once the icon window exists, "activated" per default action,
 "handoffs <n>" (show/update calls from other threads so far) when asked, and
 "stopped foreign=<n>" (writes to the loop's X connection from other threads) at the end;
@@ -9,9 +9,12 @@ with --late-update, then "late <seconds>" (or "late hung") for a title change ma
 thread after the loop has ended while the loop's thread lives on, as a tray app's main thread
 does while it shuts down; with --finalize, "finalized" once the icon's finalizer has run (as the
 garbage collector would run it) without raising; with --slow-draw, "drawing" whenever the loop
-starts redrawing the icon, which then takes half a second; "pillow loaded" or "pillow absent"
-when asked. The icon is a red square (a PIL image) or, with --look, the tray's look for STATE
-(a TrayLook, as the app shows it).
+starts redrawing the icon, which then takes half a second; with --stop-on-click, the default
+action (a click) says "activated" and then stops the icon, on the loop's thread; with
+--hold-ready, "shown" once the loop's thread has shown the icon, which then waits (5 s at most),
+before pystray counts the icon as running, until a "stop" command has been handed to the loop
+or has returned; "pillow loaded" or "pillow absent" when asked. The icon is a red square (a PIL
+image) or, with --look, the tray's look for STATE (a TrayLook, as the app shows it).
 stdin: "handoffs", "pillow", "stop".
 Exit 3 if run_detached() is refused.
 """
@@ -27,8 +30,8 @@ from typing import Any
 
 os.environ["PYSTRAY_BACKEND"] = "xorg"
 
-from traybreak.ui import tray
-from traybreak.ui.tray_look import TrayLook, TrayState
+from traybreak.ui.tray import icon as tray
+from traybreak.ui.tray.looks import TrayLook, TrayState
 
 
 def say(line: str) -> None:
@@ -83,11 +86,19 @@ def main() -> int:
     parser.add_argument("--late-update", action="store_true")
     parser.add_argument("--finalize", action="store_true")
     parser.add_argument("--slow-draw", action="store_true")
+    parser.add_argument("--stop-on-click", action="store_true")
+    parser.add_argument("--hold-ready", action="store_true")
     parser.add_argument("--look", choices=[state.value for state in TrayState])
     args = parser.parse_args()
     fixes = parse_fixes(args.fixes)
     pystray = tray.load_pystray()
-    menu = pystray.Menu(pystray.MenuItem("activate", lambda: say("activated"), default=True))
+
+    def activate() -> None:
+        say("activated")
+        if args.stop_on_click:
+            icon.stop()
+
+    menu = pystray.Menu(pystray.MenuItem("activate", activate, default=True))
     icon = tray.create_icon(args.name, picture(args.look), f"{args.name} probe", menu,
                             fixes=fixes)
     handoffs = count_startup_handoffs(icon)
@@ -95,6 +106,9 @@ def main() -> int:
         slow_down_drawing(icon)
     foreign = count_foreign_display_use(icon)
     stop = threading.Event()
+    stop_settled = threading.Event()  # stop() has returned or has handed the stop to the loop
+    if args.hold_ready:
+        hold_ready_until_stopped(icon, stop_settled)
 
     def commands() -> None:
         for line in sys.stdin:
@@ -105,6 +119,7 @@ def main() -> int:
             elif line.strip() == "stop":
                 stop.set()
                 icon.stop()
+                stop_settled.set()
                 return
 
     threading.Thread(target=commands, daemon=True).start()
@@ -149,6 +164,27 @@ def slow_down_drawing(icon: Any) -> None:
 
     for event_type in (X.Expose, X.ConfigureNotify):
         icon._message_handlers[event_type] = slowly
+
+
+def hold_ready_until_stopped(icon: Any, stop_settled: threading.Event) -> None:
+    """Hold the loop's thread between showing the icon (it may be docked by then) and marking
+    the icon running, until a stop has been handed to the loop or stop() has returned (then
+    without handing it over: the stop was dropped)."""
+    hand_over = icon._stop  # the hand-off dispatcher: stop() calls it when the icon is running
+
+    def handing_over() -> None:
+        stop_settled.set()
+        hand_over()
+
+    icon._stop = handing_over
+    mark_ready = icon._mark_ready
+
+    def held() -> None:
+        say("shown")
+        stop_settled.wait(5.0)
+        mark_ready()
+
+    icon._mark_ready = held
 
 
 def late_update(icon: Any, patience_s: float = 3.0) -> None:

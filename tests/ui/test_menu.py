@@ -13,7 +13,7 @@ def test_menu_holds_every_action_the_issue_names() -> None:
     menu = build_menu(MenuFacts(paused=False, done_today=5, skipped_today=1))
     assert _labels(menu) == [
         "Take a break now", "Pause", "Resume", "Skip next break", "Today: 5 done · 1 skipped",
-        "Open log", "Edit settings", "Start at login", "About traybreak", "Quit",
+        "History", "Edit settings", "Start at login", "About traybreak", "Quit",
     ]
     assert find_command(menu, ["Take a break now", "Strengthen"]) == "break-now strengthen"
     assert find_command(menu, ["Pause", "30 minutes"]) == "pause 30m"
@@ -35,8 +35,9 @@ def test_resume_only_when_paused_and_says_until_when() -> None:
 def test_autostart_checkbox_reflects_state() -> None:
     on = build_menu(MenuFacts(paused=False, autostart=True))
     off = build_menu(MenuFacts(paused=False, autostart=False))
-    assert next(e for e in on if e.command == "toggle-autostart").checked is True
-    assert next(e for e in off if e.command == "toggle-autostart").checked is False
+    # a click asks for the state opposite to the box shown (#15: a toggle inverted a stale box)
+    assert next(e for e in on if e.command == "autostart off").checked is True
+    assert next(e for e in off if e.command == "autostart on").checked is False
 
 
 def test_no_second_break_while_a_prompt_is_open() -> None:

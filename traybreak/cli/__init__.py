@@ -10,7 +10,6 @@ the parser: building it imports argparse, gettext and every command module with 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import traceback
@@ -23,23 +22,25 @@ from traybreak.errors import ExitStatus, UserError
 if TYPE_CHECKING:
     import argparse
 
-# Modules that add subcommands; each has register(subparsers). Order = order in --help.
-COMMAND_MODULES: tuple[str, ...] = (
-    "app_cmd",
-    "autostart_cmd",
-    "config_cmd",
-    "exercises_cmd",
-    "log_cmd",
-    "prompt_cmd",
-    "windows_cmd",
-)
-
 Handler = Callable[["argparse.Namespace"], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every registered subcommand."""
     import argparse
+
+    # Imported here, not at the top: a tray start never builds the parser (see above).
+    from traybreak.cli import (
+        app_cmd,
+        autostart_cmd,
+        config_cmd,
+        desktop_entry_cmd,
+        exercises_cmd,
+        log_cmd,
+        prompt_cmd,
+        small_window_cmd,
+    )
+    from traybreak.cli.common import add_common_options
 
     parser = argparse.ArgumentParser(
         prog="traybreak",
@@ -49,23 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"traybreak {__version__}")
     add_common_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"traybreak.cli.{name}").register(subparsers)
+    # Each module adds its group of subcommands; this order is the order in --help.
+    for module in (app_cmd, autostart_cmd, config_cmd, desktop_entry_cmd, exercises_cmd, log_cmd,
+                   prompt_cmd, small_window_cmd):
+        module.register(subparsers)
     return parser
-
-
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """Options every command accepts (before or after the command name)."""
-    import argparse
-
-    parser.add_argument(
-        "--config", metavar="FILE", default=argparse.SUPPRESS,
-        help="use this config file (default: $TRAYBREAK_CONFIG or the user config dir)",
-    )
-    parser.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS,
-        help="show tracebacks and debug logging",
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +100,7 @@ def tray_start_options(words: Sequence[str]) -> tuple[str | None, bool] | None:
 
 def run_tray(config: str | None, debug: bool) -> int:
     """Start the tray (blocks until it quits); its exit status."""
-    from traybreak.app import run  # the tray's imports only when the tray starts
+    from traybreak.app.startup import run  # the tray's imports only when the tray starts
 
     return run(config, debug)
 

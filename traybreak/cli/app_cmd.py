@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from traybreak import paths
+from traybreak.app.control_socket import NotRunning, request
 from traybreak.cli.common import add_command
-from traybreak.control import NotRunning, request
-from traybreak.core.durations import DurationError, parse_duration
-from traybreak.core.model import Kind
+from traybreak.core.actions import busy_words, prompt_words
+from traybreak.core.durations import (
+    DurationError,
+    clock_label,
+    next_clock_phrase,
+    parse_duration,
+)
+from traybreak.core.model import Kind, Reason
 from traybreak.errors import ExitStatus, UserError
 
 
@@ -30,7 +36,7 @@ def register(subparsers: Any) -> None:
     group.add_argument("duration", nargs="?", help='how long, e.g. "30m" or "1h30m"')
     group.add_argument("--until", metavar="HH:MM", help='until this time (or "tomorrow")')
     group.add_argument("--indefinitely", action="store_true", help="until `traybreak resume`")
-    add_command(subparsers, "resume", "end a pause", _simple("resume"))
+    add_command(subparsers, "resume", "end a pause", _resume)
     now = add_command(subparsers, "break-now", "take a break now", _break_now)
     now.add_argument("kind", nargs="?", choices=[k.value for k in Kind],
                      help="which kind (default: the one due soonest)")
@@ -43,9 +49,9 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     # Only reached when argparse parsed the start (e.g. `traybreak run --help` is not a start);
     # plain starts skip the parser: cli.tray_start_options.
-    from traybreak.cli import run_tray
+    from traybreak.app.startup import run  # the tray's imports only when the tray starts
 
-    return run_tray(getattr(args, "config", None), bool(getattr(args, "debug", False)))
+    return run(getattr(args, "config", None), bool(getattr(args, "debug", False)))
 
 
 def send(message: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +69,7 @@ def send(message: dict[str, Any]) -> dict[str, Any]:
 def _simple(cmd: str) -> Any:
     def handler(args: argparse.Namespace) -> int:
         send({"cmd": cmd})
-        done = {"resume": "resumed", "skip-next": "the next break will be skipped",
+        done = {"skip-next": "the next break will be skipped",
                 "reload": "config reloaded", "quit": "traybreak is quitting"}
         print(done[cmd])
         return ExitStatus.OK
@@ -82,9 +88,16 @@ def _pause(args: argparse.Namespace) -> int:
         message = {"cmd": "pause", "until": args.until}
     else:
         message = {"cmd": "pause"}
-    send(message)
+    reply = send(message)
+    until = reply.get("until") or args.until  # the tray's reckoning: maybe tomorrow
     print("paused" + (f" for {args.duration}" if args.duration else
-                      f" until {args.until}" if args.until else " until you resume"))
+                      f" until {sent_time_label(until)}" if until else " until you resume"))
+    return ExitStatus.OK
+
+
+def _resume(args: argparse.Namespace) -> int:
+    reply = send({"cmd": "resume"})
+    print("resumed" if reply.get("paused", True) else "not paused: nothing to resume")
     return ExitStatus.OK
 
 
@@ -95,30 +108,73 @@ def _break_now(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    reply = send({"cmd": "status"})
     if args.json:
-        print(json.dumps(reply))
-        return ExitStatus.OK
+        return _status_json()
+    reply = send({"cmd": "status"})
     print(f"traybreak {reply['version']} (pid {reply['pid']}): {reply['state']}")
     if reply["paused"]:
-        print("  paused " + (f"until {clock_label(reply['paused_until'])}"
+        print("  paused " + (f"until {sent_time_label(reply['paused_until'])}"
                              if reply["paused_until"] else "until resumed"))
+    waiting = _waiting_words(reply.get("waiting_for"))
+    if waiting:
+        print(f"  {waiting}")
     for rule in reply["rules"]:
-        when = f"in {rule['remaining']}" if rule["remaining"] else (
-            f"at {rule['at']}" if rule["at"] else "waiting")
-        print(f"  {rule['name']:<12} next {when}")
+        print(f"  {rule['name']:<12} {rule_line(rule)}")
     today = reply["today"]
     print(f"  today: {today['done']} done · {today['skipped']} skipped · "
           f"{today['ignored']} ignored · {today['natural']} natural breaks")
     return ExitStatus.OK
 
 
-def clock_label(iso: str, now: datetime | None = None) -> str:
-    """A time the tray sent (ISO 8601) as the tray's menu shows it, in local time: "15:30"
-    today, "Fri 09:00" on another day; the text as it came if it is not a time."""
+def _waiting_words(busy: object) -> str | None:
+    """"Waiting: do not disturb" for the reply's ``waiting_for``; None for none or an unknown
+    word (a newer tray's)."""
     try:
-        when = datetime.fromisoformat(iso).astimezone()
+        return busy_words(Reason(busy)) if isinstance(busy, str) else None
     except ValueError:
-        return iso
-    today = (now or datetime.now()).astimezone().date()
-    return when.strftime("%H:%M" if when.date() == today else "%a %H:%M")
+        return None
+
+
+def _status_json() -> int:
+    """Always one JSON object, ``running`` false (exit 3) when no tray answers."""
+    try:
+        reply = send({"cmd": "status"})
+    except UserError as err:
+        if err.status != ExitStatus.NOT_RUNNING:
+            raise
+        print(json.dumps({"running": False, "error": str(err)}))
+        return ExitStatus.NOT_RUNNING
+    print(json.dumps({"running": True, **reply}))
+    return ExitStatus.OK
+
+
+def rule_line(rule: dict[str, Any], now: datetime | None = None) -> str:
+    """What one rule of the status reply is doing: its prompt's state, else when it is next."""
+    until, next_at = (_local(rule.get(key)) for key in ("until", "next_at"))
+    words = prompt_words(rule.get("prompt"), until, _today(now))
+    if words is not None:
+        return words
+    if rule["remaining"]:
+        return f"next in {rule['remaining']}"
+    if next_at is not None:
+        return f"next {next_clock_phrase(next_at, _today(now))}"
+    return f"next at {rule['at']}" if rule["at"] else "waiting"
+
+
+def _local(iso: str | None) -> datetime | None:
+    """A time the tray sent (ISO 8601) in local time; None if absent or not a time."""
+    try:
+        return datetime.fromisoformat(iso).astimezone() if iso else None
+    except ValueError:
+        return None
+
+
+def _today(now: datetime | None) -> date:
+    return (now or datetime.now()).astimezone().date()
+
+
+def sent_time_label(iso: str, now: datetime | None = None) -> str:
+    """A time the tray sent (ISO 8601) as the tray's menu shows it, in local time (the
+    durations.clock_label of it); the text as it came if it is not a time."""
+    when = _local(iso)
+    return clock_label(when, _today(now)) if when is not None else iso

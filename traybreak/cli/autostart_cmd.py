@@ -7,7 +7,9 @@ from typing import Any
 
 from traybreak.cli.common import add_command
 from traybreak.errors import ExitStatus, UserError
-from traybreak.platform.autostart import AutostartState, for_this_os, launcher_argv
+from traybreak.platform.autostart.base import AutostartState
+from traybreak.platform.autostart.choose import for_this_os
+from traybreak.platform.launcher import launcher_argv
 
 
 def register(subparsers: Any) -> None:

@@ -1,19 +1,22 @@
 """``traybreak config path|show|defaults|check``: where the config file is and what it says.
 
-Read-only: none of these commands writes the config file.
+Read-only: none of these commands writes the config file (``path --window`` shows where it is).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from traybreak import paths
 from traybreak.cli.common import add_command
-from traybreak.config import ConfigError, defaults_toml, effective_toml, load_config
+from traybreak.cli.small_window_cmd import text_or_window
+from traybreak.config.settings import ConfigError, load_config
+from traybreak.config.text import defaults_toml, effective_toml
 from traybreak.errors import ExitStatus
 
 logger = logging.getLogger(__name__)
@@ -29,9 +32,12 @@ def register(subparsers: Any) -> None:
         "config directory (see: traybreak config path).",
     )
     actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
-    add_command(actions, "path", "print where the config file is (or would be)", _path,
-                description="Print the config file's path. Says on stderr when the file does "
-                "not exist yet (the defaults apply).")
+    path = add_command(actions, "path", "print where the config file is (or would be)", _path,
+                       description="Print the config file's path. Says on stderr when the file "
+                       "does not exist yet (the defaults apply).")
+    path.add_argument("--window", action="store_true",
+                      help="show it in a window with a copy button (what the tray's Edit "
+                      "settings shows when it cannot open the file)")
     add_command(actions, "show", "print the effective config: defaults plus your changes",
                 _show, description="Print the whole effective config as TOML: the built-in "
                 "defaults with your file applied. Fails with exit status 2 if the file has "
@@ -59,10 +65,18 @@ def _help_for_config(args: argparse.Namespace) -> int:
 
 def _path(args: argparse.Namespace) -> int:
     path = config_path(args)
+    if args.window:
+        return text_or_window(True, str, lambda: _settings_file(path))
     print(path)
     if not path.exists():
         print("(not created yet)", file=sys.stderr)
     return ExitStatus.OK
+
+
+def _settings_file(path: Path) -> None:
+    from traybreak.ui.settings_file.window import show_settings_file
+
+    show_settings_file(path)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -78,7 +92,8 @@ def _defaults(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     path = config_path(args)
     try:
-        load_config(path)
+        _check_named_file(args, path)
+        load_config(path, _exercise_ids())
     except ConfigError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -86,3 +101,20 @@ def _check(args: argparse.Namespace) -> int:
     note = "" if path.exists() else " (not created yet: the defaults apply)"
     print(f"{path}: ok{note}")
     return ExitStatus.OK
+
+
+def _check_named_file(args: argparse.Namespace, path: Path) -> None:
+    """A file the user named (--config, $TRAYBREAK_CONFIG) must exist: checking a typo'd path
+    and saying "ok" would hide the mistake. The default file may be absent: defaults apply."""
+    named_by = ("--config" if getattr(args, "config", None)
+                else f"${paths.CONFIG_ENV}" if os.environ.get(paths.CONFIG_ENV) else None)
+    if named_by is not None and not path.exists():
+        raise ConfigError([f"{path}: no such file (expected the config file {named_by} names; "
+                           "`traybreak config defaults` prints one to start from)"])
+
+
+def _exercise_ids() -> list[str]:
+    """Every exercise id the tray could pick from: the built-in ones and the user's packs."""
+    from traybreak.catalog.load import load_catalog  # only `config check` needs the catalog
+
+    return [exercise.id for exercise in load_catalog()]

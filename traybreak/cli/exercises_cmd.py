@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from traybreak import paths
-from traybreak.catalog import Catalog, load_catalog, read_pack
+from traybreak.catalog.load import Catalog, load_catalog, read_pack
 from traybreak.cli.common import add_command
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS, Side

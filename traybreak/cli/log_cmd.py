@@ -1,6 +1,7 @@
 """`traybreak log` and `traybreak export`: read the prompt log (read-only) and print or export it.
 
-Both only read: a missing log is reported, never created (store.Store.open(create=False)).
+Both only read: a missing log is never created (store.Store.open(create=False)). A user with no
+log yet has no records: machine output (``--json``, ``export``) is then empty and exits 0.
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from traybreak.cli.common import add_command
 from traybreak.core.durations import DurationError, parse_duration
 from traybreak.core.model import AppEvent, Outcome, PromptRecord
 from traybreak.errors import UserError
-from traybreak.store import Store
-from traybreak.store_schema import EVENT_COLUMNS, PROMPT_COLUMNS, Cell, event_row, prompt_row
+from traybreak.store.prompt_log import LogMissingError, Store
+from traybreak.store.schema import EVENT_COLUMNS, PROMPT_COLUMNS, Cell, event_row, prompt_row
 
 logger = logging.getLogger(__name__)
 
 # `log --json` keeps to the documented prompt fields; `export` adds the free-text detail column.
 JSON_FIELDS: tuple[str, ...] = tuple(col for col in PROMPT_COLUMNS if col != "detail")
 _NONE = "-"
+# JSON output is one object per line everywhere (`log --json`, `export --format json`), so a
+# line-reading script works on both; "jsonl" names the same thing.
+EXPORT_FORMATS = ("csv", "json", "jsonl")
 
 
 def register(subparsers: Any) -> None:
@@ -47,8 +51,9 @@ def register(subparsers: Any) -> None:
         description="Write the whole log (or part of it) to stdout or a file. Times are ISO-8601 "
         "in UTC. Columns: " + ", ".join(PROMPT_COLUMNS) + ".",
     )
-    export.add_argument("--format", required=True, choices=("csv", "jsonl"),
-                        help="csv (with a header row) or jsonl (one JSON object per line)")
+    export.add_argument("--format", default="csv", choices=EXPORT_FORMATS,
+                        help="csv (the default, with a header row) or json: one JSON object per "
+                        "line, as `log --json` prints (jsonl is the same)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     _add_selection(export)
@@ -75,17 +80,26 @@ def since_moment(text: str | None, now: datetime) -> datetime | None:
     return datetime.combine(day, time()).astimezone()  # naive local midnight -> aware
 
 
-def _load(args: argparse.Namespace) -> tuple[list[PromptRecord] | list[AppEvent], str]:
-    """The selected records and a phrase naming the selection for messages."""
+def _load(args: argparse.Namespace) -> tuple[list[PromptRecord] | list[AppEvent], str] | None:
+    """The selected records and a phrase naming the selection for messages; None when there is
+    no log yet (a new user: nothing recorded, not an error)."""
     since = since_moment(args.since, datetime.now().astimezone())
-    with Store.open(paths.log_db(), create=False) as store:
-        records = store.events(since) if args.events else store.prompts(since)
+    try:
+        with Store.open(paths.log_db(), create=False) as store:
+            records = store.events(since) if args.events else store.prompts(since)
+    except LogMissingError:
+        return None
     scope = "" if since is None else f" since {_local(since)}"
     return records, scope
 
 
 def _run_log(args: argparse.Namespace) -> int:
-    records, scope = _load(args)
+    loaded = _load(args)
+    if loaded is None:
+        if not args.json:
+            print(f"no log yet at {paths.log_db()} (traybreak has not recorded anything)")
+        return 0
+    records, scope = loaded
     out = sys.stdout
     if args.json:
         fields = EVENT_COLUMNS if args.events else JSON_FIELDS
@@ -134,7 +148,8 @@ def _print_table(out: IO[str], header: Sequence[str], rows: Sequence[Sequence[st
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    records, _ = _load(args)
+    loaded = _load(args)
+    records = loaded[0] if loaded is not None else []
     columns = EVENT_COLUMNS if args.events else PROMPT_COLUMNS
     rows = _rows(records)
     if args.output is None:

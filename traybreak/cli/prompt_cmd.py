@@ -11,20 +11,19 @@ import logging
 import os
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from traybreak import paths
-from traybreak.cli.common import add_command
-from traybreak.core.durations import DurationError, parse_duration
+from traybreak.cli.common import add_command, duration_arg
 from traybreak.core.model import Outcome, PromptPolicy, PromptRecord
 from traybreak.errors import ExitStatus, UserError
-from traybreak.ui.prompt_card import Card, exercise_card, message_card
-from traybreak.windows import PromptRequest, PromptResult
+from traybreak.ui.prompt.card import Card, exercise_card, message_card
+from traybreak.ui.protocol import PromptRequest, PromptResult
 
 if TYPE_CHECKING:
-    from traybreak.store import Store
-    from traybreak.ui.prompt_screen import MonitorProbe
+    from traybreak.store.prompt_log import Store
+    from traybreak.ui.toolkit.screen import MonitorProbe
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +48,10 @@ def register(subparsers: object) -> None:
                        ("--snooze", "snooze length shown on the button (default: config)"),
                        ("--strict", "lock Skip for this long after showing (default: config)"),
                        ("--duration", "countdown length (default: the exercise's)")):
-        parser.add_argument(flag, metavar="DURATION", type=_duration, help=what)
+        parser.add_argument(flag, metavar="DURATION", type=duration_arg, help=what)
     parser.add_argument("--snoozes-left", type=_count, metavar="N",
-                        help="snoozes still allowed (0 disables Snooze; default: config cap)")
+                        help="snoozes still allowed (0 hides Snooze, or greys it out after "
+                             "--snoozed N; default: config cap)")
     parser.add_argument("--snoozed", type=_count, default=0, metavar="N",
                         help="times this prompt was snoozed already (for the button's note)")
     parser.add_argument("--skips-left", type=_skips, metavar="N",
@@ -59,13 +59,6 @@ def register(subparsers: object) -> None:
     parser.add_argument("--guard-ms", type=_count, default=1500, metavar="MS",
                         help="ignore keys and clicks for this long after showing (default 1500)")
     parser.add_argument("--occurrence", type=_count, metavar="ID", help=argparse.SUPPRESS)
-
-
-def _duration(text: str) -> timedelta:
-    try:
-        return parse_duration(text)
-    except DurationError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _count(text: str) -> int:
@@ -108,7 +101,7 @@ def _policy(args: argparse.Namespace) -> PromptPolicy:
     given = ("timeout", "snooze", "strict", "snoozes_left", "skips_left")
     if all(getattr(args, key) is not None for key in given):
         return PromptPolicy()  # everything given (the tray's case): no need to read the file
-    from traybreak.config import load_or_defaults
+    from traybreak.config.settings import load_or_defaults
 
     config, warnings = load_or_defaults(paths.config_file(getattr(args, "config", None)))
     for line in warnings:
@@ -120,7 +113,7 @@ def card_for(request: PromptRequest) -> Card:
     """The card to show: the exercise (UserError with close matches if unknown) or the message."""
     if request.exercise_id is None:
         return message_card(request.title, request.message or "")
-    from traybreak.catalog import load_catalog
+    from traybreak.catalog.load import load_catalog
 
     exercise = load_catalog().require(request.exercise_id)
     return exercise_card(exercise, request.duration)
@@ -140,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler: show the window, print the result line, optionally log it."""
     request = request_from_args(args, _policy(args))
     check_display()
-    from traybreak.ui.prompt_screen import MonitorProbe
+    from traybreak.ui.toolkit.screen import MonitorProbe
 
     probe = MonitorProbe()  # its X round trip overlaps loading the catalog
     card = card_for(request)
@@ -156,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
 def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResult:
     import tkinter
 
-    from traybreak.ui.prompt import run_prompt
+    from traybreak.ui.prompt.window import run_prompt
 
     try:
         return run_prompt(request, card, probe)
@@ -167,7 +160,7 @@ def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResu
 
 
 def _log_start(card: Card, request: PromptRequest) -> tuple[Store, PromptRecord]:
-    from traybreak.store import Store
+    from traybreak.store.prompt_log import Store
 
     store = Store.open(paths.log_db())
     now = datetime.now(UTC)

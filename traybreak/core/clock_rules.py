@@ -1,15 +1,18 @@
-"""What a wall-clock rule's due time turns into: a prompt now, a wait for the user, or a log row.
-
-The scheduler reports each due time once; this module decides, given working hours, pause and
-where the user is, and makes sure a rule is never due twice on the same date.
-"""
+"""What a wall-clock rule's due time turns into: a prompt now, a wait for the user, or a log row,
+given working hours, pause and where the user is; never twice for a rule on the same date."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
-from traybreak.core.model import Reason, Rule, WorkingHours
+from traybreak.core.actions import Record
+from traybreak.core.model import Outcome, Reason, Rule, WorkingHours
+from traybreak.core.occurrence import Occurrence, final_only
+
+log = logging.getLogger(__name__)
 
 
 class Verdict(StrEnum):
@@ -49,6 +52,27 @@ class ClockBook:
         if paused:
             return Verdict.SUPPRESS, Reason.PAUSED
         return (Verdict.PROMPT, None) if present else (Verdict.WAIT, None)
+
+    def sort(self, due: Iterable[tuple[str, datetime]], rules: Sequence[Rule], now: datetime,
+             hours: WorkingHours | None, paused: bool, present: Callable[[Rule], bool],
+             ids: Iterator[int]) -> tuple[list[Occurrence], list[Record]]:
+        """The scheduler's (rule name, due time) pairs at ``now``: the prompts to contend for the
+        screen (now, or when the user is back) and the log rows of those suppressed. Duplicates
+        and rules unknown, disabled or not on the clock are left out. Ids come from ``ids``."""
+        fresh: list[Occurrence] = []
+        suppressed: list[Record] = []
+        for name, scheduled_for in due:
+            rule = next((r for r in rules if r.name == name and r.is_clock), None)
+            if rule is None:
+                log.debug("clock due for unknown or disabled rule %s", name)
+                continue
+            verdict, reason = self.verdict(rule, scheduled_for, now, hours, paused, present(rule))
+            if verdict is Verdict.SUPPRESS and reason is not None:
+                suppressed.append(final_only(rule, next(ids), scheduled_for,
+                                             Outcome.SUPPRESSED, reason))
+            elif verdict in (Verdict.PROMPT, Verdict.WAIT):
+                fresh.append(Occurrence(next(ids), rule, scheduled_for))
+        return fresh, suppressed
 
 
 def still_waiting(due_at: datetime, now: datetime, hours: WorkingHours | None) -> bool:

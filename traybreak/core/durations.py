@@ -1,9 +1,11 @@
-"""Durations with units at the edges ("45s", "25m", "1h30m", "7d"), timedelta inside."""
+"""Durations with units at the edges ("45s", "25m", "1h30m", "7d"), timedelta inside; the short
+forms status lines show ("12 min"; a clock time "15:30", "tomorrow 09:00", "Fri 09:00"); and wall
+times moved by real elapsed time."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 # ASCII digits only: \d alone would also accept other scripts' digits ("٣m").
@@ -84,3 +86,28 @@ def humanize(value: timedelta) -> str:
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min"
+
+
+def clock_label(when: datetime, today: date) -> str:
+    """A clock time as the tray's menu and ``traybreak status`` show it: "15:30" when it falls on
+    ``today``, "tomorrow 14:30" the next day, "Fri 09:00" on any other day.
+
+    ``when`` is read as it stands, its own date and wall time with no zone conversion: give it in
+    the zone ``today`` was taken in (local time, for what the user sees).
+    """
+    if when.date() == today + timedelta(days=1):
+        return when.strftime("tomorrow %H:%M")  # a pause until 14:30 asked for at 15:03
+    return when.strftime("%H:%M" if when.date() == today else "%a %H:%M")
+
+
+def next_clock_phrase(when: datetime, today: date) -> str:
+    """When a clock rule is next due, to follow "next": "at 15:30" today, else the clock_label
+    alone ("tomorrow 15:30", "Mon 12:30")."""
+    label = clock_label(when, today)
+    return f"at {label}" if when.date() == today else label
+
+
+def shift(moment: datetime, seconds: float) -> datetime:
+    """``moment`` moved by real elapsed ``seconds`` (aware datetime arithmetic is wall arithmetic,
+    which is off by the DST change when one lies in between)."""
+    return (moment.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(moment.tzinfo)

@@ -1,8 +1,6 @@
 """Domain vocabulary shared by every layer: kinds, outcomes, rules, exercises and log records.
-
 Plain enums and frozen dataclasses only; all times are explicit values (aware datetimes,
-timedeltas), never read from a clock here.
-"""
+timedeltas), never read from a clock here."""
 
 from __future__ import annotations
 
@@ -38,6 +36,12 @@ class Outcome(StrEnum):
     SUPPRESSED = "suppressed"
 
 
+#: What the user can answer a prompt with.
+ANSWERS = frozenset({Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED})
+#: What a prompt window can report when it ends: an answer, or none (its own timeout).
+WINDOW_OUTCOMES = ANSWERS | {Outcome.IGNORED}
+
+
 class Reason(StrEnum):
     """Why a prompt was not shown or not answered (for natural, suppressed and ignored rows)."""
 
@@ -45,7 +49,8 @@ class Reason(StrEnum):
     PAUSED = "paused"
     LOCKED = "locked"
     SUSPENDED = "suspended"
-    DND = "dnd"
+    DND = "dnd"                   # the desktop's do-not-disturb switch is on
+    FULLSCREEN = "fullscreen"     # a full-screen window has the focus (presentation, call)
     OFF_HOURS = "off_hours"
     TIMEOUT = "timeout"
     STOPPED = "stopped"
@@ -112,6 +117,18 @@ class PromptPolicy:
     strict: timedelta = timedelta(0)           # Skip is unavailable for this long after showing
     daily_skips: int | None = None             # None: unlimited skips per day
     notice: timedelta = timedelta(seconds=10)  # pre-break notice, where the tray can notify
+    respect_dnd: bool = True                   # a due prompt waits while do-not-disturb is on
+    respect_fullscreen: bool = True            # ... and while a full-screen window has focus
+    max_wait: timedelta = timedelta(minutes=60)  # then it shows anyway (a forgotten switch)
+
+    def holds_for(self, busy: frozenset[Reason]) -> Reason | None:
+        """Why a due prompt waits, of the session's ``busy`` states this policy respects
+        (do-not-disturb first: it is the user's own switch); None: it may show."""
+        if self.respect_dnd and Reason.DND in busy:
+            return Reason.DND
+        if self.respect_fullscreen and Reason.FULLSCREEN in busy:
+            return Reason.FULLSCREEN
+        return None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,6 @@
-"""The muscle groups and the sitting imbalance patterns that exercises counter.
-
-Sitting keeps some muscles short (they get stretched) and lets their opposites go slack (they get
-strengthened). A pattern pairs the two sides so a stretch can be followed by its strengthener.
-"""
+"""The muscle groups and the sitting imbalance patterns that exercises counter: sitting keeps
+some muscles short (they get stretched) and lets their opposites go slack (they get strengthened);
+a pattern pairs the two sides so a stretch can be followed by its strengthener."""
 
 from __future__ import annotations
 

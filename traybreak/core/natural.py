@@ -1,14 +1,17 @@
-"""Natural breaks: one idle period that reset rules' timers, logged once when the user is back."""
+"""Natural breaks: an idle run long enough resets rules' timers; the idle period is logged once,
+when the user is back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from traybreak.core.actions import Record
-from traybreak.core.durations import humanize
+from traybreak.core.durations import humanize, shift
 from traybreak.core.model import Outcome, Reason, Rule
-from traybreak.core.occurrence import Occurrence
+from traybreak.core.occurrence import Occurrence, Phase
+from traybreak.core.timer import Observation, RuleTimer
 
 
 class NaturalBreak:
@@ -40,3 +43,35 @@ class NaturalBreak:
         rec = occ.record(Outcome.NATURAL, Reason.IDLE, now, detail)
         kind = kinds.pop() if len(kinds) == 1 else None
         return replace(rec, record=replace(rec.record, rule=names, kind=kind))
+
+
+def reset_by_idle(period: NaturalBreak | None, timers: Iterable[RuleTimer],
+                  live: Occurrence | None, obs: Observation, now: datetime, ids: Iterator[int]
+                  ) -> tuple[NaturalBreak | None, Occurrence | None, list[Record]]:
+    """Reset every timer whose natural-break length the idle run ``obs`` has reached (if it had
+    active time or a live prompt) and add its rule to the idle ``period``, started if need be.
+
+    The rule of a prompt on screen is left alone (the user may be doing the exercise, hands off
+    the keyboard; its timeout ends it). A live prompt (waiting or snoozed) of a reset rule ends
+    as natural: in the period's row, or in a row of its own when that row already completes
+    another prompt. Returns the period, the live prompt if it goes on, and the rows ended here.
+    """
+    reset_live = False
+    for timer in timers:
+        mine = live is not None and live.rule == timer.rule
+        if mine and live is not None and live.phase is Phase.SHOWN:
+            continue
+        if obs.away_for < timer.natural or not (timer.active > 0 or mine):
+            continue
+        if period is None:
+            since = shift(now, -obs.away_for)
+            period = NaturalBreak(next(ids), since, shift(since, timer.natural))
+        period.add(timer.rule)
+        timer.restart()
+        reset_live = reset_live or mine
+    if not reset_live or live is None or period is None:
+        return period, live, []
+    if period.occurrence is None:
+        period.occurrence = live
+        return period, None, []
+    return period, None, [live.end(now, Outcome.NATURAL, Reason.IDLE)]

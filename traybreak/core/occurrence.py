@@ -1,17 +1,21 @@
-"""One due prompt from the moment it falls due until it ends, and the log rows it produces.
-
-At most one occurrence is live at a time (waiting for the user, on screen, or snoozed); the
-engine owns it and this module only knows how to describe it.
+"""One due prompt from the moment it falls due until it ends, the log rows it produces, and the
+rule a "break now" belongs to. The engine holds the one live occurrence; this module describes it.
+The occurrence is the one holder of the exercise chosen for it: every ShowPrompt and log row it
+produces carries that id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from traybreak.core.actions import Record, ShowPrompt
-from traybreak.core.model import Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.core.model import ANSWERS, Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+
+# A break asked for with "break now" when no rule has that kind lasts this long.
+MANUAL_BREAK = timedelta(minutes=1)
 
 
 class Phase(StrEnum):
@@ -24,7 +28,10 @@ class Phase(StrEnum):
 
 @dataclass
 class Occurrence:
-    """A due prompt; ``deadline`` (monotonic s) is its timeout when shown, re-show when snoozed."""
+    """A due prompt; ``deadline`` (monotonic s) is its timeout when shown, re-show when snoozed.
+
+    ``exercise_id`` is set once the app has chosen the card for its first show (note_exercise).
+    """
 
     id: int
     rule: Rule
@@ -37,6 +44,7 @@ class Occurrence:
     manual: bool = False
     countdown: timedelta | None = None   # the chosen exercise's own length, once known
     shown_mono: float | None = None
+    late: str | None = None              # the detail its rows carry (why it shows late)
 
     def break_length(self) -> timedelta:
         """How long the break takes: the rule's duration, or the exercise's if that is longer."""
@@ -68,9 +76,12 @@ class Occurrence:
                 outcome=outcome,
                 reason=reason,
                 snoozes=self.snoozes,
-                detail=detail if detail is not None else ("on request" if self.manual else None),
+                detail=detail if detail is not None else self._detail(),
             ),
         )
+
+    def _detail(self) -> str | None:
+        return "on request" if self.manual else self.late
 
     def end(self, now: datetime, outcome: Outcome, reason: Reason | None, detail: str | None = None
             ) -> Record:
@@ -83,7 +94,7 @@ class Occurrence:
             outcome = Outcome.SNOOZED
         return self.record(outcome, reason, now, detail)
 
-    def show(self, now: datetime, mono: float, policy: PromptPolicy, skip_allowed: bool
+    def show(self, now: datetime, mono: float, policy: PromptPolicy, skips_left: int | None
              ) -> ShowPrompt:
         """Put it on screen (again). It closes unanswered after ``policy.timeout`` plus the time
         the break itself takes, so a user who starts late is not cut off mid-exercise."""
@@ -98,19 +109,72 @@ class Occurrence:
             message=self.rule.message,
             due_at=self.due_at,
             snoozes=self.snoozes,
-            snooze_allowed=not self.manual and self.snoozes < policy.max_snoozes,
-            skip_allowed=skip_allowed,
+            snooze_allowed=self.can_snooze(policy),
+            skips_left=skips_left,
             manual=self.manual,
+            exercise_id=self.exercise_id,
         )
 
-    def snooze(self, mono: float, policy: PromptPolicy) -> None:
-        """Put it off: it comes back after ``policy.snooze``."""
-        self.phase = Phase.SNOOZED
-        self.snoozes += 1
-        self.deadline = mono + policy.snooze.total_seconds()
+    def note(self, exercise_id: str, countdown: timedelta | None, policy: PromptPolicy) -> Record:
+        """The app chose ``exercise_id`` (``countdown`` long) for it: its open row, naming it."""
+        self.exercise_id = exercise_id
+        if countdown is not None:
+            self.fit_exercise(countdown, policy)
+        return self.record()
+
+    def can_snooze(self, policy: PromptPolicy) -> bool:
+        """Snoozes are left (a "break now" has none)."""
+        return not self.manual and self.snoozes < policy.max_snoozes
+
+    def answered(self, now: datetime, mono: float, outcome: Outcome, policy: PromptPolicy
+                 ) -> Record | None:
+        """The user's answer: a snooze with snoozes left puts it off (None; it comes back after
+        ``policy.snooze``); otherwise its final row (a snooze beyond them is a skip)."""
+        if outcome not in ANSWERS:
+            raise ValueError(f"a prompt is answered done, skipped or snoozed, not {outcome}")
+        if outcome is Outcome.SNOOZED and self.can_snooze(policy):
+            self.phase = Phase.SNOOZED
+            self.snoozes += 1
+            self.deadline = mono + policy.snooze.total_seconds()
+            return None
+        if outcome is Outcome.SNOOZED:
+            return self.end(now, Outcome.SKIPPED, Reason.USER, "snooze not available")
+        return self.end(now, outcome, Reason.USER if outcome is Outcome.SKIPPED else None)
 
 
 def final_only(rule: Rule, occurrence: int, due_at: datetime, outcome: Outcome, reason: Reason,
                detail: str | None = None) -> Record:
     """A due prompt that ends the moment it falls due (superseded, skipped, suppressed)."""
     return Occurrence(occurrence, rule, due_at).record(outcome, reason, due_at, detail)
+
+
+def strongest(pool: Sequence[Occurrence], live: Occurrence | None, rules: Sequence[Rule]
+              ) -> Occurrence:
+    """The prompt of ``pool`` that gets the screen: the longest break; on a tie the ``live`` one,
+    then the one whose rule comes first in ``rules`` (config order; a rule made up for a "break
+    now" of a kind no rule has comes after them all)."""
+    order = {rule.name: i for i, rule in enumerate(rules)}
+    return max(pool, key=lambda o: (o.rule.duration, o is live,
+                                    -order.get(o.rule.name, len(order))))
+
+
+def contest(fresh: Sequence[Occurrence], live: Occurrence | None, queued: Occurrence | None,
+            rules: Sequence[Rule]) -> tuple[Occurrence, list[Occurrence], bool]:
+    """Rules fell due (``fresh``): (the winner of the screen, the losers, whether the winner must
+    wait). A ``live`` prompt on screen is never a loser: a longer break waits behind it, taking
+    the place of the one ``queued`` there, if any, when it is longer."""
+    on_screen = live is not None and live.phase is Phase.SHOWN
+    rivals = [*fresh, *([queued] if queued is not None else [])]
+    pool = rivals + ([live] if live is not None else [])
+    winner = strongest(pool, live, rules)
+    losers = [o for o in pool if o is not winner and not (o is live and on_screen)]
+    return winner, losers, on_screen and winner is not live
+
+
+def choose_manual_rule(rules: Iterable[Rule], kind: Kind) -> Rule:
+    """The rule a "break now" of ``kind`` belongs to: an interval rule of that kind if any."""
+    same = [rule for rule in rules if rule.kind is kind]
+    timed = [rule for rule in same if not rule.is_clock]
+    if timed or same:
+        return (timed or same)[0]
+    return Rule(name=kind.value, kind=kind, duration=MANUAL_BREAK)

@@ -64,6 +64,7 @@ def choose_next(
     exclude: Collection[str] = (),
     favourites: Collection[str] = (),
     settings: Collection[Setting] | None = None,
+    length: timedelta | None = None,
 ) -> Choice | None:
     """Pick the next ``kind`` exercise from the catalogue ``exercises`` given the log ``history``.
 
@@ -71,6 +72,8 @@ def choose_next(
     ``now`` should be local, aware time: "today" for pairing is ``now``'s calendar day in its zone.
     ``settings`` None means seated or standing. Returns None when the filters leave nothing, so the
     caller shows a message-only prompt. The same arguments and rng state give the same choice.
+    ``length`` is the break's length (the rule's duration): among the exercises for the group
+    whose turn it is, the one whose own duration is closest to it goes first (after favourites).
     """
     allowed = DESK_SETTINGS if settings is None else frozenset(settings)
     pool = [e for e in exercises if e.kind is kind and e.setting in allowed and e.id not in exclude]
@@ -90,7 +93,7 @@ def choose_next(
     pairing = set() if overdue else _pairing_targets(ledger, pool)
     ranking = _rank_groups(sorted(pairing) or groups, ledger, pool, favoured, rng)
     focus = ranking[0]
-    exercise = _pick_exercise(ranking, pool, ledger, favoured, rng)
+    exercise = _pick_exercise(ranking, pool, ledger, favoured, rng, length)
     reason = _pair_reason(ledger, focus, now) if pairing else _balance_reason(focus, ledger, now)
     if exercise.id in favoured:
         reason += " · one of your favourites"
@@ -182,19 +185,31 @@ def _rank_groups(groups: Sequence[str], ledger: _Ledger, pool: Sequence[Exercise
 
 
 def _pick_exercise(ranking: Sequence[str], pool: Sequence[Exercise], ledger: _Ledger,
-                   favoured: frozenset[str], rng: random.Random) -> Exercise:
-    """Among the exercises for the neediest group: a favourite, then one whose other targets are
-    also in the needier half, then the one shown least recently."""
+                   favoured: frozenset[str], rng: random.Random,
+                   length: timedelta | None = None) -> Exercise:
+    """Among the exercises for the neediest group: a favourite, then the one that fits ``length``
+    best, then one whose other targets are also in the needier half, then the one shown least
+    recently."""
     focus = ranking[0]
     needy = set(ranking[: max(1, len(ranking) // 2)])
     options = sorted((e for e in pool if focus in focus_groups(e)), key=lambda e: e.id)
     shuffle = {e.id: rng.random() for e in options}
     return min(options, key=lambda e: (
         e.id not in favoured,
+        _misfit(e, length),
         -len(needy.intersection(focus_groups(e))),
         ledger.last_shown.get(e.id, -math.inf),
         shuffle[e.id],
     ))
+
+
+def _misfit(exercise: Exercise, length: timedelta | None) -> float:
+    """How far the exercise's own duration is from the break's ``length``, as a ratio (0: it
+    fits exactly), so that twice as long and half as long are equally far."""
+    own = exercise.duration.total_seconds()
+    if length is None or own <= 0 or length <= timedelta(0):
+        return 0.0
+    return abs(math.log(own / length.total_seconds()))
 
 
 def _balance_reason(focus: str, ledger: _Ledger, now: datetime) -> str:

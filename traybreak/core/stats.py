@@ -1,8 +1,6 @@
-"""Aggregations over prompt-log records: day counts, adherence, streaks, kind and muscle coverage.
-
-Pure functions over PromptRecord sequences; days are local days in the time zone passed in.
-A record is filed under the local day its prompt fell due (``due_at``).
-"""
+"""Aggregations over prompt-log records: day counts, adherence, streaks, kind and muscle
+coverage. Pure functions over PromptRecord sequences; a record is filed under the local day (in
+the time zone passed in) its prompt fell due (``due_at``)."""
 
 from __future__ import annotations
 
@@ -47,7 +45,7 @@ class Counts:
         if self.skipped:
             parts.append(f"{self.skipped} skipped")
         if self.ignored:
-            parts.append(f"{self.ignored} missed")
+            parts.append(f"{self.ignored} ignored")
         return " · ".join(parts) or "nothing yet"
 
 

@@ -1,15 +1,19 @@
-"""Active-time accounting: reading idle samples and tick gaps, and one countdown per interval rule.
-
-Times are plain float seconds on a suspend-inclusive monotonic clock supplied by the caller;
-nothing here reads a clock.
+"""Active-time accounting: idle samples and tick gaps, one countdown per interval rule, and the
+notice before one falls due. Times are float seconds on the caller's suspend-inclusive clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
-from traybreak.core.model import Rule
+from traybreak.core.actions import Notice
+from traybreak.core.model import ActivityPolicy, Rule
 
+# Ticks come at least every 0.8 gap limits (Engine.max_tick_interval); an interval longer than
+# the limit means the process did not run: suspend, or a stall. Shorter sleeps count as work.
+MIN_GAP = timedelta(minutes=2)
 # Input seen within this much of the previous estimate is the same input (clock jitter between the
 # idle API's clock and ours), not a return from an idle run.
 _SAME_INPUT_S = 1.0
@@ -33,6 +37,11 @@ class Observation:
     returned: bool
 
 
+def gap_limit(activity: ActivityPolicy) -> float:
+    """Seconds between ticks beyond which the interval is away time rather than work."""
+    return max(MIN_GAP, activity.sample_every * 3).total_seconds()
+
+
 class IdleTracker:
     """Turns (monotonic time, idle sample) pairs into Observations.
 
@@ -44,9 +53,14 @@ class IdleTracker:
         self.gap_limit = gap_limit
         self._last_tick: float | None = None
         self._last_input: float | None = None   # monotonic estimate of the latest input
+        self.last = Observation(0.0, False, 0.0, None, False)   # the latest tick's
 
     def observe(self, mono: float, idle: float | None) -> Observation:
         """Account one tick at ``mono``; ``idle``: seconds since the last input (None: unknown)."""
+        self.last = self._observe(mono, idle)
+        return self.last
+
+    def _observe(self, mono: float, idle: float | None) -> Observation:
         if self._last_tick is None or self._last_input is None:
             self._last_tick = mono
             self._last_input = mono if idle is None else mono - idle
@@ -105,3 +119,31 @@ class RuleTimer:
     def remaining(self) -> float:
         """Active seconds left before the rule falls due."""
         return max(0.0, self.every - self.active)
+
+
+def build_timers(rules: Iterable[Rule], activity: ActivityPolicy,
+                 carried_over: Mapping[str, RuleTimer] | None = None) -> dict[str, RuleTimer]:
+    """One timer per interval rule, by name. A rule named in ``carried_over`` (the timers before a
+    reconfigure) keeps its active time, capped by its interval."""
+    timers = {}
+    for rule in rules:
+        if rule.every is None or rule.is_clock:
+            continue
+        timer = RuleTimer(rule, rule.natural_break_length(activity.natural_break).total_seconds())
+        if carried_over is not None and rule.name in carried_over:
+            timer.credit(carried_over[rule.name].active)
+        timers[rule.name] = timer
+    return timers
+
+
+def notices(timers: Iterable[RuleTimer], notice: timedelta, skip_pending: bool) -> list[Notice]:
+    """One notice per interval when a rule is within ``notice`` of falling due."""
+    ahead = notice.total_seconds()
+    if skip_pending or ahead <= 0:
+        return []
+    out = []
+    for timer in timers:
+        if not timer.noticed and not timer.due and timer.remaining <= ahead:
+            timer.noticed = True
+            out.append(Notice(timer.rule.name, timer.rule.kind, timedelta(seconds=timer.remaining)))
+    return out

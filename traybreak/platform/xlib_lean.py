@@ -12,7 +12,7 @@ python-xlib's own list of extension modules (``Xlib.ext.__extensions__``), for t
 
 from __future__ import annotations
 
-#: The X extensions the tray process uses (see platform/x11_idle.py).
+#: The X extensions the tray process uses (see platform/idle/x11.py).
 NEEDED = frozenset({"MIT-SCREEN-SAVER"})
 
 

@@ -1,7 +1,7 @@
 """The tray menu as plain data: what it holds in each state, and the command each entry sends.
 
-Pure: no pystray here. ui/tray.py turns this into a native menu; the panel window (used where the
-tray backend has no menu, e.g. XEmbed) shows the same entries from its JSON form.
+Pure: no pystray here. ui/tray/icon.py turns this into a native menu; the panel window (used
+where the tray backend has no menu, e.g. XEmbed) shows the same entries from its JSON form.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class MenuFacts:
     done_today: int = 0
     skipped_today: int = 0
     autostart: bool = False
+    waiting: str = ""                      # why prompts wait, e.g. "Waiting: do not disturb"
     kinds: Sequence[Kind] = (Kind.STRETCH, Kind.STRENGTHEN, Kind.RELAX)
 
 
@@ -76,16 +77,19 @@ def build_menu(facts: MenuFacts) -> tuple[MenuEntry, ...]:
     pause = tuple(MenuEntry(label, command) for label, command in PAUSE_CHOICES)
     today = f"Today: {facts.done_today} done · {facts.skipped_today} skipped"
     entries = [
+        *([MenuEntry(facts.waiting, enabled=False), SEPARATOR] if facts.waiting else []),
         MenuEntry("Take a break now", children=take, enabled=not facts.prompt_open),
         MenuEntry("Pause", children=pause),
         MenuEntry(f"Resume ({facts.paused_label})" if facts.paused and facts.paused_label
                   else "Resume", "resume", enabled=facts.paused),
         MenuEntry("Skip next break", "skip-next", enabled=not facts.paused),
         SEPARATOR,
-        MenuEntry(today, "open-log"),
-        MenuEntry("Open log", "open-log"),
+        MenuEntry(today, "open-history"),
+        MenuEntry("History", "open-history"),
         MenuEntry("Edit settings", "edit-settings"),
-        MenuEntry("Start at login", "toggle-autostart", checked=facts.autostart),
+        # The command sets the state opposite to the box shown, so a click never inverts it.
+        MenuEntry("Start at login", "autostart off" if facts.autostart else "autostart on",
+                  checked=facts.autostart),
         SEPARATOR,
         MenuEntry("About traybreak", "about"),
         MenuEntry("Quit", "quit"),

@@ -1,0 +1,98 @@
+"""Measure the SNI tray (StatusNotifierItem on jeepney) on a real headless GNOME Shell or KDE
+Plasma session: start to item registered, then CPU, wakeups and memory at rest.
+
+Starts the desktop with ``../shared/tools/wayland-desktop`` (tests/e2e/wayland_session.py) and
+the real app, ``python -m traybreak run``, in an isolated XDG_* home with a stretch every 20
+minutes and the other rules off, so nothing falls due while it is measured:
+
+1. ``--runs`` starts: the time from spawning the process to the watcher's
+   ``StatusNotifierItemRegistered`` signal for it (recorded by a bus monitor), then a quit.
+2. One app left running: after ``--settle`` s, CPU seconds per hour and wakeups per minute
+   (voluntary context switches of all its threads) over ``--seconds``, and its RSS.
+
+    python bench/sni_at_rest.py [--desktop gnome|kde] [--runs 10] [--seconds 120] [--settle 15]
+
+Budgets (issue 13, the same as the XEmbed tray's): start to registered <= 300 ms median; at rest
+under 0.1 CPU-s per hour, under 20 wakeups per minute, RSS <= 25 MB. Exit status 1 if over a
+budget, 2 if the desktop is not installed. Linux only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+
+from e2e.wayland_app import SessionApp  # noqa: E402
+from e2e.wayland_session import WaylandSession, skip_reason  # noqa: E402
+from engine_at_rest import measure  # noqa: E402
+from tray_at_rest import CPU_BUDGET, RSS_BUDGET_MB, WAKEUP_BUDGET, memory_mb  # noqa: E402
+
+REGISTERED_BUDGET_MS = 300.0
+
+
+def time_to_registered(session: WaylandSession, home: Path) -> float:
+    """Milliseconds from spawning one app to the watcher announcing its item; quits it."""
+    since = session.bus_log.mark()
+    app = SessionApp(session, home)
+    try:
+        signal = session.wait_signal("StatusNotifierItemRegistered", timeout=10, since=since)
+        if signal is None:
+            raise SystemExit(f"no item registered within 10 s: {app.stderr_now()}")
+        return (signal.at - app.spawned) * 1000
+    finally:
+        app.quit()
+        app.end()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--desktop", choices=("gnome", "kde"), default="gnome")
+    parser.add_argument("--runs", type=int, default=10, help="starts to time")
+    parser.add_argument("--seconds", type=float, default=120.0, help="length of the rest phase")
+    parser.add_argument("--settle", type=float, default=15.0, help="wait after start")
+    args = parser.parse_args()
+    reason = skip_reason(args.desktop)
+    if reason:
+        print(reason)
+        return 2
+    over = False
+    with tempfile.TemporaryDirectory() as tmp, WaylandSession(args.desktop) as session:
+        if args.desktop == "gnome":
+            session.set_appindicator_extension(True)
+        root = Path(tmp)
+        starts = [time_to_registered(session, root / f"start{run}") for run in range(args.runs)]
+        median = statistics.median(starts)
+        print(f"{args.desktop}: start to item registered, {args.runs} runs: median "
+              f"{median:.0f} ms (min {min(starts):.0f}, max {max(starts):.0f}; "
+              f"budget {REGISTERED_BUDGET_MS:.0f})")
+        over |= median > REGISTERED_BUDGET_MS
+
+        app = SessionApp(session, root / "rest")
+        try:
+            app.wait_item()
+            time.sleep(args.settle)
+            busy = app.status().get("busy")   # the do-not-disturb / full-screen sources
+            cpu, wakeups = measure(app.proc.pid, args.seconds)
+            rss, peak = memory_mb(app.proc.pid)
+            print(f"{args.desktop}: busy sources active: {busy}")
+            print(f"{args.desktop}: at rest over {args.seconds:.0f} s: CPU {cpu:.3f} s/h   "
+                  f"wakeups {wakeups:.1f}/min   RSS {rss:.1f} MB (peak {peak:.1f})")
+            print(f"  budgets: CPU < {CPU_BUDGET} s/h, wakeups < {WAKEUP_BUDGET:.0f}/min, "
+                  f"RSS <= {RSS_BUDGET_MB:.0f} MB")
+            over |= cpu >= CPU_BUDGET or wakeups >= WAKEUP_BUDGET or rss > RSS_BUDGET_MB
+        finally:
+            app.quit()
+            app.end()
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The tray's hands (ActionSink): the exercise chosen at a first show goes to the engine and a
+re-show keeps its card; the window is told the skips left that the engine counted, not a count of
+its own; and when a prompt window crashes while the app is stopping (at logout the X server goes
+away under the window and the tray at once) the prompt must be logged suppressed/stopped, not
+crashed. Real child processes stand in for the window (a ScriptLauncher from tests/fakes.py); no
+display.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import ScriptLauncher
+
+from traybreak.app.action_sink import CRASH_GRACE_S, ActionSink
+from traybreak.app.engine_thread import NoteExercise, WindowLost
+from traybreak.catalog.load import Catalog, load_builtin
+from traybreak.config.settings import default_config
+from traybreak.core.actions import Record, ShowPrompt
+from traybreak.core.model import Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.store.prompt_log import Store
+
+CRASHING_WINDOW = "import sys, time; time.sleep(0.2); sys.exit('X connection broken')"
+
+
+class Commands:
+    """The engine's inbox: what the sink submits."""
+
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+        self.lost = threading.Event()
+
+    def __call__(self, command: Any) -> None:
+        self.seen.append(command)
+        if isinstance(command, WindowLost):
+            self.lost.set()
+
+
+@pytest.fixture
+def sink(tmp_path: Path) -> tuple[ActionSink, Commands]:
+    commands = Commands()
+    store = Store.open(tmp_path / "log.sqlite3")
+    catalog = Catalog({e.id: e for e in load_builtin()})
+    return ActionSink(store, catalog, default_config(), commands, lambda _: None,
+                      lambda: None, ScriptLauncher(CRASHING_WINDOW)), commands
+
+
+RULE = Rule("stretch", Kind.STRETCH, timedelta(seconds=30), every=timedelta(minutes=20))
+
+
+def _show(sink: ActionSink, exercise_id: str | None = None, snoozes: int = 0) -> None:
+    sink([ShowPrompt(1, RULE, Kind.STRETCH, None, datetime.now(UTC), snoozes, True,
+                     exercise_id=exercise_id)])
+
+
+def _requests(sink: ActionSink) -> list[Any]:
+    """The prompt windows the sink asked its launcher for."""
+    assert isinstance(sink.launcher, ScriptLauncher)
+    return sink.launcher.prompts
+
+
+def test_a_first_show_chooses_the_exercise_and_tells_the_engine(
+        sink: tuple[ActionSink, Commands]) -> None:
+    actions, commands = sink
+    _show(actions)
+    [shown] = _requests(actions)
+    chosen = actions.catalog.exercises[shown.exercise_id]
+    assert chosen.kind is Kind.STRETCH
+    assert commands.seen[0] == NoteExercise(1, chosen.id, RULE.duration)
+
+
+def test_a_re_show_after_a_snooze_shows_the_same_card(sink: tuple[ActionSink, Commands]) -> None:
+    actions, commands = sink
+    _show(actions, exercise_id="chin_tuck", snoozes=1)
+    assert [p.exercise_id for p in _requests(actions)] == ["chin_tuck"]
+    assert not [c for c in commands.seen if isinstance(c, NoteExercise)]
+
+
+def test_the_window_runs_for_the_rules_duration_at_every_show(
+        sink: tuple[ActionSink, Commands]) -> None:
+    """#15: the break lasts the rule's duration (30 s here), not the card's own (chin_tuck's
+    1:15), at a first show and at a re-show alike, so engine and window time out together."""
+    actions, _ = sink
+    _show(actions)
+    _show(actions, exercise_id="chin_tuck", snoozes=1)
+    assert [p.duration for p in _requests(actions)] == [RULE.duration] * 2
+
+
+def test_log_rows_are_written_as_the_engine_sends_them(
+        sink: tuple[ActionSink, Commands]) -> None:
+    actions, _ = sink
+    due = datetime.now(UTC)
+    row = PromptRecord(rule="stretch", kind=Kind.STRETCH, due_at=due)
+    named = PromptRecord(rule="stretch", kind=Kind.STRETCH, due_at=due, exercise_id="chin_tuck")
+    actions([Record(1, row)])
+    actions([Record(1, named)])  # the engine noted the exercise: the open row names it
+    assert [r.exercise_id for r in actions.store.prompts()] == ["chin_tuck"]
+    final = PromptRecord(rule="stretch", kind=Kind.STRETCH, due_at=due, exercise_id="chin_tuck",
+                         ended_at=due, outcome=Outcome.DONE)
+    actions([Record(1, final)])
+    assert [(r.exercise_id, r.outcome) for r in actions.store.prompts()] == \
+        [("chin_tuck", Outcome.DONE)]
+
+
+def test_a_crashed_window_is_reported_to_the_engine(sink: tuple[ActionSink, Commands]) -> None:
+    actions, commands = sink
+    _show(actions)
+    assert commands.lost.wait(5), commands.seen
+    lost = [c for c in commands.seen if isinstance(c, WindowLost)]
+    assert [(c.occurrence, c.reason) for c in lost] == [(1, Reason.CRASHED)]
+    assert "X connection broken" in lost[0].detail
+
+
+def test_a_window_crashing_as_the_app_stops_is_left_to_the_stop(
+        sink: tuple[ActionSink, Commands]) -> None:
+    actions, commands = sink
+    _show(actions)
+    time.sleep(0.3)  # the window has crashed; its report waits for the grace period
+    actions.stopping.set()
+    time.sleep(CRASH_GRACE_S + 0.5)
+    assert not [c for c in commands.seen if isinstance(c, WindowLost)]
+
+
+#: A prompt window that waits (the test only reads the request it was launched with).
+WAITING_WINDOW = "import time; time.sleep(5)"
+
+
+@pytest.mark.parametrize("skips_left", [None, 0, 2])
+def test_the_window_is_told_the_engines_skips_left(tmp_path: Path, skips_left: int | None
+                                                   ) -> None:
+    store = Store.open(tmp_path / "log.sqlite3")
+    now = datetime.now(UTC)
+    for _ in range(2):   # skips in the log: the sink no longer counts them itself
+        store.add_prompt(PromptRecord("stretch", Kind.STRETCH, now, ended_at=now,
+                                      outcome=Outcome.SKIPPED, reason=Reason.USER))
+    config = replace(default_config(), prompt=PromptPolicy(daily_skips=3))
+    launcher = ScriptLauncher(WAITING_WINDOW)
+    sink = ActionSink(store, Catalog({e.id: e for e in load_builtin()}), config, lambda _: None,
+                      lambda _: None, lambda: None, launcher)
+    sink([ShowPrompt(1, RULE, Kind.STRETCH, None, now, 0, True, skips_left=skips_left)])
+    sink.close_all()
+    assert [r.skips_left for r in launcher.prompts] == [skips_left]

@@ -1,0 +1,273 @@
+"""The tray side of window processes: the request's argv, the result line, and a child that
+answers, crashes, hangs, prints garbage or is killed (real child processes, no display needed)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from traybreak.app.child_windows import ChildLauncher, WindowProcess, launch_prompt, window_argv
+from traybreak.cli import build_parser
+from traybreak.cli.prompt_cmd import request_from_args
+from traybreak.core.model import Outcome, PromptPolicy, Reason
+from traybreak.ui.menu import MenuFacts, build_menu
+from traybreak.ui.protocol import PromptRequest, PromptResult, parse_result
+
+
+def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> WindowProcess:
+    return WindowProcess([sys.executable, "-c", code], deadline, occurrence=occurrence)
+
+
+@pytest.mark.parametrize("request_", [
+    PromptRequest(exercise_id="chin_tuck"),
+    PromptRequest(exercise_id="glute_bridge", timeout=timedelta(minutes=3),
+                  snooze=timedelta(minutes=10), snoozes_left=0, snoozed=2, skips_left=1,
+                  strict=timedelta(seconds=20), guard_ms=250, duration=timedelta(seconds=45),
+                  mirror=True, occurrence=42),
+    PromptRequest(message="Drink some water", title="Water", skips_left=0),
+    PromptRequest(message="-- look away: 20 s --", title="-eyes-"),
+])
+def test_request_round_trips_through_the_cli(request_: PromptRequest) -> None:
+    args = build_parser().parse_args(["prompt", *request_.argv()])
+    # a policy that differs from every request field proves nothing comes from it
+    policy = PromptPolicy(timeout=timedelta(hours=1), snooze=timedelta(hours=1), max_snoozes=9,
+                          strict=timedelta(hours=1), daily_skips=None)
+    assert request_from_args(args, policy) == request_
+
+
+def test_cli_fills_unset_options_from_the_policy() -> None:
+    args = build_parser().parse_args(["prompt", "chin_tuck"])
+    policy = PromptPolicy(timeout=timedelta(minutes=4), max_snoozes=1, daily_skips=3)
+    req = request_from_args(args, policy)
+    assert (req.timeout, req.snoozes_left, req.skips_left) == (timedelta(minutes=4), 1, 3)
+
+
+def test_effective_timeout_is_the_timeout_after_the_breaks_length() -> None:
+    """The engine's rule (docs/engine.md): ``timeout`` after the break's length has run."""
+    req = PromptRequest(timeout=timedelta(minutes=2))
+    assert req.effective_timeout() == timedelta(minutes=2)
+    assert req.effective_timeout(timedelta(seconds=60)) == timedelta(minutes=3)
+    assert req.effective_timeout(timedelta(minutes=3)) == timedelta(minutes=5)
+    short = PromptRequest(timeout=timedelta(seconds=40), duration=timedelta(seconds=60))
+    assert short.effective_timeout() == timedelta(seconds=100)  # #15: it stayed 90 s
+    assert short.effective_timeout(timedelta(seconds=75)) == timedelta(seconds=100)
+
+
+def test_result_json_round_trip() -> None:
+    result = PromptResult(Outcome.SNOOZED, 12.3456, None, None, 5, {"snooze_s": 300})
+    line = result.to_json()
+    assert "\n" not in line
+    back = parse_result("some log noise\n" + line + "\n")
+    assert back == PromptResult(Outcome.SNOOZED, 12.346, None, None, 5, {"snooze_s": 300})
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "printed nothing"),
+    ("hello\n", "not JSON"),
+    ("[1, 2]", "not an object"),
+    ('{"outcome": "natural", "elapsed_s": 1}', "unknown outcome"),
+    ('{"outcome": "done"}', "bad elapsed_s"),
+    ('{"outcome": "done", "elapsed_s": -1}', "bad elapsed_s"),
+    ('{"outcome": "done", "elapsed_s": true}', "bad elapsed_s"),
+    ('{"outcome": "ignored", "elapsed_s": 1, "reason": "bored"}', "unknown reason"),
+])
+def test_parse_result_rejects_garbage(text: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        parse_result(text)
+
+
+def test_a_good_answer_is_returned() -> None:
+    proc = _child('print(\'{"outcome": "done", "elapsed_s": 3.5, "via": "key"}\')')
+    result = proc.wait(5)
+    assert result == PromptResult(Outcome.DONE, 3.5, None, None, 7, {"via": "key"})
+    assert proc.poll() is result
+
+
+def test_garbage_is_ignored_crashed() -> None:
+    result = _child("print('Traceback? no: just text')").wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
+    assert "not JSON" in (result.detail or "")
+
+
+def test_a_crash_is_ignored_crashed_with_its_last_error_line() -> None:
+    result = _child("import sys; sys.stderr.write('boom: no display\\n'); sys.exit(4)").wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.CRASHED, 7)
+    assert "status 4" in (result.detail or "") and "boom: no display" in (result.detail or "")
+
+
+def test_a_hung_child_is_killed_at_the_deadline() -> None:
+    proc = _child("import time; time.sleep(60)", deadline=0.5)
+    assert proc.poll() is None  # poll never blocks while the child runs
+    result = proc.wait()
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
+    assert "deadline" in (result.detail or "")
+    assert result.elapsed_s >= 0.5
+    assert proc._proc.poll() is not None  # really gone
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_child_killed_from_outside_is_ignored_crashed() -> None:
+    proc = _child("import time; print('started', flush=True); time.sleep(60)")
+    assert proc.wait(0.3) is None
+    os.kill(proc.pid, signal.SIGKILL)
+    result = proc.wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.CRASHED)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_child_asked_to_stop_from_outside_is_ignored_stopped(sig: str, tmp_path: Path) -> None:
+    # The session ending (SIGTERM to every process of it) or a terminal's Ctrl-C reaches the
+    # window and the tray at once: whichever the tray hears of first, the row says "stopped".
+    # The signal goes once the child runs its code: a SIGINT that lands while the interpreter
+    # is still starting is lost, or ends it with status 1 (seen 1 and 146 in 300 under load).
+    # The child takes Python's own SIGINT handler, as every window of the tray starts with one:
+    # the tray handles SIGINT itself, so exec gives its children the default. This test's own
+    # process may run with SIGINT ignored (started in the background by a shell without job
+    # control), which a child would inherit, and Python keeps an inherited "ignore".
+    started = tmp_path / "started"
+    proc = _child("import pathlib, signal, time; "
+                  "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                  f"pathlib.Path({str(started)!r}).touch(); time.sleep(60)")
+    deadline = time.monotonic() + 10
+    while not started.exists() and time.monotonic() < deadline:
+        assert proc.wait(0.02) is None
+    assert started.exists(), "the child never started"
+    os.kill(proc.pid, getattr(signal, sig))
+    result = proc.wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.STOPPED, 7)
+
+
+def test_a_child_interrupted_by_ctrl_c_is_ignored_stopped() -> None:
+    result = _child("import sys; sys.stderr.write('traybreak: interrupted\\n'); sys.exit(130)")\
+        .wait(5)
+    assert result is not None
+    assert (result.outcome, result.reason) == (Outcome.IGNORED, Reason.STOPPED)
+
+
+def test_kill_by_the_tray_is_ignored_with_the_given_reason() -> None:
+    proc = _child("import time; time.sleep(60)")
+    result = proc.kill(Reason.SUPERSEDED, "a newer prompt")
+    assert (result.outcome, result.reason, result.detail) == \
+        (Outcome.IGNORED, Reason.SUPERSEDED, "a newer prompt")
+    assert proc.kill() is result  # idempotent
+
+
+def test_closing_a_window_is_logged_at_info_and_a_hang_as_a_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="traybreak.app.child_windows")
+    _child("import time; time.sleep(60)").kill(Reason.STOPPED, "closed by the tray: paused")
+    _child("import time; time.sleep(60)", deadline=0.3).wait()
+    levels = [(r.levelname, r.getMessage().split(": ", 1)[1]) for r in caplog.records
+              if "closed" in r.getMessage()]
+    assert levels == [("INFO", "closed by the tray: paused"),
+                      ("WARNING", "no answer before the deadline; killed")]
+
+
+def test_watch_calls_back_on_its_thread() -> None:
+    got: list[PromptResult] = []
+    done = threading.Event()
+
+    def callback(result: PromptResult) -> None:
+        got.append(result)
+        done.set()
+
+    proc = _child('print(\'{"outcome": "skipped", "elapsed_s": 1}\')')
+    proc.watch(callback)
+    assert done.wait(5)
+    assert got[0].outcome is Outcome.SKIPPED
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY decides only on X11")
+def test_launch_prompt_runs_this_interpreter_with_the_request() -> None:
+    req = PromptRequest(exercise_id="chin_tuck", occurrence=3)
+    assert window_argv("prompt", ["x"]) == [sys.executable, "-P", "-m", "traybreak", "prompt",
+                                            "x"]
+    # No display: the child must fail cleanly and the tray side report it, not hang.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = launch_prompt(req, env=env).wait(30)
+    assert result is not None
+    assert (result.outcome, result.reason, result.occurrence) == \
+        (Outcome.IGNORED, Reason.CRASHED, 3)
+    assert "no graphical session" in (result.detail or "")
+
+
+def test_a_window_runs_the_installed_package_whatever_the_working_directory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The README starts the tray from the source checkout: its windows must not import the
+    checkout's traybreak/ (no traybreak.icons there) in place of the installed package."""
+    import subprocess
+
+    shadow = tmp_path / "traybreak"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("")
+    (shadow / "__main__.py").write_text("print('the working directory\'s traybreak')\n")
+    done = subprocess.run(window_argv("about", ["--help"]), cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "usage: traybreak about" in done.stdout
+
+
+def test_the_tray_side_never_loads_tkinter() -> None:
+    import subprocess
+
+    code = ("import sys, traybreak.app.child_windows, traybreak.cli; traybreak.cli.build_parser(); "
+            "print('tkinter' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- the tray's launcher: the menu window ------------------------------------------------------
+
+MENU = build_menu(MenuFacts(paused=False))
+HANGS = "import time; time.sleep(60)"
+
+
+def _launcher(scripts: dict[str, str], panel_deadline: float = 10.0) -> ChildLauncher:
+    """A launcher whose windows are ``python -c scripts[command]`` (no display needed)."""
+    return ChildLauncher(lambda command, _args: [sys.executable, "-c", scripts[command]],
+                         panel_deadline)
+
+
+def test_a_menu_window_that_never_closes_is_killed_with_one_short_line(
+        caplog: pytest.LogCaptureFixture) -> None:
+    launcher = _launcher({"panel": HANGS}, panel_deadline=1.0)
+    with caplog.at_level(logging.WARNING):
+        assert launcher.panel(MENU, "Stretch in 3 min · 5 done today") is None
+    # (it used to log the whole command line: the menu as JSON, ~1,500 characters)
+    assert [r.getMessage() for r in caplog.records] == ["menu window still open after 1 s; killed"]
+
+
+def test_the_menu_window_gives_the_command_chosen() -> None:
+    chose = "print('{\"command\": \"pause 1h\", \"via\": \"click\"}')"
+    assert _launcher({"panel": chose}).panel(MENU, "") == "pause 1h"
+
+
+def test_a_prompt_closes_the_open_menu_window(tmp_path: Path) -> None:
+    started = tmp_path / "panel-started"
+    launcher = _launcher({"panel": f"open({str(started)!r}, 'w').close(); {HANGS}",
+                          "prompt": "print('{\"outcome\": \"done\", \"elapsed_s\": 1}')"})
+    chosen: list[str | None] = []
+    menu = threading.Thread(target=lambda: chosen.append(launcher.panel(MENU, "")))
+    menu.start()
+    deadline = time.monotonic() + 10
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    prompt = launcher.prompt(PromptRequest(message="Water"), None)
+    menu.join(timeout=5)
+    assert not menu.is_alive() and chosen == [None]    # closed at once, no choice
+    assert prompt.wait(timeout=5) is not None

@@ -1,0 +1,308 @@
+"""The prompt log against real SQLite files: migrations, durability under SIGKILL, corrupt and
+newer files, read-only readers, aware-only times."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+from traybreak.errors import UserError
+from traybreak.store.prompt_log import LogMissingError, LogNewerError, LogUnreadableError, Store
+from traybreak.store.schema import LATEST_VERSION, PROMPT_COLUMNS, NaiveDatetimeError
+
+WRITER = Path(__file__).with_name("store_writer.py")
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+FIXED_CLOCK = lambda: T0  # noqa: E731
+
+
+def _prompt(minutes: int = 0, **changes: object) -> PromptRecord:
+    base = PromptRecord(rule="stretch", kind=Kind.STRETCH, due_at=T0 + timedelta(minutes=minutes),
+                        exercise_id="hip-flexor-lunge")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _sql(path: Path, query: str) -> list[tuple[object, ...]]:
+    """Read the file with plain sqlite3, independently of the code under test."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+def test_migrations_from_empty(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "log.sqlite3"
+    Store.open(db).close()
+    assert _sql(db, "PRAGMA user_version") == [(LATEST_VERSION,)]
+    tables = {name for (name,) in _sql(db, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"prompts", "events"}
+    columns = tuple(row[1] for row in _sql(db, "PRAGMA table_info(prompts)"))
+    assert columns == PROMPT_COLUMNS
+    events = [row[1] for row in _sql(db, "PRAGMA table_info(events)")]
+    assert events == ["id", "at", "event", "detail"]
+    assert _sql(db, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_empty_file_is_migrated_and_reopening_keeps_rows(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    db.touch()
+    with Store.open(db) as store:
+        assert store.set_aside is None
+        stored = store.add_prompt(_prompt())
+    with Store.open(db) as store:
+        assert store.prompts() == [stored]
+    assert _sql(db, "PRAGMA user_version") == [(LATEST_VERSION,)]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_new_log_is_private(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    Store.open(db).close()
+    assert db.stat().st_mode & 0o077 == 0
+
+
+# -- records -----------------------------------------------------------------------------------
+
+def test_prompt_round_trip_with_any_offset(tmp_path: Path) -> None:
+    plus2 = timezone(timedelta(hours=2))
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        record = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 14, 0, 0, 123456, plus2)))
+        assert record.id is not None
+        finished = replace(record, shown_at=T0, ended_at=T0 + timedelta(seconds=50),
+                           outcome=Outcome.SNOOZED, snoozes=2, detail="note")
+        store.update_prompt(finished)
+        assert store.prompt(record.id) == finished
+        assert store.prompt(record.id + 1) is None
+        assert store.open_prompts() == []
+
+
+def test_since_compares_instants_not_text(tmp_path: Path) -> None:
+    minus5 = timezone(timedelta(hours=-5))
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        # 10:00-05:00 is 15:00Z, later than 14:00Z though it sorts first as given text
+        later = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 10, 0, tzinfo=minus5)))
+        earlier = store.add_prompt(_prompt(due_at=datetime(2024, 5, 1, 14, 0, tzinfo=UTC)))
+        assert store.prompts() == [earlier, later]
+        assert store.prompts(since=datetime(2024, 5, 1, 14, 30, tzinfo=UTC)) == [later]
+        assert store.prompts(since=datetime(2024, 5, 1, 9, 30, tzinfo=minus5)) == [later]
+        assert store.prompts(since=datetime(2024, 5, 1, 15, 1, tzinfo=UTC)) == []
+
+
+def test_update_of_unknown_prompt_fails(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        with pytest.raises(LookupError):
+            store.update_prompt(_prompt(id=99))
+        with pytest.raises(ValueError):
+            store.update_prompt(_prompt())
+
+
+def test_close_dangling_closes_only_open_rows(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        done = store.add_prompt(_prompt(0, outcome=Outcome.DONE, ended_at=T0))
+        open1 = store.add_prompt(_prompt(1))
+        open2 = store.add_prompt(_prompt(2, shown_at=T0))
+        assert store.open_prompts() == [open1, open2]
+        later = T0 + timedelta(hours=1)
+        assert store.close_dangling(later) == 2
+        assert store.open_prompts() == []
+        by_id = {p.id: p for p in store.prompts()}
+        assert by_id[done.id] == done
+        for row in (open1, open2):
+            assert by_id[row.id] == replace(row, outcome=Outcome.IGNORED, reason=Reason.CRASHED,
+                                            ended_at=later)
+
+
+def test_events_round_trip(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        events = [AppEvent(T0, "start", "0.1"), AppEvent(T0 + timedelta(minutes=5), "pause")]
+        for event in events:
+            store.add_event(event)
+        assert store.events() == events
+        assert store.events(since=T0 + timedelta(minutes=1)) == events[1:]
+
+
+@pytest.mark.parametrize("field", ["due_at", "shown_at", "ended_at"])
+def test_naive_datetimes_are_rejected(tmp_path: Path, field: str) -> None:
+    naive = datetime(2024, 5, 1, 12, 0)
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        with pytest.raises(NaiveDatetimeError, match=f"{field}: naive datetime"):
+            store.add_prompt(replace(_prompt(), **cast(dict[str, Any], {field: naive})))
+        assert store.prompts() == []
+
+
+def test_naive_datetimes_rejected_everywhere_else(tmp_path: Path) -> None:
+    naive = datetime(2024, 5, 1, 12, 0)
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        stored = store.add_prompt(_prompt())
+        with pytest.raises(NaiveDatetimeError):
+            store.update_prompt(replace(stored, ended_at=naive))
+        with pytest.raises(NaiveDatetimeError):
+            store.add_event(AppEvent(naive, "start"))
+        with pytest.raises(NaiveDatetimeError):
+            store.prompts(since=naive)
+        with pytest.raises(NaiveDatetimeError):
+            store.close_dangling(naive)
+        assert store.prompts() == [stored]
+        assert store.events() == []
+
+
+# -- durability --------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+@pytest.mark.parametrize("kill_after", [1, 100, 400])
+def test_sigkilled_writer_keeps_every_committed_write(tmp_path: Path, kill_after: int) -> None:
+    db = tmp_path / "log.sqlite3"
+    writer = subprocess.Popen([sys.executable, str(WRITER), str(db), "1000"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.stdout is not None
+    assert writer.stdout.readline() == b"ready\n", writer.stderr.read() if writer.stderr else ""
+    lines = [writer.stdout.readline() for _ in range(kill_after)]
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    lines += writer.stdout.read().splitlines(keepends=True)
+    reported = [line.decode().split() for line in lines if line.endswith(b"\n")]
+    added = {int(n) for verb, n in reported if verb == "added"}
+    ended = {int(n) for verb, n in reported if verb == "ended"}
+
+    assert writer.returncode == -signal.SIGKILL
+    assert kill_after <= len(reported) < 1000, "the writer was not killed part-way"
+    assert _sql(db, "PRAGMA integrity_check") == [("ok",)]
+    rows = {row_id: outcome for row_id, outcome in _sql(db, "SELECT id, outcome FROM prompts")}
+    assert added <= set(rows), f"lost committed rows: {sorted(added - set(rows))[:10]}"
+    assert all(rows[row_id] == "done" for row_id in ended), "lost committed updates"
+    with Store.open(db) as store:  # and the tray can carry on with it
+        assert store.set_aside is None
+        assert len(store.prompts()) == len(rows)
+
+
+# -- unreadable and newer files ----------------------------------------------------------------
+
+def _real_log(path: Path, rows: int) -> bytes:
+    with Store.open(path) as store:
+        for n in range(rows):
+            store.add_prompt(_prompt(n, detail="y" * 200))
+    return path.read_bytes()
+
+
+def _garbage(db: Path) -> bytes:
+    return random.Random(7).randbytes(20_000)
+
+
+def _truncated_body(db: Path) -> bytes:
+    data = _real_log(db, 400)
+    return data[: len(data) // 2]
+
+
+def _truncated_header(db: Path) -> bytes:
+    return _real_log(db, 3)[:60]
+
+
+@pytest.mark.parametrize("damage", [_garbage, _truncated_body, _truncated_header])
+def test_unreadable_file_is_set_aside_and_kept(
+    tmp_path: Path, damage: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    bad = damage(db)  # type: ignore[operator]
+    db.write_bytes(bad)
+    wal = Path(f"{db}-wal")
+    wal.write_bytes(b"leftover wal bytes")
+    with Store.open(db, clock=FIXED_CLOCK) as store:
+        kept = tmp_path / "log.sqlite3.corrupt-20240501T120000Z"
+        assert store.set_aside == kept
+        assert kept.read_bytes() == bad
+        assert Path(f"{kept}-wal").read_bytes() == b"leftover wal bytes"
+        assert store.prompts() == []
+        fresh = store.add_prompt(_prompt())
+        assert store.prompts() == [fresh]
+        (event,) = store.events()
+        assert event.event == "log_set_aside" and str(kept) in event.detail
+    assert _sql(db, "PRAGMA integrity_check") == [("ok",)]
+    assert any(str(kept) in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_second_set_aside_in_the_same_second_keeps_both(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    for content in (b"first garbage" * 10, b"second garbage" * 10):
+        for sidecar in tmp_path.glob("log.sqlite3-*"):
+            sidecar.unlink()  # a fresh log's -wal/-shm
+        db.write_bytes(content)
+        Store.open(db, clock=FIXED_CLOCK).close()
+    assert (tmp_path / "log.sqlite3.corrupt-20240501T120000Z").read_bytes() == b"first garbage" * 10
+    assert (tmp_path / "log.sqlite3.corrupt-20240501T120000Z-2").read_bytes() == (
+        b"second garbage" * 10
+    )
+
+
+def _newer_log(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE prompts_v9 (id INTEGER PRIMARY KEY, stuff TEXT)")
+    conn.execute("INSERT INTO prompts_v9 (stuff) VALUES ('from the future')")
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_newer_schema_is_refused_and_untouched(tmp_path: Path, create: bool) -> None:
+    db = tmp_path / "log.sqlite3"
+    _newer_log(db)
+    before = _snapshot(tmp_path)
+    with pytest.raises(LogNewerError, match="written by a newer traybreak"):
+        Store.open(db, create=create)
+    assert _snapshot(tmp_path) == before
+
+
+# -- readers -----------------------------------------------------------------------------------
+
+def test_reader_never_creates_a_log(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "traybreak" / "log.sqlite3"
+    with pytest.raises(LogMissingError, match=r"no log yet at .*log\.sqlite3"):
+        Store.open(db, create=False)
+    assert list(tmp_path.iterdir()) == []
+    db.parent.mkdir(parents=True)
+    db.touch()  # an empty file is no log either, and stays empty
+    with pytest.raises(LogMissingError):
+        Store.open(db, create=False)
+    assert _snapshot(db.parent) == {"log.sqlite3": b""}
+
+
+def test_reader_reports_an_unreadable_file_and_leaves_it(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    db.write_bytes(_garbage(db))
+    before = _snapshot(tmp_path)
+    with pytest.raises(LogUnreadableError, match="not a readable database") as caught:
+        Store.open(db, create=False)
+    assert isinstance(caught.value, UserError)
+    assert _snapshot(tmp_path) == before
+
+
+def test_reader_sees_a_live_writer_and_cannot_write(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    with Store.open(db) as writer:
+        first = writer.add_prompt(_prompt())
+        with Store.open(db, create=False) as reader:
+            assert reader.prompts() == [first]
+            second = writer.add_prompt(_prompt(1))
+            assert reader.prompts() == [first, second]
+            with pytest.raises(sqlite3.OperationalError):
+                reader.add_event(AppEvent(T0, "start"))
+    with Store.open(db, create=False) as reader:
+        assert reader.events() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite3"]  # WAL tidied away

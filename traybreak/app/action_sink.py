@@ -1,0 +1,189 @@
+"""Carries out the engine's actions in the tray process: log rows, prompt windows, the tray.
+
+Runs on the engine thread (the service's sink). Window results come back on watcher threads and
+are turned into engine commands, so the engine itself is only ever touched by its own thread.
+
+The exercise on screen has one holder, the engine's occurrence: at a first show (ShowPrompt
+without ``exercise_id``) the sink chooses one and tells the engine (NoteExercise), whose Records
+then name it, so the sink writes rows as they come; a re-show after a snooze carries the id and
+shows the same card from the catalog.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from traybreak.app.child_windows import WindowProcess
+from traybreak.app.engine_thread import Answer, Command, NoteExercise, WindowLost
+from traybreak.app.environment import Launcher
+from traybreak.catalog.load import Catalog
+from traybreak.config.settings import Config
+from traybreak.core import rotation
+from traybreak.core.actions import (
+    Action,
+    ClosePrompt,
+    Notice,
+    Record,
+    ShowPrompt,
+    StateChanged,
+)
+from traybreak.core.durations import humanize
+from traybreak.core.model import ANSWERS, Exercise, PromptRecord, Reason
+from traybreak.store.prompt_log import Store
+from traybreak.ui.protocol import PromptRequest, PromptResult
+
+log = logging.getLogger(__name__)
+
+HISTORY = rotation.WINDOW
+#: A window that crashed may have died of what is also ending the app: at logout the X server
+#: goes away under the window and the tray at once. Its report waits this long for the app's
+#: own stop (``stopping``), which logs the prompt suppressed/stopped like any prompt open at quit.
+CRASH_GRACE_S = 0.5
+
+
+class ActionSink:
+    """The engine's hands: ``__call__(actions)`` is the service sink."""
+
+    def __init__(self, store: Store, catalog: Catalog, config: Config,
+                 submit: Callable[[Command], None], notify: Callable[[str], None],
+                 on_change: Callable[[], None], launcher: Launcher,
+                 config_path: Path | None = None, rng: random.Random | None = None) -> None:
+        self.store, self.catalog, self.config = store, catalog, config
+        self.submit, self.notify, self.on_change = submit, notify, on_change
+        self.launcher = launcher
+        self.config_path = config_path
+        self.rng = rng or random.Random()
+        self._rows: dict[int, PromptRecord] = {}   # occurrence -> its open log row
+        self._windows: dict[int, WindowProcess] = {}
+        self._lock = threading.Lock()
+        #: Set by the app as it begins to stop: window reports after that are not needed.
+        self.stopping = threading.Event()
+
+    def __call__(self, actions: Sequence[Action]) -> None:
+        for action in actions:
+            try:
+                self._carry_out(action)
+            except Exception:  # one failed action must not lose the others (or the log rows)
+                log.exception("could not carry out %s", type(action).__name__)
+        self.on_change()
+
+    def _carry_out(self, action: Action) -> None:
+        if isinstance(action, Record):
+            self._record(action)
+        elif isinstance(action, ShowPrompt):
+            self._show(action)
+        elif isinstance(action, ClosePrompt):
+            self._close(action.occurrence, action.reason)
+        elif isinstance(action, Notice):
+            what = (action.kind.value if action.kind else action.rule).replace("_", " ")
+            self.notify(f"A {what} break in {humanize(action.remaining)}")
+        elif isinstance(action, StateChanged):
+            log.info("state: %s", action.state)
+
+    # --- the log --------------------------------------------------------------------------
+
+    def _record(self, action: Record) -> None:
+        occurrence, record = action.occurrence, action.record
+        open_row = self._rows.get(occurrence)
+        if open_row is None:
+            stored = self.store.add_prompt(record)
+        else:
+            stored = replace(record, id=open_row.id)
+            self.store.update_prompt(stored)
+        if record.outcome is None:
+            self._rows[occurrence] = stored
+        else:
+            self._rows.pop(occurrence, None)
+
+    # --- prompt windows -------------------------------------------------------------------
+
+    def _show(self, action: ShowPrompt) -> None:
+        occurrence = action.occurrence
+        exercise = self.catalog.get(action.exercise_id) if action.exercise_id else None
+        first = exercise is None
+        if first:
+            exercise = self._choose(action)
+        request = self._request(action, exercise)
+        if first and exercise is not None:  # its log row names it once the engine has noted it
+            self.submit(NoteExercise(occurrence, exercise.id, request.duration))
+        window = self.launcher.prompt(request, str(self.config_path) if self.config_path else None)
+        with self._lock:
+            old = self._windows.pop(occurrence, None)
+            self._windows[occurrence] = window
+        if old is not None:
+            old.kill(Reason.SUPERSEDED, "replaced by a new window for the same prompt")
+        window.watch(lambda result: self._window_ended(occurrence, window, result))
+
+    def _choose(self, action: ShowPrompt) -> Exercise | None:
+        if action.kind is None:
+            return None
+        prefs = self.config.exercises
+        now = action.due_at
+        history = self.store.prompts(since=now - HISTORY)
+        choice = rotation.choose_next(
+            action.kind, list(self.catalog.exercises.values()), history, now, self.rng,
+            exclude=prefs.exclude, favourites=prefs.favourites, settings=prefs.settings,
+            length=action.rule.duration,
+        )
+        if choice is None:
+            log.warning("no %s exercise fits the settings; showing a plain reminder", action.kind)
+            return None
+        log.info("prompt %s: %s (%s)", action.occurrence, choice.exercise.id, choice.reason)
+        return choice.exercise
+
+    def _request(self, action: ShowPrompt, exercise: Exercise | None) -> PromptRequest:
+        policy = self.config.prompt
+        title = None
+        message = action.message
+        if exercise is None and message is None:
+            kind = action.kind.value if action.kind else "short"
+            message = f"Time for a {kind} break: stand up and move for a moment."
+        if exercise is None:
+            title = action.rule.name.replace("_", " ").capitalize()
+        snoozes_left = max(policy.max_snoozes - action.snoozes, 0) if action.snooze_allowed else 0
+        return PromptRequest(
+            exercise_id=exercise.id if exercise else None, message=message, title=title,
+            timeout=policy.timeout, snooze=policy.snooze, snoozes_left=snoozes_left,
+            snoozed=action.snoozes, skips_left=action.skips_left, strict=policy.strict,
+            duration=action.rule.duration,  # the break lasts the rule's duration, card fitted
+            occurrence=action.occurrence,
+        )
+
+    def _window_ended(self, occurrence: int, window: WindowProcess, result: PromptResult) -> None:
+        if result.reason is Reason.CRASHED and self.stopping.wait(CRASH_GRACE_S):
+            return  # the app is stopping: the engine ends this prompt as stopped
+        with self._lock:
+            if self._windows.get(occurrence) is not window:
+                return  # closed or replaced on purpose: the engine already knows
+            del self._windows[occurrence]
+        if result.outcome in ANSWERS:
+            self.submit(Answer(occurrence, result.outcome))
+        else:
+            self.submit(WindowLost(occurrence, result.reason or Reason.TIMEOUT,
+                                   result.detail or "no answer"))
+
+    def _close(self, occurrence: int, why: str) -> None:
+        with self._lock:
+            window = self._windows.pop(occurrence, None)
+        if window is not None:
+            window.kill(Reason.STOPPED, f"closed by the tray: {why}")
+
+    def close_all(self) -> None:
+        """Close every open window (the app is quitting)."""
+        self.stopping.set()
+        with self._lock:
+            windows, self._windows = list(self._windows.values()), {}
+        for window in windows:
+            window.kill(Reason.STOPPED, "traybreak is quitting")
+
+    @property
+    def prompt_open(self) -> bool:
+        """True while a prompt window is on screen."""
+        with self._lock:
+            return bool(self._windows)
+

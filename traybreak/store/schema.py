@@ -1,0 +1,134 @@
+"""The prompt log's tables: the ordered schema migrations and the mapping between records and rows.
+
+A row's text form (ISO-8601 times in UTC, enum values as strings) is also the export format.
+Pure data and conversions; store/prompt_log.py runs the SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+
+# MIGRATIONS[n] takes the log from schema version n to n + 1 (PRAGMA user_version).
+# Append only: never edit a migration that has shipped.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE prompts (
+            id          INTEGER PRIMARY KEY,
+            rule        TEXT NOT NULL,
+            kind        TEXT,
+            exercise_id TEXT,
+            due_at      TEXT NOT NULL,
+            shown_at    TEXT,
+            ended_at    TEXT,
+            outcome     TEXT,
+            reason      TEXT,
+            snoozes     INTEGER NOT NULL DEFAULT 0,
+            detail      TEXT
+        )""",
+        "CREATE INDEX prompts_due_at ON prompts (due_at)",
+        "CREATE INDEX prompts_open ON prompts (id) WHERE outcome IS NULL",
+        """CREATE TABLE events (
+            id     INTEGER PRIMARY KEY,
+            at     TEXT NOT NULL,
+            event  TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX events_at ON events (at)",
+    ),
+)
+LATEST_VERSION = len(MIGRATIONS)
+
+# Column order of the prompts table, of `export` and of `log --json` (which leaves out detail).
+PROMPT_COLUMNS: tuple[str, ...] = (
+    "id", "rule", "kind", "exercise_id", "due_at", "shown_at", "ended_at",
+    "outcome", "reason", "snoozes", "detail",
+)
+EVENT_COLUMNS: tuple[str, ...] = ("at", "event", "detail")
+
+Cell = str | int | None
+
+
+class NaiveDatetimeError(ValueError):
+    """A datetime without a UTC offset was given to the log, which only keeps aware times."""
+
+
+def to_text(moment: datetime, field: str) -> str:
+    """``moment`` as fixed-width ISO-8601 in UTC, so that text order is time order."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise NaiveDatetimeError(
+            f"{field}: naive datetime {moment.isoformat()} has no UTC offset "
+            "(give an aware datetime, e.g. datetime.now(timezone.utc))"
+        )
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str) -> datetime:
+    """Read back a time written by :func:`to_text` (or any ISO-8601 time with an offset)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise NaiveDatetimeError(f"time {text!r} in the log has no UTC offset")
+    return moment
+
+
+def _opt_text(moment: datetime | None, field: str) -> str | None:
+    return None if moment is None else to_text(moment, field)
+
+
+def prompt_row(record: PromptRecord) -> dict[str, Cell]:
+    """The row (column -> cell) for ``record``; empty optional strings are stored as NULL."""
+    if not record.rule:
+        raise ValueError("a prompt record needs a rule name")
+    if record.snoozes < 0:
+        raise ValueError(f"snoozes cannot be negative (got {record.snoozes})")
+    return {
+        "id": record.id,
+        "rule": record.rule,
+        "kind": None if record.kind is None else Kind(record.kind).value,
+        "exercise_id": record.exercise_id or None,
+        "due_at": to_text(record.due_at, "due_at"),
+        "shown_at": _opt_text(record.shown_at, "shown_at"),
+        "ended_at": _opt_text(record.ended_at, "ended_at"),
+        "outcome": None if record.outcome is None else Outcome(record.outcome).value,
+        "reason": None if record.reason is None else Reason(record.reason).value,
+        "snoozes": record.snoozes,
+        "detail": record.detail or None,
+    }
+
+
+def prompt_record(row: Mapping[str, object]) -> PromptRecord:
+    """The record for a prompts row (as read from SQLite)."""
+    def opt_time(name: str) -> datetime | None:
+        value = row[name]
+        return None if value is None else from_text(str(value))
+
+    kind, outcome, reason = row["kind"], row["outcome"], row["reason"]
+    return PromptRecord(
+        id=int(str(row["id"])),
+        rule=str(row["rule"]),
+        kind=None if kind is None else Kind(str(kind)),
+        exercise_id=None if row["exercise_id"] is None else str(row["exercise_id"]),
+        due_at=from_text(str(row["due_at"])),
+        shown_at=opt_time("shown_at"),
+        ended_at=opt_time("ended_at"),
+        outcome=None if outcome is None else Outcome(str(outcome)),
+        reason=None if reason is None else Reason(str(reason)),
+        snoozes=int(str(row["snoozes"])),
+        detail=None if row["detail"] is None else str(row["detail"]),
+    )
+
+
+def event_row(event: AppEvent) -> dict[str, Cell]:
+    """The row (column -> cell) for an app event."""
+    if not event.event:
+        raise ValueError("an app event needs a name")
+    return {"at": to_text(event.at, "at"), "event": event.event, "detail": event.detail}
+
+
+def event_record(row: Mapping[str, object]) -> AppEvent:
+    """The app event for an events row."""
+    return AppEvent(
+        at=from_text(str(row["at"])), event=str(row["event"]), detail=str(row["detail"])
+    )

@@ -1,0 +1,5 @@
+"""Exercise figures: the pose library as data and its kinematics (poses, pose_schema; pure
+Python) and their Pillow drawing (draw, props; the only Pillow drawing of figures).
+
+May import core, errors and the built-in pose data; never config, store, app or cli.
+"""

@@ -1,0 +1,99 @@
+"""What a prompt window shows, as plain text and numbers: built from an Exercise (fitted to the
+break's length) or from a custom reminder's title and message. Pure, so the wording is testable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from traybreak.core.durations import humanize
+from traybreak.core.model import Dosage, Exercise, Kind
+from traybreak.ui.prompt.breath import breath_or_default
+from traybreak.ui.prompt.layout import cautions_line
+from traybreak.ui.toolkit.palette import style_for
+
+_KEYS = {"done": "Enter done", "snooze": "S snooze", "skip": "Esc skip"}
+
+
+@dataclass(frozen=True)
+class Card:
+    """The content of one prompt window."""
+
+    kind: Kind | None
+    name: str
+    tagline: str                 # "STRETCH · SEATED · ABOUT 1 MIN"
+    dosage: str                  # "Hold 30 s · each side · 2 rounds"
+    steps: tuple[str, ...]
+    why: str
+    cautions: str                # "Skip this if …" or ""
+    countdown_s: float           # 0: no countdown (message reminders)
+    plan: Dosage                 # how the countdown is split into rounds and sides
+    breath: tuple[int, int, int, int] | None  # set for relax prompts: the pacer runs
+    exercise: Exercise | None = None
+    message: str = ""
+
+    @property
+    def window_title(self) -> str:
+        """The title the window manager shows (and tests search for)."""
+        return f"{self.name} · traybreak"
+
+
+def key_hints(buttons: Iterable[str]) -> str:
+    """"Keys: Enter done · S snooze · Esc skip", naming only the ``buttons`` the window has."""
+    return "Keys: " + " · ".join(_KEYS[key] for key in buttons)
+
+
+def exercise_card(exercise: Exercise, countdown: timedelta | None = None) -> Card:
+    """The card for an exercise; ``countdown`` is the break's length (the rule's duration), to
+    which the card's length and amounts are fitted; None: the exercise's own duration."""
+    length = countdown if countdown is not None else exercise.duration
+    style = style_for(exercise.kind)
+    about = f"about {humanize(length)}" if length else ""
+    tagline = " · ".join(p for p in (style.label, exercise.setting.value, about) if p)
+    relax = exercise.kind is Kind.RELAX or exercise.breath is not None
+    plan = fitted_dosage(exercise.dosage, exercise.duration, length)
+    return Card(
+        kind=exercise.kind,
+        name=exercise.name,
+        tagline=tagline.upper(),
+        dosage=plan.describe(),
+        steps=tuple(s.strip() for s in exercise.steps if s.strip()),
+        why=exercise.why.strip(),
+        cautions=cautions_line(exercise.cautions),
+        countdown_s=max(0.0, length.total_seconds()),
+        plan=plan,
+        breath=breath_or_default(exercise.breath) if relax else None,
+        exercise=exercise,
+    )
+
+
+def fitted_dosage(dosage: Dosage, own: timedelta, length: timedelta) -> Dosage:
+    """``dosage`` (which takes ``own``) scaled to take about ``length``: a longer break repeats
+    it (more rounds or sets; more breaths for paced breathing), a shorter one does fewer rounds,
+    then fewer reps or shorter holds."""
+    if own <= timedelta(0) or length <= timedelta(0):
+        return dosage
+    factor = length / own
+    if dosage.unit == "breaths" and dosage.reps:  # a breathing exercise simply goes on longer
+        return replace(dosage, reps=max(1, round(dosage.reps * factor)))
+    sets = max(1, round(dosage.sets * factor))
+    rest = factor * dosage.sets / sets  # how much each of those rounds must still shrink
+    if factor >= 1 or rest >= 1:  # longer: whole extra rounds, never shorter ones
+        return replace(dosage, sets=sets)
+    if dosage.reps:
+        return replace(dosage, sets=sets, reps=max(1, round(dosage.reps * rest)))
+    if dosage.hold_s:
+        return replace(dosage, sets=sets, hold_s=max(1, round(dosage.hold_s * rest)))
+    return replace(dosage, sets=sets)
+
+
+def message_card(title: str | None, message: str) -> Card:
+    """The card for a custom reminder ("Drink some water"): no figure, no countdown."""
+    name = (title or "").strip() or "Time for a break"
+    return Card(
+        kind=None, name=name, tagline=style_for(None).label.upper(), dosage="", steps=(),
+        why="", cautions="", countdown_s=0.0, plan=Dosage(), breath=None,
+        message=message.strip(),
+    )

@@ -1,0 +1,300 @@
+"""The prompt window (Tk, in its own child process): shows one card, runs the countdown, the
+figure animation and the pacer, and ends with exactly one PromptResult. Main thread only.
+
+Input guard: every key and button is ignored for ``request.guard_ms`` after the window maps,
+so a stray keystroke from someone typing cannot answer it. Focus is never forced.
+Closing through the window manager counts as Skip (and does nothing while Skip is locked);
+minimising it is undone at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import os
+import threading
+import time
+import tkinter as tk
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+from traybreak.core.model import Outcome, Reason
+from traybreak.ui.prompt import layout as lay
+from traybreak.ui.prompt import view as prompt_view
+from traybreak.ui.prompt.card import Card
+from traybreak.ui.prompt.countdown import segments, state_at
+from traybreak.ui.protocol import PromptRequest, PromptResult
+from traybreak.ui.toolkit import geometry, palette, screen
+
+log = logging.getLogger(__name__)
+
+GEOMETRY_ENV = "TRAYBREAK_TEST_GEOMETRY_FILE"  # test hook: where to write button positions
+TICK_MS = 100
+PACER_MS = 40
+SCREEN_MARGIN = 48   # keep this much of the monitor free (panels, docks) when fitting
+BUTTON_OUTCOMES = {"done": Outcome.DONE, "snooze": Outcome.SNOOZED, "skip": Outcome.SKIPPED}
+
+
+def run_prompt(request: PromptRequest, card: Card,
+               probe: screen.MonitorProbe | None = None) -> PromptResult:
+    """Show the window until it is answered or times out; returns how it ended.
+
+    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work.
+    """
+    screen.make_dpi_aware()
+    probe = probe or screen.MonitorProbe()
+    root = tk.Tk(className="traybreak")
+    root.withdraw()
+    window = PromptWindow(root, card, request, probe)
+    root.mainloop()
+    return window.result or window.ended(Outcome.IGNORED, "lost", Reason.CRASHED)
+
+
+class PromptWindow:
+    """One prompt on screen; ``result`` is set once it has been answered or gave up."""
+
+    def __init__(self, root: tk.Tk, card: Card, request: PromptRequest,
+                 probe: screen.MonitorProbe) -> None:
+        self.root, self.card, self.request = root, card, request
+        self.result: PromptResult | None = None
+        self.shown_at: float | None = None
+        self.mapped_wall = 0.0
+        self.accepting = False
+        self.segments = segments(card.plan, card.countdown_s)
+        self.timeout_s = request.effective_timeout(
+            timedelta(seconds=card.countdown_s) if card.countdown_s else None).total_seconds()
+        self._frames: dict[bool, list[tuple[tk.PhotoImage, int]]] = {}
+        self._side_mirror: bool | None = None
+        self._frame_job: str | None = None
+        self._rendered: dict[bool, list[Any]] = {}
+        self.area = screen.pointer_area(root, probe)
+        self.scale = screen.apply_scaling(root, self.area)
+        self.button_states = lay.button_states(request, 0.0)
+        self.view = self._layout()
+        self._configure_window()
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _layout(self) -> prompt_view.View:
+        """Build the roomiest layout that fits the monitor (see prompt_view.fit_plans)."""
+        font_set = screen.fonts(self.root)
+        limit = self.area.height - SCREEN_MARGIN
+        for sizes in prompt_view.fit_plans(self.card, self.area, self.scale):
+            for child in self.root.winfo_children():
+                child.destroy()
+            view = prompt_view.build(self.root, self.card, sizes, font_set, self.segments,
+                                     [k for k, state in self.button_states.items() if state.shown])
+            self.root.update_idletasks()
+            height = self.root.winfo_reqheight()
+            if height <= limit and self.root.winfo_reqwidth() <= self.area.width:
+                break
+            log.debug("layout %s is %s px tall (room: %s); trying the next", sizes, height, limit)
+        self.sizes = sizes
+        return view
+
+    def _configure_window(self) -> None:
+        root = self.root
+        root.title(self.card.window_title)
+        root.resizable(False, False)
+        root.attributes("-topmost", True)
+        if root.tk.call("tk", "windowingsystem") == "x11":
+            root.attributes("-type", "dialog")  # tiling WMs float it; never a taskbar hog
+        x, y = geometry.centred(self.area, root.winfo_reqwidth(), root.winfo_reqheight())
+        root.geometry(f"+{x}+{y}")
+        # The window manager's close button counts as Skip (a no-op while Skip is locked).
+        root.protocol("WM_DELETE_WINDOW", lambda: self.answer(Outcome.SKIPPED, "window-close"))
+        for key in ("<Return>", "<KP_Enter>"):
+            root.bind(key, lambda _e: self.answer(Outcome.DONE, "key"))
+        for key in ("<s>", "<S>"):
+            root.bind(key, lambda _e: self.answer(Outcome.SNOOZED, "key"))
+        root.bind("<Escape>", lambda _e: self.answer(Outcome.SKIPPED, "key"))
+        for key, button in self.view.buttons.items():  # Snooze may not be there
+            button.configure(command=partial(self.answer, BUTTON_OUTCOMES[key], "button"))
+        self._refresh_buttons(0.0)
+        root.bind("<Map>", self._mapped)
+        root.bind("<Unmap>", self._unmapped)
+        root.update_idletasks()  # the wrapper window must exist to carry the no-focus hint
+        screen.ask_not_to_be_focused(root)
+        root.deiconify()
+
+    # -- timers ------------------------------------------------------------------------------
+
+    def _mapped(self, event: tk.Event[tk.Misc]) -> None:
+        if event.widget is not self.root or self.shown_at is not None:
+            return
+        self.shown_at = time.monotonic()
+        self.mapped_wall = time.time()  # for bench/prompt_open.py: launch-to-map time
+        self.root.after(max(0, self.request.guard_ms), self._open_guard)
+        self.root.after(TICK_MS, self._tick)
+        if self.view.pacer is not None:
+            self.root.after(0, self._pace)
+        if self.card.exercise is not None and self.view.figure is not None:
+            self._start_rendering()
+        if os.environ.get(GEOMETRY_ENV):
+            self.root.after(50, self._write_geometry, os.environ[GEOMETRY_ENV])
+        self._tick_once()
+
+    def _unmapped(self, event: tk.Event[tk.Misc]) -> None:
+        # Minimised, a prompt is lost until its timeout where no taskbar can bring it back:
+        # restore it at once, as Workrave and Stretchly keep their break windows up.
+        if event.widget is self.root and self.result is None and self.root.state() == "iconic":
+            log.debug("minimised: restoring")
+            self.root.after_idle(self.root.deiconify)
+
+    def _open_guard(self) -> None:
+        self.accepting = True
+        log.debug("input guard over")
+
+    def elapsed(self) -> float:
+        """Seconds since the window was first mapped."""
+        return 0.0 if self.shown_at is None else time.monotonic() - self.shown_at
+
+    def _tick(self) -> None:
+        if self.result is not None:
+            return
+        self._tick_once()
+        if self.result is None:
+            self.root.after(TICK_MS, self._tick)
+
+    def _tick_once(self) -> None:
+        t = self.elapsed()
+        if t >= self.timeout_s:
+            self.finish(self.ended(Outcome.IGNORED, "timeout", Reason.TIMEOUT))
+            return
+        left = self.timeout_s - t
+        side = 0
+        if self.view.status is not None and self.view.bar is not None:
+            state = state_at(self.segments, self.card.countdown_s, t)
+            self.view.bar.set(state.fraction)
+            band = palette.style_for(self.card.kind).band  # the kind's colour marks a change
+            self.view.status.configure(text=state.text, fg=band if state.switching or
+                                       state.finished else palette.TEXT)
+            side = state.side
+        if self.view.figure is not None:
+            self._show_side(self.request.mirror != bool(side))
+        if self.view.closes is not None:
+            self.view.closes.configure(text=f"Closes by itself in {lay.clock(left)}"
+                                       if left <= 60 else "")
+        self._refresh_buttons(t)
+
+    def _pace(self) -> None:
+        if self.result is None and self.view.pacer is not None:
+            phase = self.view.pacer.show(self.elapsed())
+            if self.view.pacer_words is not None:
+                self.view.pacer_words.configure(text=phase.words)
+            self.root.after(PACER_MS, self._pace)
+
+    def _refresh_buttons(self, t: float) -> None:
+        self.button_states = lay.button_states(self.request, t)
+        for key, state in self.button_states.items():
+            button = self.view.buttons.get(key)
+            if button is None:  # not shown (Snooze on a prompt that cannot be snoozed)
+                continue
+            wanted: Literal["normal", "disabled"] = "normal" if state.enabled else "disabled"
+            if button.cget("text") != state.label or str(button.cget("state")) != wanted:
+                button.configure(text=state.label, state=wanted,
+                                 cursor="hand2" if state.enabled else "arrow")
+            if self.view.notes[key].cget("text") != state.note:
+                self.view.notes[key].configure(text=state.note)
+
+    # -- the illustration ---------------------------------------------------------------------
+
+    def _start_rendering(self) -> None:
+        """Draw the frames on a worker thread (Pillow only, no Tk); pick them up on this thread."""
+        exercise, size = self.card.exercise, self.sizes.figure
+        mirrors = [self.request.mirror]
+        if self.card.plan.per_side:
+            mirrors.append(not self.request.mirror)
+
+        def render() -> None:
+            from traybreak.ui.figures.draw import render_exercise
+
+            for mirror in mirrors:
+                try:
+                    assert exercise is not None
+                    self._rendered[mirror] = render_exercise(exercise, size=size, mirror=mirror)
+                except Exception:  # a broken figure must not take the prompt down
+                    log.exception("cannot draw the figure for %s", exercise and exercise.id)
+                    self._rendered[mirror] = []
+
+        threading.Thread(target=render, name="figures", daemon=True).start()
+
+    def _show_side(self, mirror: bool) -> None:
+        if mirror not in self._frames and mirror in self._rendered:
+            self._frames[mirror] = [(_photo(f.image), max(60, int(f.hold_ms)))
+                                    for f in self._rendered[mirror]]
+        if mirror == self._side_mirror or not self._frames.get(mirror):
+            return
+        self._side_mirror = mirror
+        if self._frame_job is not None:
+            self.root.after_cancel(self._frame_job)
+        self._animate(mirror, 0)
+
+    def _animate(self, mirror: bool, index: int) -> None:
+        frames = self._frames[mirror]
+        photo, hold = frames[index % len(frames)]
+        if self.view.figure is not None:
+            self.view.figure.configure(image=photo)
+        if len(frames) > 1:
+            self._frame_job = self.root.after(hold, self._animate, mirror, index + 1)
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def answer(self, outcome: Outcome, via: str) -> None:
+        """A button, key or window close asked for ``outcome``; honoured only when allowed."""
+        if self.result is not None:
+            return
+        if not self.accepting:
+            log.debug("%s by %s ignored: input guard", outcome, via)
+            return
+        key = next(k for k, o in BUTTON_OUTCOMES.items() if o is outcome)
+        if not self.button_states[key].enabled:
+            log.debug("%s by %s ignored: %s", outcome, via, self.button_states[key].note)
+            return
+        self.finish(self.ended(outcome, via))
+
+    def ended(self, outcome: Outcome, via: str, reason: Reason | None = None) -> PromptResult:
+        """The result for ending now with ``outcome``."""
+        extra: dict[str, Any] = {"via": via}
+        if self.card.exercise is not None:
+            extra["exercise_id"] = self.card.exercise.id
+        if outcome is Outcome.SNOOZED:
+            extra["snooze_s"] = int(self.request.snooze.total_seconds())
+        return PromptResult(outcome, round(self.elapsed(), 3), reason, None,
+                            self.request.occurrence, extra)
+
+    def finish(self, result: PromptResult) -> None:
+        """Record ``result`` and close the window (ends mainloop)."""
+        if self.result is None:
+            self.result = result
+            self.root.destroy()
+
+    # -- test hook ---------------------------------------------------------------------------
+
+    def _write_geometry(self, path: str) -> None:
+        self.root.update_idletasks()
+        data = {
+            "window": _box(self.root),
+            "buttons": {key: _box(b) for key, b in self.view.buttons.items()},
+            "area": vars(self.area), "scale": self.scale, "figure": self.sizes.figure,
+            "title": self.card.window_title, "mapped_at": self.mapped_wall,
+            "countdown_s": self.card.countdown_s, "timeout_s": self.timeout_s}
+        tmp = Path(path).with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(path)  # atomic: a test polling the file never reads half of it
+
+
+def _box(widget: tk.Misc) -> dict[str, int]:
+    return {"x": widget.winfo_rootx(), "y": widget.winfo_rooty(),
+            "width": widget.winfo_width(), "height": widget.winfo_height()}
+
+
+def _photo(image: Any) -> tk.PhotoImage:
+    """A Pillow image as a Tk photo via PNG (Tk 8.6 reads PNG itself; no ImageTk needed)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return tk.PhotoImage(data=base64.b64encode(buffer.getvalue()).decode("ascii"))

@@ -1,0 +1,150 @@
+"""Where a window process is: DPI awareness (Windows), Tk scaling from the real DPI, the font
+family, and the monitor under the pointer (X11 RandR through python-xlib, else Tk's whole screen).
+
+The monitor lookup runs on a helper thread started before Tk, so its ~50 ms X round trip and
+import overlap with Tk's own start-up; it touches no Tk object.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import tkinter as tk
+import tkinter.font as tkfont
+from typing import Any
+
+from traybreak.ui.toolkit.geometry import Area, monitor_at, ui_scale
+
+log = logging.getLogger(__name__)
+
+# First installed family wins; all have good hinting at small sizes and the "·" glyph.
+FAMILIES = ("Segoe UI", "SF Pro Text", "Helvetica Neue", "Cantarell", "Noto Sans", "Ubuntu",
+            "DejaVu Sans", "Helvetica")
+
+
+def make_dpi_aware() -> None:
+    """On Windows, ask for per-monitor DPI awareness before Tk starts, so text is not blurred.
+
+    Without it Windows bitmap-stretches the window on HiDPI screens. Best effort: older Windows
+    versions lack shcore and fall back to the system-wide call.
+    """
+    if sys.platform != "win32":
+        return
+    import ctypes
+
+    try:
+        ctypes.windll.shcore.SetProcessDpiAwareness(2)
+    except (AttributeError, OSError):
+        try:
+            ctypes.windll.user32.SetProcessDPIAware()
+        except (AttributeError, OSError):
+            log.debug("could not declare DPI awareness")
+
+
+class MonitorProbe:
+    """Reads the X monitor layout (RandR 1.5) on a thread; ``result()`` waits for it briefly."""
+
+    def __init__(self) -> None:
+        self._monitors: list[Area] = []
+        self._thread: threading.Thread | None = None
+        if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
+            self._thread = threading.Thread(target=self._probe, name="monitors", daemon=True)
+            self._thread.start()
+
+    def _probe(self) -> None:
+        try:
+            from Xlib import display as xdisplay
+            from Xlib.ext import randr
+
+            conn = xdisplay.Display()
+            try:
+                if conn.has_extension("RANDR"):
+                    reply = randr.get_monitors(conn.screen().root, True)
+                    self._monitors = [Area(m.x, m.y, m.width_in_pixels, m.height_in_pixels)
+                                      for m in reply.monitors]
+            finally:
+                conn.close()
+        except Exception as err:  # no xlib, old server, odd display: the whole screen will do
+            log.debug("monitor layout unknown (%s); using the whole screen", err)
+
+    def result(self, wait_s: float = 0.5) -> list[Area]:
+        """The monitors found (empty when unknown)."""
+        if self._thread is not None:
+            self._thread.join(wait_s)
+        return list(self._monitors)
+
+
+def ask_not_to_be_focused(root: tk.Tk) -> bool:
+    """X11: set ``_NET_WM_USER_TIME`` = 0 on the (unmapped) window, which EWMH window managers
+    (openbox, mutter, kwin, xfwm) read as "do not give this new window the focus".
+
+    So keystrokes keep going to the app the user is typing in; the prompt takes keys once it
+    is clicked. Returns False when this is not X11 or python-xlib is missing (the input guard
+    still protects the first 1.5 s).
+    """
+    if root.tk.call("tk", "windowingsystem") != "x11":
+        return False
+    try:
+        from Xlib import X, Xatom
+        from Xlib import display as xdisplay
+
+        conn = xdisplay.Display(root.winfo_screen())
+        try:
+            # Tk's wrapper (the window the WM manages) is the parent of the root widget's
+            # window; `wm frame` does not name it before the first map.
+            inner = conn.create_resource_object("window", root.winfo_id())
+            window = inner.query_tree().parent
+            window.change_property(conn.intern_atom("_NET_WM_USER_TIME"), Xatom.CARDINAL, 32,
+                                   [0], X.PropModeReplace)
+            conn.sync()
+        finally:
+            conn.close()
+        return True
+    except Exception as err:  # no xlib, odd server: focus is then the window manager's call
+        log.debug("cannot ask the window manager not to focus the prompt: %s", err)
+        return False
+
+
+def pointer_area(root: tk.Tk, probe: MonitorProbe) -> Area:
+    """The monitor holding the pointer, else the whole screen Tk reports."""
+    screen = Area(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())
+    return monitor_at(root.winfo_pointerxy(), probe.result(), screen)
+
+
+def apply_scaling(root: tk.Tk, area: Area) -> float:
+    """Set Tk's point size so that our design (96 dpi) grows with the screen; returns the factor."""
+    dpi = float(root.winfo_fpixels("1i"))
+    scale = ui_scale(dpi, area.height)
+    root.tk.call("tk", "scaling", scale * 96 / 72)
+    log.debug("dpi %.0f, monitor %s -> scale %.2f", dpi, area, scale)
+    return scale
+
+
+def font_family(root: tk.Misc) -> str:
+    """The first of FAMILIES installed here, else Tk's default family."""
+    installed = set(tkfont.families(root))
+    for family in FAMILIES:
+        if family in installed:
+            return family
+    return str(tkfont.nametofont("TkDefaultFont", root).actual("family"))
+
+
+def fonts(root: tk.Misc) -> dict[str, Any]:
+    """Named font tuples used by the window, in points (so Tk scaling applies)."""
+    fam = font_family(root)
+    return {
+        "tag": (fam, 9, "bold"),
+        "name": (fam, 19, "bold"),
+        "dosage": (fam, 12, "bold"),
+        "body": (fam, 11, "normal"),
+        "step_no": (fam, 11, "bold"),
+        "why": (fam, 10, "italic"),
+        "small": (fam, 9, "normal"),
+        "status": (fam, 11, "bold"),
+        "button": (fam, 11, "bold"),
+        "pacer": (fam, 20, "bold"),
+        "phase": (fam, 16, "bold"),
+        "message": (fam, 14, "normal"),
+    }
