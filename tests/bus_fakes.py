@@ -125,3 +125,57 @@ class FakeService:
 def dbus_error(name: str, text: str) -> Exception:
     """A handler's answer that makes the service reply with D-Bus error ``name``."""
     return Exception(name, text)
+
+
+#: The fake logind's one session ("2") and its user.
+SESSION_PATH = "/org/freedesktop/login1/session/_32"
+USER_PATH = "/org/freedesktop/login1/user/_1000"
+_LOGIN1 = "org.freedesktop.login1"
+_SESSION = "org.freedesktop.login1.Session"
+_USER = "org.freedesktop.login1.User"
+_PROPERTIES = "org.freedesktop.DBus.Properties"
+
+
+class FakeLogind:
+    """org.freedesktop.login1 with one session, "2", at SESSION_PATH: found by GetSession("2"),
+    by GetSessionByPID unless ``by_pid`` is false, or as the user's ``Display`` unless
+    ``display`` is false. ``locked``: LockedHint, or a whole (signature, body) answer to Get."""
+
+    def __init__(self, bus: str, *, locked: Any = False, by_pid: bool = True,
+                 display: bool = True) -> None:
+        self.locked, self.by_pid, self.display = locked, by_pid, display
+        self.service = FakeService(bus, _LOGIN1, SESSION_PATH, {
+            "GetSession": self._get_session, "GetSessionByPID": self._by_pid,
+            "GetUser": lambda body: ("o", (USER_PATH,)), "Get": self._get})
+
+    @property
+    def calls(self) -> list[str]:
+        return self.service.calls
+
+    def _get_session(self, body: tuple[Any, ...]) -> Any:
+        if body[0] == "2":
+            return ("o", (SESSION_PATH,))
+        return dbus_error("org.freedesktop.login1.NoSuchSession", f"No session '{body[0]}'")
+
+    def _by_pid(self, body: tuple[Any, ...]) -> Any:
+        if self.by_pid:
+            return ("o", (SESSION_PATH,))
+        return dbus_error("org.freedesktop.login1.NoSessionForPID", "PID does not belong")
+
+    def _get(self, body: tuple[Any, ...]) -> Any:
+        if body == (_SESSION, "LockedHint"):
+            return self.locked if isinstance(self.locked, tuple) else ("v", (("b", self.locked),))
+        if body == (_USER, "Display"):
+            return ("v", (("(so)", ("2", SESSION_PATH) if self.display else ("", "/")),))
+        return dbus_error("org.freedesktop.DBus.Error.UnknownProperty", str(body))
+
+    def changed(self, props: dict[str, Any], invalidated: list[str] | None = None,
+                interface: str = _SESSION) -> None:
+        """Emit PropertiesChanged for ``interface`` from the session's path."""
+        self.service.emit(_PROPERTIES, "PropertiesChanged", "sa{sv}as",
+                          (interface, props, invalidated or []))
+
+    def lock(self, locked: bool = True) -> None:
+        """What a locker that tells logind does: LockedHint changes, and the signal says so."""
+        self.locked = locked
+        self.changed({"LockedHint": ("b", locked)})

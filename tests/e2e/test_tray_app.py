@@ -63,7 +63,7 @@ exclude = {json.dumps(exclude)}
 class TrayApp:
     """The app under test plus the CLI next to it, in one isolated home."""
 
-    def __init__(self, desk: Desktop, home: Path) -> None:
+    def __init__(self, desk: Desktop, home: Path, env: dict[str, str] | None = None) -> None:
         self.desk, self.home = desk, home
         self.geometry = home / "prompt.json"
         self.env = {
@@ -71,6 +71,7 @@ class TrayApp:
             "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
             "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
             "TRAYBREAK_TEST_GEOMETRY_FILE": str(self.geometry), "TRAYBREAK_TRAY_WAIT": "5",
+            **(env or {}),
         }
         (home / "run").mkdir(mode=0o700)
         config = home / "config" / "traybreak" / "config.toml"
@@ -105,15 +106,16 @@ class TrayApp:
 
 
 @contextmanager
-def app_on_a_desktop(home: Path, wrap: Callable[[Desktop], Any] = lambda desk: desk
-                     ) -> Iterator[TrayApp]:
+def app_on_a_desktop(home: Path, wrap: Callable[[Desktop], Any] = lambda desk: desk,
+                     env: dict[str, str] | None = None) -> Iterator[TrayApp]:
     """The app started in ``home`` on a fresh desktop (openbox + trayer), ended afterwards;
-    ``wrap`` may stand in for the desktop (e.g. to start the app in its own session)."""
+    ``wrap`` may stand in for the desktop (e.g. to start the app in its own session); ``env``
+    adds to the app's environment."""
     missing = missing_tools(wm=True, tray=True)
     if missing:
         pytest.skip(skip_reason(missing))
     with Desktop(wm=True, tray=True) as desk:
-        tray_app = TrayApp(wrap(desk), home)
+        tray_app = TrayApp(wrap(desk), home, env)
         try:
             yield tray_app
         finally:

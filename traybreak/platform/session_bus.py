@@ -1,4 +1,5 @@
-"""The session bus for the platform adapters that ask the desktop over D-Bus (idle time, lock):
+"""The session bus for the platform adapters that ask the desktop over D-Bus (idle time, lock;
+logind's lock watch uses the calls on the system bus too):
 where it is, which names are owned on it, and one method call with a deadline (jeepney,
 blocking; each caller keeps its connection on one thread).
 
@@ -35,14 +36,15 @@ def session_bus_address(env: Mapping[str, str]) -> str | None:
     return None
 
 
-def connect(address: str) -> Any:
-    """A blocking jeepney connection to the bus at ``address``; BusError if it cannot be had."""
+def connect(address: str, what: str = "the session bus") -> Any:
+    """A blocking jeepney connection to the bus at ``address`` (``what``, for the message);
+    BusError if it cannot be had."""
     from jeepney.io.blocking import open_dbus_connection
 
     try:
         return open_dbus_connection(address, auth_timeout=CALL_TIMEOUT_S)
     except (OSError, ValueError, TimeoutError, RuntimeError) as err:
-        raise BusError(f"cannot connect to the session bus: {err}") from err
+        raise BusError(f"cannot connect to {what}: {err}") from err
 
 
 def call(conn: Any, bus_name: str, path: str, interface: str, member: str, *,

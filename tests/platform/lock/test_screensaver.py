@@ -168,7 +168,8 @@ def test_the_chooser_takes_gnome_before_freedesktop_and_only_owned_names(
         bus: str, watches: list[ScreenSaverWatch]) -> None:
     screensaver(bus, False, GNOME)
     screensaver(bus, False, FREEDESKTOP)
-    env = {"DBUS_SESSION_BUS_ADDRESS": bus}
+    # No system bus: no logind to fall back to, whatever this machine runs.
+    env = {"DBUS_SESSION_BUS_ADDRESS": bus, "DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/nonexistent"}
     both = frozenset({GNOME.bus_name, FREEDESKTOP.bus_name})
     for names, expected in ((both, "gnome_lock"), (frozenset({FREEDESKTOP.bus_name}),
                                                     "freedesktop_lock")):
@@ -177,7 +178,7 @@ def test_the_chooser_takes_gnome_before_freedesktop_and_only_owned_names(
         watches.append(watch)
         assert watch.name == expected
     assert choose_lock_watch(env, frozenset()) is None
-    assert choose_lock_watch({}, both) is None
+    assert choose_lock_watch({"DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/nonexistent"}, both) is None
 
 
 def test_a_gnome_screensaver_that_is_not_running_yet_is_waited_for(

@@ -153,7 +153,8 @@ def choose_idle_source(env: Mapping[str, str] | None = None, platform: str | Non
 
     watch = choose_lock_watch(env, names)
     if watch is None:
-        log.info("lock: not followed (no screensaver service on the session bus)")
+        log.info("lock: not followed (no screensaver service on the session bus, "
+                 "no logind session on the system bus)")
         return source
     log.info("lock: %s", watch.title)
     return LockAwareIdle(source, watch)

@@ -8,27 +8,17 @@ app starts: the watch then has the bus start it (GNOME 43 here). KDE and others:
 ``org.freedesktop.ScreenSaver`` (kscreenlocker sends the signal on /ScreenSaver and
 /org/freedesktop/ScreenSaver; the match takes any path).
 
-Bad input never leaves the screen "locked" for good: a service that leaves the bus, answers
-GetActive with garbage or not within 1 s, or signals garbage makes the lock *unknown* (not
-locked), logged once per outage; a service that comes back is asked again.
+Bad input: as every lock watch (bus_watch.py), the lock turns *unknown* (not locked).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from traybreak.platform.lock.base import LockState, boot_clock
-from traybreak.platform.session_bus import CALL_TIMEOUT_S, DBUS_NAME, BusError
-
-log = logging.getLogger(__name__)
-
-#: At most one engine wake per this many seconds, however fast a service toggles.
-WAKE_EVERY_S = 1.0
+from traybreak.platform.lock.base import boot_clock
+from traybreak.platform.lock.bus_watch import BusLockWatch
 
 
 @dataclass(frozen=True)
@@ -51,187 +41,57 @@ FREEDESKTOP = ScreenSaverService("org.freedesktop.ScreenSaver", "/org/freedeskto
                                  "freedesktop_lock", "FreeDesktop ScreenSaver")
 
 
-class ScreenSaverWatch:
+class ScreenSaverWatch(BusLockWatch):
     """Follows ``service``'s ActiveChanged on the bus at ``address``; ``start()`` connects."""
+
+    _question_name = "GetActive"
 
     def __init__(self, service: ScreenSaverService, address: str, *,
                  clock: Callable[[], float] = boot_clock) -> None:
+        super().__init__(address, clock=clock)
         self.service = service
         self.name = service.name
         self.title = service.title
-        self.address = address
-        self._clock = clock
-        self._guard = threading.Lock()
-        self._state = LockState()
-        self._waker: Callable[[], None] | None = None
-        self._last_wake = float("-inf")
-        self._failing = False
-        self._asking: tuple[int, float] | None = None   # GetActive's serial and deadline
-        self._conn: Any = None
-        self._thread: threading.Thread | None = None
-        self._stopping = False
-
-    # -- the engine thread's side ---------------------------------------------------------
-
-    def state(self) -> LockState:
-        """The lock as last heard of."""
-        with self._guard:
-            return self._state
-
-    def set_waker(self, wake: Callable[[], None]) -> None:
-        """Call ``wake`` when the screen locks or unlocks (throttled to WAKE_EVERY_S)."""
-        self._waker = wake
+        self.bus_name = service.bus_name
 
     def start(self, ask: bool = True) -> None:
         """Connect, subscribe, start the thread; BusError if the bus refuses. ``ask``: the
         service owns its name: ask GetActive now. Else have the bus start it (D-Bus
         activation) and ask once it owns its name."""
-        from jeepney import MatchRule
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.threading import open_dbus_connection
+        super().start(ask)
+        if not ask:
+            from jeepney.bus_messages import message_bus
 
-        try:
-            self._conn = open_dbus_connection(self.address, auth_timeout=CALL_TIMEOUT_S)
-        except (OSError, ValueError, TimeoutError, RuntimeError) as err:
-            raise BusError(f"cannot connect to the session bus: {err}") from err
-        svc = self.service
-        self._conn.send(message_bus.AddMatch(MatchRule(
-            type="signal", sender=svc.bus_name, interface=svc.interface,
-            member="ActiveChanged")))
-        rule = MatchRule(type="signal", sender=DBUS_NAME, interface=DBUS_NAME,
-                         member="NameOwnerChanged")
-        rule.add_arg_condition(0, svc.bus_name)
-        self._conn.send(message_bus.AddMatch(rule))
-        if ask:
-            self._ask()
-        else:
             # The reply (started, or no such service) is not waited for: NameOwnerChanged
             # says when it is there; until then the lock is unknown (not locked).
-            self._conn.send(message_bus.StartServiceByName(svc.bus_name))
-        self._thread = threading.Thread(target=self._run, name="lock-watch", daemon=True)
-        self._thread.start()
+            self._conn.send(message_bus.StartServiceByName(self.bus_name))
 
-    def close(self) -> None:
-        """Stop the thread and close the connection. Safe to call twice."""
-        self._stopping = True
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        conn.interrupt()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2)
-        try:
-            conn.close()
-        except OSError:
-            log.debug("closing the lock watch's connection failed", exc_info=True)
+    def _subscribe(self) -> list[Any]:
+        from jeepney import MatchRule
 
-    # -- the watch thread ------------------------------------------------------------------
+        return [MatchRule(type="signal", sender=self.bus_name, interface=self.service.interface,
+                          member="ActiveChanged")]
 
-    def _ask(self) -> None:
-        from jeepney import DBusAddress, MessageFlag, new_method_call
+    def _question(self) -> Any:
+        from jeepney import DBusAddress, new_method_call
 
         svc = self.service
-        msg = new_method_call(DBusAddress(svc.path, svc.bus_name, svc.interface), "GetActive")
-        msg.header.flags |= MessageFlag.no_auto_start
-        serial = next(self._conn.outgoing_serial)
-        self._conn.send(msg, serial=serial)
-        self._asking = (serial, time.monotonic() + CALL_TIMEOUT_S)
+        return new_method_call(DBusAddress(svc.path, svc.bus_name, svc.interface), "GetActive")
 
-    def _run(self) -> None:
-        from jeepney.io.threading import ReceiveStopped
+    def _read_answer(self, signature: str, body: tuple[Any, ...]) -> None:
+        self._read_active("GetActive", signature, body)
 
-        while not self._stopping:
-            conn = self._conn
-            if conn is None:
-                return
-            timeout = None if self._asking is None else max(0.0, self._asking[1]
-                                                           - time.monotonic())
-            try:
-                msg = conn.receive(timeout=timeout)
-            except TimeoutError:
-                self._asking = None
-                self._unknown(f"{self.service.bus_name} did not answer GetActive within "
-                              f"{CALL_TIMEOUT_S:g} s")
-                continue
-            except ReceiveStopped:
-                return
-            except (OSError, ConnectionError, ValueError) as err:
-                if not self._stopping:
-                    self._unknown(f"session bus connection lost: {err!r}")
-                return
-            try:
-                self._handle(msg)
-            except Exception:  # a message we cannot read must not end the watch
-                log.warning("lock watch: unreadable message", exc_info=True)
-
-    def _handle(self, msg: Any) -> None:
-        from jeepney import HeaderFields, MessageType
+    def _on_signal(self, msg: Any) -> None:
+        from jeepney import HeaderFields
 
         fields = msg.header.fields
-        kind = msg.header.message_type
-        signature = fields.get(HeaderFields.signature, "")
-        if kind in (MessageType.method_return, MessageType.error):
-            if self._asking is None or fields.get(HeaderFields.reply_serial) != self._asking[0]:
-                return            # AddMatch's replies
-            self._asking = None
-            if kind is MessageType.error:
-                self._unknown(f"GetActive: {fields.get(HeaderFields.error_name, 'an error')}")
-            else:
-                self._answer("GetActive", signature, msg.body)
-            return
-        if kind is not MessageType.signal:
-            return
-        member = fields.get(HeaderFields.member)
-        if member == "ActiveChanged" and fields.get(HeaderFields.interface) == \
-                self.service.interface:
-            self._answer("ActiveChanged", signature, msg.body)
-        elif member == "NameOwnerChanged" and signature == "sss" and \
-                msg.body[0] == self.service.bus_name:
-            if msg.body[2]:
-                self._ask()       # (back) on the bus: where does the lock stand?
-            else:
-                self._unknown(f"{self.service.bus_name} left the bus")
+        if fields.get(HeaderFields.member) == "ActiveChanged" and \
+                fields.get(HeaderFields.interface) == self.service.interface:
+            self._read_active("ActiveChanged", fields.get(HeaderFields.signature, ""),
+                              tuple(msg.body))
 
-    def _answer(self, what: str, signature: str, body: tuple[Any, ...]) -> None:
+    def _read_active(self, what: str, signature: str, body: tuple[Any, ...]) -> None:
         if signature != "b":
-            self._unknown(f"{what}: {self.service.bus_name} answered garbage "
-                          f"(type {signature or 'none'!r}, expected 'b')")
-            return
-        if self._failing:
-            log.info("lock state from %s available again", self.service.bus_name)
-            self._failing = False
-        self._set_locked(bool(body[0]))
-
-    def _set_locked(self, locked: bool) -> None:
-        now = self._clock()
-        with self._guard:
-            old = self._state
-            if locked and old.locked_since is None:
-                self._state = LockState(now, old.unlocked_at)
-            elif not locked and old.locked_since is not None:
-                self._state = LockState(None, now)
-            else:
-                return
-        log.info("screen %s", "locked" if locked else "unlocked")
-        self._wake()
-
-    def _unknown(self, why: str) -> None:
-        """The lock cannot be known: not locked (so it never holds prompts back for good)."""
-        if not self._failing:
-            log.warning("lock state unknown: %s (counting as not locked)", why)
-            self._failing = True
-        with self._guard:
-            old = self._state
-            self._state = LockState(None, old.unlocked_at)
-        if old.locked_since is not None:
-            self._wake()
-
-    def _wake(self) -> None:
-        wake, now = self._waker, time.monotonic()
-        if wake is None or now - self._last_wake < WAKE_EVERY_S:
-            return
-        self._last_wake = now
-        try:
-            wake()
-        except Exception:  # the engine's trouble is not the watch's
-            log.warning("waking the engine failed", exc_info=True)
+            self._garbage(what, signature, "b")
+        else:
+            self._set_locked(bool(body[0]))
