@@ -357,3 +357,37 @@ def test_the_exercise_closest_to_the_breaks_length_is_picked_for_its_group() -> 
         breathing = calm | {"daily_wind_down"}
         assert pick(timedelta(seconds=20), seed, breathing) == "belly_breathing", seed  # 30 s
         assert pick(timedelta(minutes=5), seed, breathing) == "box_breathing", seed     # 80 s
+
+
+# --- variety within a group (#16) ----------------------------------------------------------------
+
+def test_within_a_group_the_exercise_shown_least_recently_goes_first() -> None:
+    """Chest twice in a row over two days: the card shown last time waits, the other comes up,
+    though nothing else tells them apart."""
+    now = MONDAY + timedelta(days=2)
+    for first in ("doorway_chest_stretch", "seated_chest_opener"):
+        others = [e for e in EX if e.kind is Kind.STRETCH and e.setting in DESK_SETTINGS
+                  and "chest" not in e.targets]
+        history = [done(first, now - timedelta(days=2))]
+        history += [done(e.id, now - timedelta(days=1, minutes=i)) for i, e in enumerate(others)]
+        for seed in range(5):
+            choice = choose_next(Kind.STRETCH, EX, history, now, random.Random(seed))
+            assert choice is not None
+            assert choice.focus == "chest"
+            assert choice.exercise.id != first
+
+
+def test_an_exercise_that_also_works_a_group_about_to_go_overdue_goes_first() -> None:
+    """The hip hike worked the side glutes and the obliques nine prompts ago: both are one
+    prompt from a missed round, so the hike comes back before the cards never shown."""
+    now = MONDAY + timedelta(hours=8)
+    singles = ["seated_glute_squeeze", "seated_core_brace", "scapular_squeeze", "wall_angel",
+               "chin_tuck", "seated_back_extension", "wrist_extensor_lift", "seated_march"]
+    history = [done("standing_hip_hike", now - timedelta(hours=8))]
+    history += [done(ident, now - timedelta(hours=7, minutes=-30 * i))
+                for i, ident in enumerate(singles)]
+    for seed in range(10):
+        choice = choose_next(Kind.STRENGTHEN, EX, history, now, random.Random(seed))
+        assert choice is not None
+        assert choice.focus in {"glute_med", "obliques"}
+        assert choice.exercise.id == "standing_hip_hike"

@@ -39,7 +39,7 @@ from traybreak.ui.protocol import PromptRequest, PromptResult
 
 log = logging.getLogger(__name__)
 
-HISTORY = rotation.WINDOW
+HISTORY = rotation.HISTORY
 #: A window that crashed may have died of what is also ending the app: at logout the X server
 #: goes away under the window and the tray at once. Its report waits this long for the app's
 #: own stop (``stopping``), which logs the prompt suppressed/stopped like any prompt open at quit.

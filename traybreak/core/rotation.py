@@ -23,7 +23,12 @@ DESK_SETTINGS: frozenset[Setting] = frozenset({Setting.SEATED, Setting.STANDING}
 """What the default rules allow: moves doable at a desk in office clothes."""
 
 WINDOW = timedelta(days=7)
-"""How far back "least often served" looks; pass at least this much history."""
+"""How far back "least often served" looks."""
+
+HISTORY = timedelta(days=28)
+"""How much of the log a caller should pass: "least recently shown" has to remember every card of
+a group that comes round about once a day (a daily relax cycles through its cards in ten days or
+so); an exercise missing from the history counts as never shown. At least ``WINDOW``."""
 
 # The side of the imbalance each kind works on: its rotation balances the groups on that side.
 _SIDE = {Kind.STRETCH: Side.TIGHT, Kind.STRENGTHEN: Side.WEAK, Kind.RELAX: Side.CALM}
@@ -84,8 +89,11 @@ def choose_next(
     index = {e.id: e for e in exercises}
     ledger = _read(kind, index, history, now)
     # A group that missed a full round of this kind's prompts is overdue: balance beats pairing.
+    # One that will be overdue after this prompt unless it is served is "about due".
     groups = sorted({g for e in pool for g in focus_groups(e)})
-    overdue = any(ledger.done - ledger.turn.get(g, 0) >= len(groups) for g in groups)
+    waited = {g: ledger.done - ledger.turn.get(g, 0) for g in groups}
+    overdue = any(n >= len(groups) for n in waited.values())
+    about_due = frozenset(g for g, n in waited.items() if n >= len(groups) - 1)
     if ledger.previous is not None:
         pool = [e for e in pool if e.id != ledger.previous.id] or pool
         groups = sorted({g for e in pool for g in focus_groups(e)})
@@ -93,7 +101,7 @@ def choose_next(
     pairing = set() if overdue else _pairing_targets(ledger, pool)
     ranking = _rank_groups(sorted(pairing) or groups, ledger, pool, favoured, rng)
     focus = ranking[0]
-    exercise = _pick_exercise(ranking, pool, ledger, favoured, rng, length)
+    exercise = _pick_exercise(ranking, pool, ledger, favoured, rng, length, about_due)
     reason = _pair_reason(ledger, focus, now) if pairing else _balance_reason(focus, ledger, now)
     if exercise.id in favoured:
         reason += " · one of your favourites"
@@ -186,19 +194,29 @@ def _rank_groups(groups: Sequence[str], ledger: _Ledger, pool: Sequence[Exercise
 
 def _pick_exercise(ranking: Sequence[str], pool: Sequence[Exercise], ledger: _Ledger,
                    favoured: frozenset[str], rng: random.Random,
-                   length: timedelta | None = None) -> Exercise:
-    """Among the exercises for the neediest group: a favourite, then the one that fits ``length``
-    best, then one whose other targets are also in the needier half, then the one shown least
-    recently."""
+                   length: timedelta | None = None,
+                   about_due: frozenset[str] = frozenset()) -> Exercise:
+    """Among the exercises for the neediest group: a favourite; then one that also works a group
+    ``about_due`` (a group other than the focus that goes overdue unless served now); then the
+    one shown least recently; among those never shown (in the history passed), the one that
+    fits ``length`` best, then one whose other targets are also in the needier half.
+
+    Recency comes before the fit and before working more groups on purpose: either as an earlier
+    key lets the same card win its group at every turn (the one closest to the break's length,
+    or one that works two groups), and the group's other cards never come up (issue 16). Working
+    a group about due is the exception: it spares the next prompt a balance turn, which keeps
+    room for pairing, and it only applies when a round is nearly missed.
+    """
     focus = ranking[0]
     needy = set(ranking[: max(1, len(ranking) // 2)])
     options = sorted((e for e in pool if focus in focus_groups(e)), key=lambda e: e.id)
     shuffle = {e.id: rng.random() for e in options}
     return min(options, key=lambda e: (
         e.id not in favoured,
+        -len(about_due.intersection(focus_groups(e)).difference({focus})),
+        ledger.last_shown.get(e.id, -math.inf),
         _misfit(e, length),
         -len(needy.intersection(focus_groups(e))),
-        ledger.last_shown.get(e.id, -math.inf),
         shuffle[e.id],
     ))
 
