@@ -3,18 +3,15 @@ the clock it measures with; used from the engine thread while a watch thread upd
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-_BOOTTIME = getattr(time, "CLOCK_BOOTTIME", None)
+from traybreak.platform.suspend_clock import suspend_clock
 
-
-def boot_clock() -> float:
-    """Seconds on a clock that keeps counting through suspend where the OS has one
-    (CLOCK_BOOTTIME on Linux), else time.monotonic: a lock that spans a suspend is that long."""
-    return time.clock_gettime(_BOOTTIME) if _BOOTTIME is not None else time.monotonic()
+#: The clock lock times are measured on: it keeps counting through suspend (CLOCK_BOOTTIME on
+#: Linux), so a lock that spans a suspend is that long.
+boot_clock: Callable[[], float] = suspend_clock()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 WAKE_EVERY_S = 1.0
 
 
-class BusLockWatch:
+class BusLockWatch(ABC):
     """Follows one service's lock state on the bus at ``address``; ``start()`` connects.
 
     Subclasses set ``name``, ``title`` and ``bus_name`` and implement ``_subscribe``,
@@ -104,21 +105,21 @@ class BusLockWatch:
 
     # -- what a subclass says --------------------------------------------------------------
 
+    @abstractmethod
     def _subscribe(self) -> list[Any]:
         """The match rules for the service's lock signal."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _question(self) -> Any:
         """A method call asking for the lock state now (sent with NO_AUTO_START)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _read_answer(self, signature: str, body: tuple[Any, ...]) -> None:
         """Read the question's reply: ``_set_locked`` or ``_unknown``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _on_signal(self, msg: Any) -> None:
         """Read one of the subscribed signals (NameOwnerChanged is handled here)."""
-        raise NotImplementedError
 
     # -- the watch thread ------------------------------------------------------------------
 
