@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from traybreak.core.model import Dosage, Exercise, Kind, Setting
+from traybreak.core.model import Caution, Dosage, Exercise, Kind, Setting
 
 # --- sample_exercises: the built-in manifest as Exercise objects (owner: rotation/stats tests) ---
 
@@ -28,8 +28,7 @@ _SAMPLE_ROWS = (
     ("wrist_flexor_stretch", "stretch", "seated", "wrist_flexors", "forearms"),
     ("seated_thoracic_extension", "stretch", "seated", "thoracic_spine", "stiff_upper_back"),
     ("seated_thoracic_rotation", "stretch", "seated", "thoracic_spine", "stiff_upper_back"),
-    ("standing_cat_cow", "stretch", "standing", "thoracic_spine spinal_erectors",
-     "stiff_upper_back"),
+    ("standing_cat_cow", "stretch", "standing", "thoracic_spine", "stiff_upper_back"),
     ("seated_glute_squeeze", "strengthen", "seated", "glute_max", "front_hip"),
     ("sit_to_stand", "strengthen", "standing", "glute_max", "back_of_legs"),
     ("glute_bridge", "strengthen", "floor", "glute_max", "front_hip"),
@@ -71,7 +70,7 @@ def sample_exercises() -> tuple[Exercise, ...]:
             id=ident, name=ident.replace("_", " ").capitalize(), kind=Kind(kind),
             targets=tuple(targets.split()), counters=counters, setting=Setting(setting),
             steps=("Do it gently.",), dosage=Dosage(hold_s=30), duration=timedelta(seconds=30),
-            cautions=("Stop if it hurts.",), why="Sample.",
+            cautions=(Caution("Stop if it hurts."),), why="Sample.",
         )
         for ident, kind, setting, targets, counters in _SAMPLE_ROWS
     )

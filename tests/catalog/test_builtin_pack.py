@@ -137,11 +137,11 @@ class TestCard:
             assert exercise.dosage.unit == "breaths" and exercise.dosage.hold_s is None
 
     def test_cautions_say_when_to_stop(self, exercise: Exercise) -> None:
-        assert any(c.lower().startswith("stop") for c in exercise.cautions)
-        assert all(c.endswith(".") for c in exercise.cautions)
+        assert any(c.lower().startswith("stop") for c in exercise.caution_texts)
+        assert all(c.endswith(".") for c in exercise.caution_texts)
 
     def test_cautions_name_who_should_skip_it(self, exercise: Exercise) -> None:
-        text = " ".join(exercise.cautions).lower()
+        text = " ".join(exercise.caution_texts).lower()
         if exercise.setting is Setting.FLOOR or {"deep_core", "obliques"} & set(exercise.targets):
             assert "pregnan" in text
         if moves_the_neck(exercise):
@@ -179,3 +179,128 @@ def test_calming_groups_only_serve_relax() -> None:
     for ex in PACK:
         calm = [t for t in ex.targets if GROUPS[t].side is Side.CALM]
         assert not calm or ex.kind is Kind.RELAX, ex.id
+
+
+# --- issue 16 point 2: tagged cautions, props, and the content corrections ---------------------
+
+# A caution's text naming a condition must carry that condition's tag, so `avoid` finds it.
+CONDITION_WORDS = {
+    "osteoporosis": r"osteoporosis",
+    "pregnancy": r"pregnan",
+    "recent_surgery": r"surgery",
+    "dizziness": r"dizzy",
+    "balance": r"balance is unsteady",
+    "shoulder": r"shoulder",
+    "neck": r"\bneck\b",
+    "wrist": r"wrist",
+    "hip": r"hip replacement",
+    "hernia": r"hernia",
+    "heart": r"heart|blood pressure",
+    "lungs": r"lung",
+    "back": r"flare of back pain|back (or hamstring )?injury",
+    "ankle": r"achilles|ankle",
+    "eyes": r"eye surgery|eye infection",
+}
+
+
+@pytest.mark.parametrize("exercise", PACK, ids=ids(PACK))
+def test_each_condition_a_caution_names_carries_its_tag(exercise: Exercise) -> None:
+    for caution in exercise.cautions:
+        for tag, words in CONDITION_WORDS.items():
+            if re.search(words, caution.text, re.IGNORECASE):
+                assert tag in caution.tags, (caution.text, tag)
+
+
+@pytest.mark.parametrize("exercise", PACK, ids=ids(PACK))
+def test_each_required_prop_is_named_in_the_steps(exercise: Exercise) -> None:
+    """A card that needs a prop says so where the user reads first: in its steps."""
+    from traybreak.core.conditions import PROPS
+
+    steps = " ".join(exercise.steps).lower()
+    for prop in exercise.requires:
+        assert any(word in steps for word in PROPS[prop].words), (exercise.id, prop)
+
+
+def test_osteoporosis_cautions_are_on_rounding_and_twisting_not_on_extension() -> None:
+    """Guidance is to avoid loaded or end-range flexion and end-range twists with osteoporosis,
+    while back-extension strengthening is recommended (docs/exercises.md, sources there)."""
+    tagged = {ex.id for ex in PACK if "osteoporosis" in ex.caution_tags}
+    assert tagged == {"standing_cat_cow", "seated_thoracic_rotation"}
+    for ident in ("seated_thoracic_extension", "seated_back_extension"):
+        assert "osteoporosis" not in " ".join(BY_ID[ident].caution_texts).lower()
+
+
+def test_standing_cat_cow_is_an_upper_back_mobility_stretch_only() -> None:
+    """A rounding-and-arching stretch does not strengthen the spinal erectors, so the history must
+    not credit that weak group with it."""
+    assert BY_ID["standing_cat_cow"].targets == ("thoracic_spine",)
+
+
+def test_the_hip_hike_is_done_on_a_step_and_says_so() -> None:
+    hike = BY_ID["standing_hip_hike"]
+    assert hike.requires == ("step",)
+    assert re.search(r"\b(step|stair)\b", hike.steps[0])
+    assert "edge" in " ".join(hike.steps)
+    assert "balance" in hike.caution_tags
+
+
+def test_core_cards_cue_a_brace_never_a_hollowing() -> None:
+    """One cue for the deep core: a light brace all round, not drawing the belly in."""
+    brace = " ".join(BY_ID["seated_core_brace"].steps).lower()
+    assert "brace" in brace and "without sucking it in" in brace
+    for ex in PACK:
+        text = " ".join(ex.steps).lower()
+        assert not re.search(r"draw (your )?(lower )?belly|hollow", text), ex.id
+
+
+def test_no_card_asks_to_lock_chair_wheels() -> None:
+    """Most office chairs cannot lock their wheels: cards that need a steady chair ask for one
+    without wheels (and list fixed_chair) instead."""
+    for ex in PACK:
+        text = " ".join((*ex.steps, *ex.caution_texts)).lower()
+        assert not re.search(r"\block\w*\b[^.]*\bwheels?\b", text), ex.id
+    for ident in ("sit_to_stand", "seated_hip_flexor_stretch"):
+        assert BY_ID[ident].requires == ("fixed_chair",)
+        assert "without wheels" in BY_ID[ident].steps[0]
+
+
+def test_the_chair_back_arch_states_the_chair_it_needs() -> None:
+    arch = BY_ID["seated_thoracic_extension"]
+    assert arch.requires == ("low_chair_back",)
+    assert "below your shoulder blades" in arch.steps[0]
+
+
+def test_the_wall_chin_tuck_never_forces_the_head_to_the_wall() -> None:
+    """With a rounded upper back, pressing the head to the wall tips the neck back: the card lets
+    the head come back only as far as it goes, with a towel to fill the gap."""
+    steps = " ".join(BY_ID["wall_chin_tuck"].steps).lower()
+    assert "touch the wall" not in steps
+    assert "towel" in steps and "never tip it back" in steps
+
+
+EXPECTED_PROPS = {
+    "seated_hip_flexor_stretch": ("fixed_chair",), "sit_to_stand": ("fixed_chair",),
+    "standing_hamstring_stretch": ("step",), "standing_hip_hike": ("step",),
+    "doorway_chest_stretch": ("doorway",), "seated_thoracic_extension": ("low_chair_back",),
+    "wall_side_plank": ("wall",), "wall_angel": ("wall",), "wall_chin_tuck": ("wall",),
+}
+
+
+def test_props_are_listed_where_the_card_cannot_be_done_without_them() -> None:
+    for ex in PACK:
+        expected = ("floor",) if ex.setting is Setting.FLOOR else EXPECTED_PROPS.get(ex.id, ())
+        assert ex.requires == expected, ex.id
+
+
+def test_the_catalogue_page_is_generated_from_this_pack() -> None:
+    """docs/catalogue.md lists each card's props and caution tags; regenerate it with
+    `python docs/make_catalogue.py` after changing the pack (thumbnails are not checked here)."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "make_catalogue.py"
+    spec = importlib.util.spec_from_file_location("make_catalogue", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (script.parent / "catalogue.md").read_text(encoding="utf-8") == module.render_page(PACK)

@@ -189,6 +189,29 @@ BROKEN_CARDS = [
                  "exercise", id="builtin-id"),
     pytest.param(card(why="Line one.\nLine two."), 'exercise "cat_camel": why: must be one line',
                  id="why-two-lines"),
+    pytest.param(card(cautions=[{"text": "Skip it with weak bones.", "tags": ["osteoporsis"]}]),
+                 'exercise "cat_camel": cautions[1].tags: "osteoporsis" is not a caution tag '
+                 '(did you mean "osteoporosis"?); use any of osteoporosis, pregnancy, ',
+                 id="unknown-caution-tag"),
+    pytest.param(card(cautions=[{"text": "Skip it with sore knees.", "tags": []}]),
+                 'exercise "cat_camel": cautions[1].tags: must be a non-empty list of caution tags',
+                 id="empty-caution-tags"),
+    pytest.param(card(cautions=[{"text": "Skip it with sore knees."}]),
+                 'exercise "cat_camel": cautions[1].tags: missing; add e.g. tags = ["shoulder"], '
+                 "or write the caution as plain text", id="caution-table-without-tags"),
+    pytest.param(card(cautions=[{"tags": ["knee"]}]),
+                 'exercise "cat_camel": cautions[1].text: missing', id="caution-without-text"),
+    pytest.param(card(cautions=[{"text": "Skip it.", "tags": ["knee"], "tag": "x"}]),
+                 'exercise "cat_camel": cautions[1].tag: unknown field (did you mean "tags"?)',
+                 id="caution-unknown-field"),
+    pytest.param(card(cautions=["Stop if it hurts.", 3]),
+                 'exercise "cat_camel": cautions[2]: must be a non-empty string',
+                 id="caution-not-text"),
+    pytest.param(card(requires=["mat"]), 'exercise "cat_camel": requires: "mat" is not a prop; '
+                 "use any of wall, doorway, fixed_chair, low_chair_back, floor, step, band",
+                 id="unknown-prop"),
+    pytest.param(card(requires="wall"), 'exercise "cat_camel": requires: must be a non-empty '
+                 'list of props, e.g. ["wall"]', id="requires-not-a-list"),
 ]
 
 
@@ -276,3 +299,33 @@ def test_the_example_in_the_docs_validates(tmp_path: Path) -> None:
     catalog = load_catalog(tmp_path)
     assert {"physio_cat_camel", "physio_chin_tuck", "slow_square_breathing"} <= set(
         catalog.exercises)
+
+
+def test_a_pack_card_can_tag_its_cautions_and_name_its_props(tmp_path: Path) -> None:
+    """#16: tags and requires are open to packs as to the built-ins; a plain-text caution (the
+    old form) stays a caution for everyone."""
+    write_pack(tmp_path, "mine.toml", card(
+        requires=["floor", "wall"],
+        cautions=[{"text": "Skip it with osteoporosis.", "tags": ["osteoporosis"]},
+                  {"text": "In pregnancy, ask first; skip it after surgery.",
+                   "tags": ["pregnancy", "recent_surgery"]},
+                  "Stop if it hurts."]))
+    catalog = load_catalog(tmp_path)
+    assert catalog.warnings == []
+    camel = catalog.exercises["cat_camel"]
+    assert camel.requires == ("floor", "wall")
+    assert [(c.text, c.tags) for c in camel.cautions] == [
+        ("Skip it with osteoporosis.", ("osteoporosis",)),
+        ("In pregnancy, ask first; skip it after surgery.", ("pregnancy", "recent_surgery")),
+        ("Stop if it hurts.", ())]
+    assert camel.caution_tags == {"osteoporosis", "pregnancy", "recent_surgery"}
+
+
+def test_a_pack_with_an_unknown_tag_is_skipped_with_a_warning_naming_it(tmp_path: Path) -> None:
+    write_pack(tmp_path, "mine.toml",
+               card(cautions=[{"text": "Skip it with sore wrists.", "tags": ["wrists"]}]))
+    catalog = load_catalog(tmp_path)
+    assert "cat_camel" not in catalog
+    [warning] = catalog.warnings
+    assert 'mine.toml: exercise "cat_camel": cautions[1].tags: "wrists" is not a caution tag ' \
+           '(did you mean "wrist"?)' in warning

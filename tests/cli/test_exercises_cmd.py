@@ -78,8 +78,10 @@ def test_show_prints_the_whole_card(packs: Path, capsys: Capture) -> None:
     assert [int(line.split(".")[0]) for line in numbered] == list(
         range(1, len(exercise.steps) + 1))
     flat = " ".join(line.strip() for line in lines)
-    for text in (exercise.why, *exercise.steps, *exercise.cautions):
+    for text in (exercise.why, *exercise.steps, *exercise.caution_texts):
         assert text in flat
+    assert "Needs: a sturdy chair without wheels" in lines
+    assert "Skip it after recent hip, knee or back surgery. [recent_surgery]" in flat
     assert max(len(line) for line in lines) <= 80
 
 
@@ -148,3 +150,11 @@ def test_exercises_alone_prints_its_help(packs: Path, capsys: Capture) -> None:
     assert status == ExitStatus.OK
     for sub in ("path", "list", "show", "validate", "groups"):
         assert sub in out
+
+
+def test_groups_lists_the_caution_tags_and_props(packs: Path, capsys: Capture) -> None:
+    _, out, _ = run(capsys, "groups")
+    lines = out.splitlines()
+    assert any(line.split()[0] == "osteoporosis" for line in lines if line)
+    assert any(line.split()[:2] == ["step", "no"] for line in lines if line)
+    assert any(line.split()[:2] == ["wall", "yes"] for line in lines if line)

@@ -327,7 +327,7 @@ def test_the_wordiest_cards_fit_at_1024x768(xdesktop: Desktop, tmp_path: Path) -
     from traybreak.catalog.load import load_catalog
 
     def words(ex: Any) -> int:
-        return sum(map(len, ex.steps)) + len(ex.why) + sum(map(len, ex.cautions))
+        return sum(map(len, ex.steps)) + len(ex.why) + sum(map(len, ex.caution_texts))
 
     exercises = list(load_catalog())
     wordiest = {max(exercises, key=words).id}

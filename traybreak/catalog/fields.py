@@ -12,16 +12,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from traybreak.core.conditions import CAUTION_TAGS, PROPS
 from traybreak.core.durations import DurationError, parse_duration
-from traybreak.core.model import Dosage, Kind, Setting
+from traybreak.core.model import Caution, Dosage, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS
 
 REQUIRED = ("id", "name", "kind", "setting", "targets", "counters", "steps", "dosage",
             "duration", "cautions", "why")
-OPTIONAL = ("breath", "pose")
+OPTIONAL = ("breath", "pose", "requires")
 USER_ONLY = ("image", "replaces")
 DOSAGE_FIELDS = ("hold_s", "reps", "sets", "per_side", "unit")
 BREATH_FIELDS = ("inhale", "hold", "exhale", "hold_out")
+CAUTION_FIELDS = ("text", "tags")
 UNITS = ("reps", "breaths")
 IMAGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg")   # what the figure code opens with Pillow
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff")
@@ -196,6 +198,76 @@ def _read_breath(card: FieldSink, value: Any) -> tuple[int, int, int, int]:
     return inhale, hold, exhale, hold_out
 
 
+def _read_cautions(card: FieldSink, value: Any) -> tuple[Caution, ...]:
+    """Each caution is a line of text, or { text = "...", tags = ["osteoporosis", ...] }."""
+    if not isinstance(value, list):
+        raise FieldProblem('must be a list, e.g. [{ text = "Skip it with a shoulder injury.", '
+                           'tags = ["shoulder"] }, "Stop if it hurts."]')
+    low, high = CAUTIONS
+    if not low <= len(value) <= high:
+        raise FieldProblem(f"need {low}–{high} cautions, got {len(value)}")
+    before = len(card.problems)
+    out: list[Caution] = []
+    for index, item in enumerate(value, start=1):
+        name = f"cautions[{index}]"
+        try:
+            out.append(_read_caution(card, name, item))
+        except Reported:
+            pass
+        except FieldProblem as err:
+            card.bad(name, str(err))
+    if len(card.problems) != before:
+        raise Reported()
+    return tuple(out)
+
+
+def _read_caution(card: FieldSink, name: str, item: Any) -> Caution:
+    if not isinstance(item, dict):
+        return Caution(_text(item, STEP_CHARS))
+    table = _sub_table(card, name, item, CAUTION_FIELDS)
+    before = len(card.problems)
+    if "text" not in table:
+        card.bad(f"{name}.text", 'missing; add e.g. text = "Skip it with a shoulder injury."')
+    if "tags" not in table:
+        card.bad(f"{name}.tags", 'missing; add e.g. tags = ["shoulder"], or write the caution '
+                                 "as plain text when it is for everyone")
+    text = tags = None
+    try:
+        text = _text(table.get("text"), STEP_CHARS) if "text" in table else None
+    except FieldProblem as err:
+        card.bad(f"{name}.text", str(err))
+    if "tags" in table:
+        tags = _known_names(card, f"{name}.tags", table["tags"], CAUTION_TAGS, "caution tag",
+                            '["osteoporosis"]')
+    if len(card.problems) != before or text is None or tags is None:
+        raise Reported()
+    return Caution(text, tags)
+
+
+def _known_names(card: FieldSink, name: str, value: Any, known: Collection[str], what: str,
+                 example: str) -> tuple[str, ...] | None:
+    """A non-empty list of names from ``known``; each unknown one is reported with the list of
+    known names (None then)."""
+    if not isinstance(value, list) or not value:
+        card.bad(name, f"must be a non-empty list of {what}s, e.g. {example}")
+        return None
+    unknown = [item for item in value if not isinstance(item, str) or item not in known]
+    for item in unknown:
+        card.bad(name, f'"{item}" is not a {what}{suggest(str(item), known)}; '
+                       f"use any of {', '.join(known)}")
+    if len(set(value)) != len(value):
+        card.bad(name, "lists a name twice")
+        return None
+    return None if unknown else tuple(value)
+
+
+def _read_requires(card: FieldSink, value: Any) -> tuple[str, ...]:
+    props = _known_names(card, "requires", value, PROPS, "prop", '["wall"]')
+    if props is None:
+        raise Reported()
+    return props
+
+
 def _read_image(card: FieldSink, value: Any) -> str:
     assert card.pack_dir is not None  # only readable in user packs
     if not isinstance(value, str) or not value.strip():
@@ -243,10 +315,11 @@ READERS: dict[str, Callable[[FieldSink, Any], Any]] = {
     "steps": lambda card, v: _text_list(card, "steps", v, STEPS, STEP_CHARS),
     "dosage": _read_dosage,
     "duration": _read_duration,
-    "cautions": lambda card, v: _text_list(card, "cautions", v, CAUTIONS, STEP_CHARS),
+    "cautions": _read_cautions,
     "why": lambda card, v: _text(v, WHY_CHARS),
     "breath": _read_breath,
     "pose": _read_pose,
+    "requires": _read_requires,
     "image": _read_image,
     "replaces": _read_replaces,
 }

@@ -40,7 +40,8 @@ _EXAMPLES = {
     "steps": 'steps = ["...", "...", "..."] (3–6 short steps)',
     "dosage": "dosage = { hold_s = 30, per_side = true } or dosage = { reps = 10 }",
     "duration": 'duration = "1m15s"',
-    "cautions": 'cautions = ["Skip it after recent back surgery.", "Stop if it hurts."]',
+    "cautions": ('cautions = [{ text = "Skip it after recent back surgery.", '
+                 'tags = ["recent_surgery"] }, "Stop if it hurts."]'),
     "why": 'why = "One plain line on why this may help."',
 }
 

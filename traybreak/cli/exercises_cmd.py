@@ -16,6 +16,7 @@ from typing import Any
 from traybreak import paths
 from traybreak.catalog.load import Catalog, load_catalog, read_pack
 from traybreak.cli.common import add_command
+from traybreak.core.conditions import CAUTION_TAGS, PROPS
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
 from traybreak.errors import ExitStatus
@@ -41,7 +42,8 @@ def register(subparsers: Any) -> None:
     check = add_command(sub, "validate", "check an exercise pack file and list every problem",
                         _validate)
     check.add_argument("file", metavar="FILE", type=Path, help="a pack file (.toml)")
-    add_command(sub, "groups", "list the muscle groups and patterns packs can refer to", _groups)
+    add_command(sub, "groups", "list the muscle groups, patterns, caution tags and props packs "
+                "can refer to", _groups)
 
 
 def _help_of(parser: argparse.ArgumentParser) -> Any:
@@ -93,6 +95,8 @@ def card_lines(ex: Exercise) -> list[str]:
     lines = [f"{ex.name}  ({ex.id})",
              f"{ex.kind.value} · {ex.setting.value}"]
     lines += _wrapped("Targets: ", targets)
+    if ex.requires:
+        lines += _wrapped("Needs: ", ", ".join(PROPS[p].label for p in ex.requires))
     if PATTERNS[ex.counters].tight or PATTERNS[ex.counters].weak:
         lines += _wrapped("Counters: ", PATTERNS[ex.counters].label)
     lines += _wrapped("Why: ", ex.why)
@@ -107,7 +111,8 @@ def card_lines(ex: Exercise) -> list[str]:
     lines.append(f"Duration: {_seconds_text(ex)}")
     lines += ["", "Cautions:"]
     for caution in ex.cautions:
-        lines += _wrapped("  - ", caution)
+        tags = f" [{', '.join(caution.tags)}]" if caution.tags else ""
+        lines += _wrapped("  - ", caution.text + tags)
     if ex.source != "built-in":
         lines += ["", f"From: {ex.source}"]
     return lines
@@ -150,4 +155,9 @@ def _groups(args: argparse.Namespace) -> int:
     print_table(("PATTERN", "TIGHT → WEAK", "MEANING"),
                 [(p.id, f"{', '.join(p.tight) or '-'} → {', '.join(p.weak) or '-'}", p.label)
                  for p in PATTERNS.values()])
+    print()
+    print_table(("CAUTION TAG", "FOR"), list(CAUTION_TAGS.items()))
+    print()
+    print_table(("PROP", "USUAL", "MEANING"),
+                [(p.id, "yes" if p.usual else "no", p.label) for p in PROPS.values()])
     return ExitStatus.OK

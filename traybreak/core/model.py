@@ -164,6 +164,16 @@ class Dosage:
 
 
 @dataclass(frozen=True)
+class Caution:
+    """One line on who should skip or adapt an exercise, or when to stop. ``tags`` name the
+    conditions it is about (core.conditions.CAUTION_TAGS); none for advice that fits everyone,
+    such as "Stop if it hurts."."""
+
+    text: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise card. ``counters`` names the imbalance pattern it addresses (core.muscles)."""
 
@@ -176,12 +186,23 @@ class Exercise:
     steps: tuple[str, ...]
     dosage: Dosage
     duration: timedelta
-    cautions: tuple[str, ...]
+    cautions: tuple[Caution, ...]
     why: str
     source: str = "built-in"       # "built-in" or the path of the user pack it came from
     pose: str | None = None        # key of its figure in the pose library; None: same as id
     image: str | None = None       # a user pack picture (absolute path), shown instead of a pose
     breath: tuple[int, int, int, int] | None = None  # pacer seconds: inhale, hold, exhale, hold out
+    requires: tuple[str, ...] = ()  # props it needs (core.conditions.PROPS), e.g. ("step",)
+
+    @property
+    def caution_texts(self) -> tuple[str, ...]:
+        """The cautions as the card shows them."""
+        return tuple(caution.text for caution in self.cautions)
+
+    @property
+    def caution_tags(self) -> frozenset[str]:
+        """Every condition some caution of this card is about."""
+        return frozenset(tag for caution in self.cautions for tag in caution.tags)
 
 
 @dataclass(frozen=True)

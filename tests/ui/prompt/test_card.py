@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fakes import sample_exercises
 
-from traybreak.core.model import Dosage, Exercise, Kind
+from traybreak.core.model import Caution, Dosage, Exercise, Kind
 from traybreak.ui.prompt.breath import DEFAULT_BREATH
 from traybreak.ui.prompt.card import exercise_card, fitted_dosage, key_hints, message_card
 
@@ -19,7 +19,8 @@ def _exercise(kind: Kind) -> Exercise:
 def test_exercise_card_text() -> None:
     ex = replace(_exercise(Kind.STRETCH), dosage=Dosage(hold_s=30, per_side=True, sets=2),
                  duration=timedelta(minutes=2),
-                 cautions=("Skip it with a sore knee", "Stop if it hurts."))
+                 cautions=(Caution("Skip it with a sore knee", ("knee",)),
+                           Caution("Stop if it hurts.")))
     card = exercise_card(ex)
     assert card.tagline.startswith("STRETCH · ")
     assert card.tagline.endswith("ABOUT 2 MIN")
