@@ -7,8 +7,8 @@ of work, a strengthener every 55 min, relax at 15:30) through the real engine an
 rotation with explicit time, on the built-in catalogue (tests/rotation_sim.py: at the desk
 09:00-12:30 and 13:15-17:30, every prompt done). Repeats it ``--runs`` times with the seeds
 ``--seed``, ``--seed + 1``, ... and prints, per kind, how often each exercise the default
-settings allow (seated and standing) was shown in one run on average, then that kind's
-min/mean/max over its exercises.
+config allows (seated and standing, with the usual props: not the two moves on a step) was shown
+in one run on average, then that kind's min/mean/max over its exercises.
 
 Target (issue 16): every exercise of a kind shown at least once in 20 days, none more than
 3 times its kind's mean. Exit status 1 if a run misses it.

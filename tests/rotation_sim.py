@@ -24,6 +24,7 @@ from traybreak.app.clock_jobs import ClockScheduler
 from traybreak.config.settings import Config, default_config
 from traybreak.core import rotation
 from traybreak.core.actions import Record, ShowPrompt
+from traybreak.core.conditions import left_out
 from traybreak.core.engine import Engine
 from traybreak.core.model import Exercise, Kind, Outcome, PromptRecord
 
@@ -83,7 +84,7 @@ class _Desk:
             choice = rotation.choose_next(
                 action.kind, self.catalogue, history, action.due_at, self.rng,
                 exclude=prefs.exclude, favourites=prefs.favourites, settings=prefs.settings,
-                length=action.rule.duration)
+                avoid=prefs.avoid, have=prefs.have, length=action.rule.duration)
             if choice is not None:
                 self.shown.append(Shown(self.now, action.kind, choice))
                 self._take(self.engine.note_exercise(action.occurrence, choice.exercise.id,
@@ -146,13 +147,14 @@ def simulate(catalogue: Sequence[Exercise], days: int = 20, seed: int = 0,
 
 def counts_by_kind(shown: Sequence[Shown], catalogue: Sequence[Exercise],
                    config: Config | None = None) -> dict[Kind, Counter[str]]:
-    """Per kind, how often each exercise the settings allow was shown (zeros included)."""
+    """Per kind, how often each exercise the config allows was shown (zeros included)."""
     config = config or default_config()
     prefs = config.exercises
     out: dict[Kind, Counter[str]] = {}
     for kind in Kind:
-        pool = [e.id for e in catalogue if e.kind is kind and e.setting in prefs.settings
-                and e.id not in prefs.exclude]
+        pool = [e.id for e in catalogue if e.kind is kind and left_out(
+            e, settings=prefs.settings, exclude=prefs.exclude, avoid=prefs.avoid,
+            have=prefs.have) is None]
         counts = Counter(dict.fromkeys(pool, 0))
         counts.update(s.choice.exercise.id for s in shown if s.kind is kind)
         out[kind] = counts

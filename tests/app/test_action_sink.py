@@ -146,3 +146,24 @@ def test_the_window_is_told_the_engines_skips_left(tmp_path: Path, skips_left: i
     sink([ShowPrompt(1, RULE, Kind.STRETCH, None, now, 0, True, skips_left=skips_left)])
     sink.close_all()
     assert [r.skips_left for r in launcher.prompts] == [skips_left]
+
+
+def test_a_first_show_never_picks_a_card_the_config_avoids(tmp_path: Path) -> None:
+    """#16 point 3: the tray's own choice goes through [exercises] avoid and have: avoiding every
+    condition but a shoulder one, with only a doorway, leaves three chest and lat stretches."""
+    from traybreak.core.conditions import CAUTION_TAGS
+
+    config = default_config()
+    avoid = tuple(tag for tag in CAUTION_TAGS if tag != "shoulder")
+    prefs = replace(config.exercises, avoid=avoid, have=frozenset({"doorway"}))
+    catalog = Catalog({e.id: e for e in load_builtin()})
+    fits = {e.id for e in catalog if e.kind is Kind.STRETCH and e.setting.value != "floor"
+            and e.caution_tags <= {"shoulder"} and set(e.requires) <= {"doorway"}}
+    assert fits == {"doorway_chest_stretch", "seated_chest_opener", "desk_lat_stretch"}
+    actions = ActionSink(Store.open(tmp_path / "log.sqlite3"), catalog,
+                         replace(config, exercises=prefs), Commands(), lambda _: None,
+                         lambda: None, ScriptLauncher(CRASHING_WINDOW))
+    for occurrence in range(1, 6):
+        actions([ShowPrompt(occurrence, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
+    chosen = {p.exercise_id for p in _requests(actions)}
+    assert chosen and chosen <= fits

@@ -139,21 +139,35 @@ def test_every_config_action_has_help(action: str, capsys: pytest.CaptureFixture
     assert out.startswith(f"usage: traybreak config {action}") and "--config FILE" in out
 
 
-def test_config_check_names_unknown_exercise_ids_with_a_suggestion(
-    tmp_path: Path, xdg: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+CHECKED_NAMES = [
+    pytest.param('[exercises]\nexclude = ["chin_tuk"]\nfavourites = ["nope", "chin_tuck"]\n', [
+        'exercises.exclude: unknown exercise "chin_tuk"; did you mean "chin_tuck"? '
+        "(expected an id from `traybreak exercises list`)",
+        'exercises.favourites: unknown exercise "nope" '
+        "(expected an id from `traybreak exercises list`)",
+    ], id="unknown-exercise-ids-with-a-suggestion"),
+    # #16 point 3: unknown caution tags and props are named, with every known one listed
+    pytest.param('[exercises]\navoid = ["osteoporosis", "pregnant"]\nhave = ["stairs"]\n', [
+        'exercises.avoid: "pregnant" is not a caution tag; did you mean "pregnancy"? '
+        "(expected any of: osteoporosis, pregnancy, recent_surgery, back, neck, shoulder, wrist, "
+        "hip, knee, ankle, balance, dizziness, heart, lungs, hernia, eyes)",
+        'exercises.have: "stairs" is not a prop (expected any of: wall, doorway, '
+        "fixed_chair, low_chair_back, floor, step, band)",
+    ], id="unknown-caution-tags-and-props"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CHECKED_NAMES)
+def test_config_check_names_unknown_names_and_what_is_known(
+    tmp_path: Path, xdg: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    text: str, expected: list[str],
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # no user packs
     mine = tmp_path / "mine.toml"
-    mine.write_text('[exercises]\nexclude = ["chin_tuk"]\nfavourites = ["nope", "chin_tuck"]\n',
-                    encoding="utf-8")
+    mine.write_text(text, encoding="utf-8")
     status, out, err = run(capsys, "config", "check", "--config", str(mine))
     assert (status, out) == (ExitStatus.BAD_INPUT, "")
-    assert err.splitlines() == [
-        f'{mine}: exercises.exclude: unknown exercise "chin_tuk"; did you mean "chin_tuck"? '
-        "(expected an id from `traybreak exercises list`)",
-        f'{mine}: exercises.favourites: unknown exercise "nope" '
-        "(expected an id from `traybreak exercises list`)",
-    ]
+    assert err.splitlines() == [f"{mine}: {line}" for line in expected]
 
 
 def test_config_check_reports_a_named_file_that_does_not_exist(

@@ -152,6 +152,50 @@ def test_exercises_alone_prints_its_help(packs: Path, capsys: Capture) -> None:
         assert sub in out
 
 
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The config file `traybreak` reads (through TRAYBREAK_CONFIG), not written yet."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("TRAYBREAK_CONFIG", str(path))
+    return path
+
+
+def test_list_for_me_keeps_what_avoid_and_have_leave(packs: Path, config_file: Path,
+                                                     capsys: Capture) -> None:
+    """#16 point 3: the example config of docs/config.md."""
+    config_file.write_text('[exercises]\navoid = ["osteoporosis", "wrist"]\n'
+                           'have = ["wall", "doorway"]\n', encoding="utf-8")
+    status, out, err = run(capsys, "list", "--for-me")
+    assert status == ExitStatus.OK
+    listed = [line.split()[0] for line in out.splitlines()[1:]]
+    assert listed and "doorway_chest_stretch" in listed and "wall_chin_tuck" in listed
+    for gone in ("standing_cat_cow", "seated_thoracic_rotation", "wrist_flexor_stretch",
+                 "sit_to_stand", "standing_hip_hike", "glute_bridge"):
+        assert gone not in listed
+    assert "left out: standing_cat_cow (a caution for osteoporosis)" in err.splitlines()
+    assert "left out: sit_to_stand (needs a sturdy chair without wheels)" in err.splitlines()
+    assert "traybreak: note: no stretch exercise left for: thoracic_spine, wrist_flexors" in err
+    assert "traybreak: note: no strengthen exercise left for: wrist_extensors" in err
+
+
+def test_list_for_me_with_the_defaults_leaves_out_floor_and_step_moves(
+        packs: Path, config_file: Path, capsys: Capture) -> None:
+    status, out, err = run(capsys, "list", "--for-me", "--kind", "strengthen")
+    listed = [line.split()[0] for line in out.splitlines()[1:]]
+    assert status == ExitStatus.OK and "sit_to_stand" in listed
+    assert sorted(line.split()[2] for line in err.splitlines()) == sorted(
+        ["bird_dog", "clamshell", "dead_bug", "glute_bridge", "standing_hip_hike"])
+    assert "note" not in err   # every group keeps a card
+
+
+def test_list_for_me_with_a_broken_config_fails_in_one_line(packs: Path, config_file: Path,
+                                                            capsys: Capture) -> None:
+    config_file.write_text('[exercises]\navoid = ["wrists"]\n', encoding="utf-8")
+    status, out, err = run(capsys, "list", "--for-me")
+    assert (status, out) == (ExitStatus.BAD_INPUT, "")
+    assert err.count("\n") == 1 and '"wrists" is not a caution tag' in err
+
+
 def test_groups_lists_the_caution_tags_and_props(packs: Path, capsys: Capture) -> None:
     _, out, _ = run(capsys, "groups")
     lines = out.splitlines()

@@ -231,6 +231,13 @@ ERROR_CASES = [
     ("no settings", "[exercises]\nsettings = []", "exercises.settings", "non-empty"),
     ("favourite excluded", '[exercises]\nexclude = ["a"]\nfavourites = ["a"]',
      "exercises.favourites", "only one"),
+    ("unknown caution tag", '[exercises]\navoid = ["osteoporsis"]', "exercises.avoid",
+     '"osteoporsis" is not a caution tag; did you mean "osteoporosis"? (expected any of: '
+     "osteoporosis, pregnancy, recent_surgery,"),
+    ("unknown prop", '[exercises]\nhave = ["wall", "stool"]', "exercises.have",
+     '"stool" is not a prop (expected any of: wall, doorway, fixed_chair, low_chair_back, floor, '
+     "step, band)"),
+    ("avoid not array", '[exercises]\navoid = "wrist"', "exercises.avoid", "not an array"),
 ]
 
 
@@ -379,3 +386,31 @@ def test_the_docs_give_every_key_with_its_default() -> None:
             "at", tables["breaks"][rule.name]["at"])
         assert f'`{schedule[0]} = "{schedule[1]}"`' in row
         assert f'`"{tables["breaks"][rule.name]["duration"]}"`' in row
+
+
+def test_avoid_and_have_are_read_from_the_exercises_table(tmp_path: Path) -> None:
+    """#16 point 3: the user's conditions (caution tags) and room (props)."""
+    config = load_text(tmp_path, '[exercises]\navoid = ["osteoporosis", "wrist", "wrist"]\n'
+                                 'have = ["wall", "doorway"]\n')
+    assert config.exercises.avoid == ("osteoporosis", "wrist")
+    assert config.exercises.have == frozenset({"wall", "doorway"})
+    assert load_text(tmp_path, "[exercises]\nhave = []\n").exercises.have == frozenset()
+
+
+def test_the_default_have_is_what_a_desk_usually_offers() -> None:
+    from traybreak.core.conditions import PROPS
+
+    prefs = default_config().exercises
+    assert prefs.avoid == ()
+    assert prefs.have == {"wall", "doorway", "fixed_chair", "low_chair_back", "floor"}
+    assert prefs.have == {p.id for p in PROPS.values() if p.usual}
+
+
+def test_several_unknown_tags_are_named_in_one_problem_with_their_suggestions(
+        tmp_path: Path) -> None:
+    path, problems = problems_of(tmp_path, '[exercises]\navoid = ["osteoporsis", "wrists", "knee"]')
+    assert problems == [
+        f'{path}: exercises.avoid: not caution tags: "osteoporsis" (did you mean "osteoporosis"?), '
+        '"wrists" (did you mean "wrist"?) (expected any of: osteoporosis, pregnancy, '
+        "recent_surgery, back, neck, shoulder, wrist, hip, knee, ankle, balance, dizziness, heart, "
+        "lungs, hernia, eyes)"]

@@ -128,7 +128,7 @@ class ActionSink:
         choice = rotation.choose_next(
             action.kind, list(self.catalog.exercises.values()), history, now, self.rng,
             exclude=prefs.exclude, favourites=prefs.favourites, settings=prefs.settings,
-            length=action.rule.duration,
+            avoid=prefs.avoid, have=prefs.have, length=action.rule.duration,
         )
         if choice is None:
             log.warning("no %s exercise fits the settings; showing a plain reminder", action.kind)

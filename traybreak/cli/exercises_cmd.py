@@ -1,6 +1,7 @@
 """`traybreak exercises ...`: where user packs go, list and show cards, validate a pack file.
 
-Reads only; the catalog's warnings about skipped user packs go to stderr.
+Reads only; the catalog's warnings about skipped user packs go to stderr. ``list --for-me`` also
+reads the config file, to keep what its [exercises] settings leave to the rotation.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ import argparse
 import logging
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from traybreak import paths
 from traybreak.catalog.load import Catalog, load_catalog, read_pack
 from traybreak.cli.common import add_command
-from traybreak.core.conditions import CAUTION_TAGS, PROPS
+from traybreak.core.conditions import CAUTION_TAGS, PROPS, left_out
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
 from traybreak.errors import ExitStatus
@@ -37,6 +38,10 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--kind", choices=[k.value for k in Kind], help="only this kind")
     listing.add_argument("--setting", choices=[s.value for s in Setting],
                          help="only this setting")
+    listing.add_argument("--for-me", action="store_true",
+                         help="only what the rotation may pick for you: what your config's "
+                         "[exercises] settings, exclude, avoid (caution tags) and have (props) "
+                         "leave")
     show = add_command(sub, "show", "print an exercise card in full", _show)
     show.add_argument("id", metavar="ID", help="exercise id (see `traybreak exercises list`)")
     check = add_command(sub, "validate", "check an exercise pack file and list every problem",
@@ -68,11 +73,52 @@ def _path(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     kind = Kind(args.kind) if args.kind else None
     setting = Setting(args.setting) if args.setting else None
-    chosen = _catalog().select(kind, setting)
+    catalog = _catalog()
+    chosen = catalog.select(kind, setting)
+    if args.for_me:
+        chosen = _for_me(args, catalog.select(kind), chosen)
     rows = [(ex.id, ex.kind.value, ex.setting.value, ex.name, ", ".join(ex.targets))
             for ex in chosen]
     print_table(("ID", "KIND", "SETTING", "NAME", "TARGETS"), rows)
     return ExitStatus.OK
+
+
+def _for_me(args: argparse.Namespace, everything: list[Exercise],
+            chosen: list[Exercise]) -> list[Exercise]:
+    """``chosen`` without what the config leaves out; on stderr, how many were left out and each
+    muscle group a kind has nothing left for. A config with problems is an error (UserError)."""
+    from traybreak.config.settings import load_config
+
+    prefs = load_config(paths.config_file(getattr(args, "config", None))).exercises
+
+    def why_not(exercise: Exercise) -> str | None:
+        return left_out(exercise, settings=prefs.settings, exclude=prefs.exclude,
+                        avoid=prefs.avoid, have=prefs.have)
+
+    kept = []
+    for exercise in chosen:
+        reason = why_not(exercise)
+        if reason is None:
+            kept.append(exercise)
+        else:
+            print(f"left out: {exercise.id} ({reason})", file=sys.stderr)
+    for line in empty_groups(everything, lambda ex: why_not(ex) is None):
+        print(f"traybreak: note: {line}", file=sys.stderr)
+    return kept
+
+
+def empty_groups(exercises: Sequence[Exercise], fits: Callable[[Exercise], bool]) -> list[str]:
+    """One line per kind with groups its exercises cover but none that ``fits`` is left for."""
+    lines = []
+    for kind in Kind:
+        groups = {g: False for ex in exercises if ex.kind is kind for g in ex.targets}
+        for ex in exercises:
+            if ex.kind is kind and fits(ex):
+                groups.update(dict.fromkeys(ex.targets, True))
+        empty = sorted(g for g, served in groups.items() if not served)
+        if empty:
+            lines.append(f"no {kind} exercise left for: {', '.join(empty)}")
+    return lines
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

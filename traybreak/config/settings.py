@@ -17,6 +17,7 @@ from typing import Any
 from traybreak.config import values
 from traybreak.config.rules import DEFAULT_RULES, KIND_DURATIONS, RULE_KEYS, read_rules
 from traybreak.config.values import Reader
+from traybreak.core.conditions import USUAL_PROPS
 from traybreak.core.durations import format_duration
 from traybreak.core.model import (
     ActivityPolicy,
@@ -57,6 +58,8 @@ SECTION_KEYS: dict[str, dict[str, Reader]] = {
         "exclude": values.name_list,
         "favourites": values.name_list,
         "settings": values.settings,
+        "avoid": values.caution_tags,
+        "have": values.props,
     },
 }
 TABLES: tuple[str, ...] = ("breaks", *SECTION_KEYS)
@@ -64,11 +67,14 @@ TABLES: tuple[str, ...] = ("breaks", *SECTION_KEYS)
 
 @dataclass(frozen=True)
 class ExercisePrefs:
-    """Which exercises the rotation may pick: never these, prefer those, only in these settings."""
+    """Which exercises the rotation may pick: never these, prefer those, only in these settings,
+    none with a caution for a condition in ``avoid``, none needing a prop not in ``have``."""
 
     exclude: tuple[str, ...] = ()
     favourites: tuple[str, ...] = ()
     settings: frozenset[Setting] = frozenset({Setting.SEATED, Setting.STANDING})
+    avoid: tuple[str, ...] = ()
+    have: frozenset[str] = USUAL_PROPS
 
 
 @dataclass(frozen=True)

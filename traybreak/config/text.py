@@ -9,6 +9,7 @@ from typing import Any
 
 from traybreak.config.settings import Config, default_config
 from traybreak.config.values import dotted, format_clock, format_days
+from traybreak.core.conditions import PROPS
 from traybreak.core.durations import format_duration
 from traybreak.core.model import Rule, Setting, WorkingHours
 
@@ -47,6 +48,8 @@ SECTION_HELP: dict[str, dict[str, str]] = {
         "exclude": "exercise ids never to show",
         "favourites": "exercise ids to prefer",
         "settings": 'only exercises done "seated", "standing" or on the "floor"',
+        "avoid": 'leave out cards with a caution for these, e.g. ["osteoporosis"]',
+        "have": "props at hand; cards needing any other are left out",
     },
 }
 _SECTION_INTRO: dict[str, str] = {
@@ -103,6 +106,8 @@ def config_tables(config: Config) -> dict[str, dict[str, Any]]:
         "exclude": list(config.exercises.exclude),
         "favourites": list(config.exercises.favourites),
         "settings": [item.value for item in Setting if item in config.exercises.settings],
+        "avoid": list(config.exercises.avoid),
+        "have": [prop for prop in PROPS if prop in config.exercises.have],
     }
     return tables
 

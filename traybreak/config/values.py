@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from traybreak.core.conditions import CAUTION_TAGS, PROPS
 from traybreak.core.durations import DurationError, parse_duration
 from traybreak.core.model import WEEKDAYS, Kind, Setting
 
@@ -219,6 +220,39 @@ def settings(value: object) -> frozenset[Setting]:
             hint = did_you_mean(item, choices) if isinstance(item, str) else ""
             raise Invalid(f"{describe(item)} is not a setting{hint}", _one_of(choices))
     return frozenset(Setting(item) for item in value)
+
+
+def caution_tags(value: object) -> tuple[str, ...]:
+    """An array of caution tags ("osteoporosis", "wrist", ...); repeats are dropped."""
+    return _known_names(value, CAUTION_TAGS, "caution tag", '["osteoporosis", "wrist"]')
+
+
+def props(value: object) -> frozenset[str]:
+    """An array of props at hand ("wall", "doorway", ...); may be empty."""
+    return frozenset(_known_names(value, PROPS, "prop", '["wall", "doorway"]'))
+
+
+def _known_names(value: object, known: Iterable[str], what: str, example: str) -> tuple[str, ...]:
+    """An array of names out of ``known``; every unknown one is named in one problem, together
+    with the whole list of known names."""
+    names = list(known)
+    if not isinstance(value, list):
+        raise Invalid(f"{describe(value)} is not an array", f"an array of {what}s, e.g. {example}")
+    unknown = [item for item in value if item not in names]
+    if len(unknown) == 1:
+        item = unknown[0]
+        hint = did_you_mean(item, names) if isinstance(item, str) else ""
+        raise Invalid(f"{describe(item)} is not a {what}{hint}", f"any of: {', '.join(names)}")
+    if unknown:
+        shown = ", ".join(describe(item) + _close(item, names) for item in unknown)
+        raise Invalid(f"not {what}s: {shown}", f"any of: {', '.join(names)}")
+    return tuple(dict.fromkeys(value))
+
+
+def _close(item: object, names: list[str]) -> str:
+    """' (did you mean "x"?)' for a close name, else ""."""
+    hint = did_you_mean(item, names) if isinstance(item, str) else ""
+    return f" ({hint.removeprefix('; ')})" if hint else ""
 
 
 def _one_of(choices: list[str]) -> str:

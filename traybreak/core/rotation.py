@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from traybreak.core.conditions import left_out
 from traybreak.core.model import Exercise, Kind, Outcome, PromptRecord, Setting
 from traybreak.core.muscles import GROUPS, Side, partner_groups
 from traybreak.core.stats import finished_at, is_served, local_day
@@ -69,19 +70,24 @@ def choose_next(
     exclude: Collection[str] = (),
     favourites: Collection[str] = (),
     settings: Collection[Setting] | None = None,
+    avoid: Collection[str] = (),
+    have: Collection[str] | None = None,
     length: timedelta | None = None,
 ) -> Choice | None:
     """Pick the next ``kind`` exercise from the catalogue ``exercises`` given the log ``history``.
 
     ``exercises`` is the whole catalogue (all kinds), so past rows can be matched to their targets.
     ``now`` should be local, aware time: "today" for pairing is ``now``'s calendar day in its zone.
-    ``settings`` None means seated or standing. Returns None when the filters leave nothing, so the
-    caller shows a message-only prompt. The same arguments and rng state give the same choice.
+    ``settings`` None means seated or standing. ``avoid`` (caution tags) and ``have`` (props; None:
+    any) leave out what does not suit the user (core.conditions). Returns None when the filters
+    leave nothing, so the caller shows a message-only prompt. The same arguments and rng state
+    give the same choice.
     ``length`` is the break's length (the rule's duration): among the exercises for the group
     whose turn it is, the one whose own duration is closest to it goes first (after favourites).
     """
     allowed = DESK_SETTINGS if settings is None else frozenset(settings)
-    pool = [e for e in exercises if e.kind is kind and e.setting in allowed and e.id not in exclude]
+    pool = [e for e in exercises if e.kind is kind and left_out(
+        e, settings=allowed, exclude=exclude, avoid=avoid, have=have) is None]
     if not pool:
         return None
     if len(pool) == 1:
