@@ -172,7 +172,7 @@ def test_list_for_me_keeps_what_avoid_and_have_leave(packs: Path, config_file: P
     for gone in ("standing_cat_cow", "seated_thoracic_rotation", "wrist_flexor_stretch",
                  "sit_to_stand", "standing_hip_hike", "glute_bridge"):
         assert gone not in listed
-    assert "left out: standing_cat_cow (a caution for osteoporosis)" in err.splitlines()
+    assert "left out: standing_cat_cow (has a caution for osteoporosis)" in err.splitlines()
     assert "left out: sit_to_stand (needs a sturdy chair without wheels)" in err.splitlines()
     assert "traybreak: note: no stretch exercise left for: thoracic_spine, wrist_flexors" in err
     assert "traybreak: note: no strengthen exercise left for: wrist_extensors" in err

@@ -77,12 +77,12 @@ def left_out(
     tags that apply to the user; ``have``: the props at hand (None: any prop).
     """
     if exercise.id in exclude:
-        return "excluded by id"
+        return "in exclude"
     if exercise.setting not in settings:
-        return f"done {exercise.setting.value}"
+        return f"a {exercise.setting.value} exercise, not in settings"
     tags = sorted(exercise.caution_tags & set(avoid))
     if tags:
-        return f"a caution for {', '.join(tags)}"
+        return f"has a caution for {', '.join(tags)}"
     missing = [p for p in exercise.requires if have is not None and p not in have]
     if missing:
         return f"needs {', '.join(PROPS[p].label if p in PROPS else p for p in missing)}"
