@@ -240,12 +240,12 @@ def test_concurrent_requests(server: Any) -> None:
 @pytest.fixture
 def limited(tmp_path: Path) -> Any:
     """A server with small limits: 4 connections at once, 1 s per connection, bursts of
-    refusals over after 0.3 s of quiet."""
+    refusals over after 1 s of quiet."""
     directory = tmp_path / "run"
     directory.mkdir(mode=0o700)
     recorder = Recorder()
     srv = ControlServer(directory, recorder.handle, recorder.refuse, max_connections=4,
-                        deadline_s=1.0, quiet_s=0.3)
+                        deadline_s=1.0, quiet_s=1.0)
     srv.start()
     yield directory, recorder, srv
     srv.close()

@@ -50,7 +50,8 @@ LISTEN_BACKLOG = 128
 #: one line when it ends (a flood of bad connections once added a log row each).
 REFUSAL_QUIET_S = 60.0
 KEY_BYTES = 32
-BUSY_REPLY = {"ok": False, "error": "busy: too many connections to traybreak at once"}
+BUSY_REPLY = {"ok": False,
+              "error": "busy: too many connections to traybreak at once; try again in a moment"}
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 _USE_TCP = not hasattr(socket, "AF_UNIX")  # Windows
 
