@@ -271,3 +271,78 @@ def test_a_prompt_closes_the_open_menu_window(tmp_path: Path) -> None:
     menu.join(timeout=5)
     assert not menu.is_alive() and chosen == [None]    # closed at once, no choice
     assert prompt.wait(timeout=5) is not None
+
+
+# --- the lifeline (#18 point 7) -----------------------------------------------------------------
+
+#: A stand-in window: says it has a lifeline, then waits for the end of its stdin.
+_WAITS_FOR_ITS_TRAY = (
+    "import os, sys; print(os.environ.get('TRAYBREAK_LIFELINE'), os.getpid(), flush=True); "
+    "sys.stdin.buffer.read(); sys.exit(0)"
+)
+#: A stand-in tray: starts a prompt window and a window of its own (as for history), then waits
+#: to be killed. The windows' pids go to the file named in argv[1], one line each.
+_TRAY = f"""
+import sys, time
+from traybreak.app.child_windows import ChildLauncher, WindowProcess
+script = {_WAITS_FOR_ITS_TRAY!r}
+prompt = WindowProcess([sys.executable, "-c", script], 60.0)
+stand_in = lambda command, args: [sys.executable, "-c", script]
+ChildLauncher(argv=stand_in).window("history")
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def test_windows_end_when_their_tray_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the process that started the windows: each reads the end of its stdin at once
+    (no other child holds the tray's end of its pipe open)."""
+    import subprocess
+
+    tray = subprocess.Popen([sys.executable, "-c", _TRAY], stdout=subprocess.PIPE, text=True)
+    assert tray.stdout is not None
+    try:
+        assert tray.stdout.readline().strip() == "started"
+        windows = children_of(tray.pid)
+        assert len(windows) == 2
+        time.sleep(0.3)
+        assert all(map(running, windows)), "the windows did not wait for their tray"
+        os.kill(tray.pid, signal.SIGKILL)
+        tray.wait(5)
+        end = time.monotonic() + 2.0
+        while any(map(running, windows)) and time.monotonic() < end:
+            time.sleep(0.02)
+        assert not [pid for pid in windows if running(pid)], "a window outlived its tray"
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+            tray.wait()
+
+
+def test_a_window_is_told_its_stdin_is_a_lifeline(tmp_path: Path) -> None:
+    said = tmp_path / "said"
+    child = _child(f"import os, stat; open({str(said)!r}, 'w').write("
+                   "f\"{os.environ.get('TRAYBREAK_LIFELINE')} "
+                   "{stat.S_ISFIFO(os.fstat(0).st_mode)}\"); " + _WAITS_FOR_ITS_TRAY)
+    end = time.monotonic() + 5.0
+    while not said.exists() and time.monotonic() < end:
+        time.sleep(0.02)
+    assert said.read_text() == "1 True"
+    time.sleep(0.2)
+    assert child.poll() is None  # waiting on the tray's end of the pipe
+    child.kill()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(word) for word in (task / "children").read_text().split()]
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

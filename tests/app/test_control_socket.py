@@ -232,3 +232,115 @@ def test_concurrent_requests(server: Any) -> None:
         t.join()
     assert errors == [] and len(recorder.requests) == 10
     assert os.path.exists(directory / "control.sock")
+
+
+# --- limits (#18 point 5): a flood or a slow client costs a bounded, short-lived share -------
+
+
+@pytest.fixture
+def limited(tmp_path: Path) -> Any:
+    """A server with small limits: 4 connections at once, 1 s per connection, bursts of
+    refusals over after 1 s of quiet."""
+    directory = tmp_path / "run"
+    directory.mkdir(mode=0o700)
+    recorder = Recorder()
+    srv = ControlServer(directory, recorder.handle, recorder.refuse, max_connections=4,
+                        deadline_s=1.0, quiet_s=1.0)
+    srv.start()
+    yield directory, recorder, srv
+    srv.close()
+
+
+def _closed_by_server(conn: socket.socket) -> bool:
+    """True once the server has hung up (recv sees the end), False while it still listens."""
+    try:
+        return conn.recv(1, socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_a_client_trickling_bytes_is_cut_off_at_the_connection_deadline(limited: Any) -> None:
+    """One deadline for the whole connection: a byte every 0.2 s (each read well within any
+    per-read timeout) still loses the connection once the 1 s deadline has passed."""
+    directory, _, _ = limited
+    started = time.monotonic()
+    with _connect(directory) as conn:
+        key = _key_line(directory)
+        while not _closed_by_server(conn):
+            assert time.monotonic() - started < 4.0, "the trickling client was never cut off"
+            try:
+                conn.send(key[:1])
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            key = key[1:] or b"0"
+            time.sleep(0.2)
+    assert time.monotonic() - started < 2.5
+
+
+def test_connections_over_the_cap_are_refused_at_once(limited: Any) -> None:
+    directory, recorder, _ = limited
+    silent = [_connect(directory) for _ in range(4)]
+    try:
+        time.sleep(0.2)  # all four accepted and waiting in their workers
+        started = time.monotonic()
+        reply = request(directory, {"cmd": "status"})
+        assert time.monotonic() - started < 0.5
+        assert reply["ok"] is False and reply["error"].startswith("busy"), reply
+        _wait_for(lambda: any("busy" in why for why in recorder.refused))
+        assert recorder.requests == []
+    finally:
+        for conn in silent:
+            conn.close()
+    _wait_for(lambda: _answers(directory))
+
+
+def _answers(directory: Path) -> bool:
+    try:
+        return request(directory, {"cmd": "status"})["ok"] is True
+    except NotRunning:
+        return False
+
+
+def test_the_listen_backlog_takes_a_burst_of_connections(tmp_path: Path) -> None:
+    """Nothing accepts here: every connection waits in the kernel's queue, which a burst of 64
+    must not overflow (with the old backlog of 8 the 10th connect would fail)."""
+    from traybreak.app.control_socket import _listen
+
+    listener = _listen(tmp_path)
+    waiting = []
+    try:
+        for _ in range(64):
+            conn = socket.socket(socket.AF_UNIX)
+            conn.setblocking(False)
+            conn.connect(str(tmp_path / "control.sock"))  # BlockingIOError once the queue is full
+            waiting.append(conn)
+    finally:
+        for conn in waiting:
+            conn.close()
+        listener.close()
+
+
+def test_json_nested_very_deep_is_a_malformed_message(limited: Any) -> None:
+    directory, recorder, _ = limited
+    deep = b'{"cmd": "status", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}\n"
+    reply = _exchange(directory, _key_line(directory), deep)
+    assert json.loads(reply) == {"ok": False, "error": "malformed message"}
+    assert recorder.requests == []
+    assert request(directory, {"cmd": "still-alive"})["ok"] is True
+
+
+def test_refusals_are_reported_once_per_burst(limited: Any) -> None:
+    directory, recorder, _ = limited
+    for _ in range(30):
+        _exchange(directory, b"00" * 32, b'{"cmd": "quit"}\n')
+    assert len(recorder.refused) == 1 and "wrong key" in recorder.refused[0]
+    _wait_for(lambda: len(recorder.refused) == 2)  # the burst is over: one line for the rest
+    assert recorder.refused[1].startswith("29 more connections refused"), recorder.refused
+    assert "wrong key" in recorder.refused[1]
+    time.sleep(0.5)
+    assert len(recorder.refused) == 2
+    _exchange(directory, b"00" * 32, b'{"cmd": "quit"}\n')  # a new burst is reported again
+    _wait_for(lambda: len(recorder.refused) == 3)
+    assert recorder.requests == []

@@ -1,20 +1,26 @@
-"""Clean ends of the tray app on Xvfb + openbox + trayer: SIGTERM, Ctrl-C, SIGHUP and the X
+"""Ends of the tray app on Xvfb + openbox + trayer: SIGTERM, Ctrl-C, SIGHUP and the X
 server going away (logout) stop it within 2 s, close the prompt on screen (logged suppressed /
-stopped) and record `stop`. The app is started as in test_tray_app.py, in its own session like
-a desktop program, so a signal to its process group (a terminal's Ctrl-C, systemd ending the
-login session) reaches the prompt window too, as it would for real.
+stopped) and record `stop`; after kill -9 its windows end within 2 s (#18 point 7: the prompt
+once stayed 85 s, and answers given in it went nowhere), as each reads the end of its lifeline,
+a pipe whose other end only the tray held. The app is started as in test_tray_app.py, in its own
+session like a desktop program, so a signal to its process group (a terminal's Ctrl-C, systemd
+ending the login session) reaches the prompt window too, as it would for real.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from app.test_child_windows import children_of, running
 from e2e.test_tray_app import TrayApp, app_on_a_desktop
 from e2e.xdesktop import Desktop, wait_until
 
@@ -109,3 +115,36 @@ def test_logout_the_x_server_going_away_ends_the_app(app: TrayApp, prompt: bool)
         open_prompt(app)
     ends_within(app, app.desk.kill_server)
     assert_clean_end(app, prompts=int(prompt), why="the display closed")
+
+
+# The menu window last: a prompt coming up closes it.
+WINDOWS = {"open-history": "^traybreak history$", "about": "About traybreak",
+           "show-panel": "^traybreak menu$"}
+SEND = ("import json, sys; from traybreak import paths; from traybreak.app.control_socket "
+        "import request; print(json.dumps(request(paths.runtime_dir(), json.loads(sys.argv[1]))))")
+
+
+def _send(app: TrayApp, message: dict[str, object]) -> dict[str, object]:
+    """A request the CLI has no command for (the menu's), over the app's control socket."""
+    done = subprocess.run([sys.executable, "-c", SEND, json.dumps(message)], env=app.env,
+                          capture_output=True, text=True, timeout=30, check=True)
+    reply: dict[str, object] = json.loads(done.stdout)
+    return reply
+
+
+def test_windows_end_within_2_s_of_the_tray_being_killed(app: TrayApp) -> None:
+    open_prompt(app)
+    for command, title in WINDOWS.items():
+        assert _send(app, {"cmd": command})["ok"]
+        assert app.desk.wait_for_window(name=title, timeout=10)
+    windows = children_of(app.proc.pid)
+    assert len(windows) == 1 + len(WINDOWS), windows
+    os.kill(app.proc.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    app.proc.wait(5)
+    assert wait_until(lambda: not any(map(running, windows)), 4.0), \
+        [pid for pid in windows if running(pid)]
+    took = time.monotonic() - killed
+    assert took < 2.0, f"the windows outlived the tray by {took:.2f} s"
+    assert wait_until(lambda: not app.desk.find_windows(name="· traybreak$"), 1.0)
+

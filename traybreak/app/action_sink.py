@@ -15,12 +15,13 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from traybreak.app.child_windows import WindowProcess
 from traybreak.app.engine_thread import Answer, Command, NoteExercise, WindowLost
 from traybreak.app.environment import Launcher
+from traybreak.app.log_writer import LogWriter
 from traybreak.catalog.load import Catalog
 from traybreak.config.settings import Config
 from traybreak.core import rotation
@@ -33,7 +34,7 @@ from traybreak.core.actions import (
     StateChanged,
 )
 from traybreak.core.durations import humanize
-from traybreak.core.model import ANSWERS, Exercise, PromptRecord, Reason
+from traybreak.core.model import ANSWERS, Exercise, Reason
 from traybreak.store.prompt_log import Store
 from traybreak.ui.protocol import PromptRequest, PromptResult
 
@@ -47,18 +48,23 @@ CRASH_GRACE_S = 0.5
 
 
 class ActionSink:
-    """The engine's hands: ``__call__(actions)`` is the service sink."""
+    """The engine's hands: ``__call__(actions)`` is the service sink.
+
+    Rows go through ``writer`` (app/log_writer.py: rows the log refuses wait there); ``store``
+    is read for the rotation's history.
+    """
 
     def __init__(self, store: Store, catalog: Catalog, config: Config,
                  submit: Callable[[Command], None], notify: Callable[[str], None],
                  on_change: Callable[[], None], launcher: Launcher,
-                 config_path: Path | None = None, rng: random.Random | None = None) -> None:
+                 config_path: Path | None = None, rng: random.Random | None = None,
+                 writer: LogWriter | None = None) -> None:
         self.store, self.catalog, self.config = store, catalog, config
         self.submit, self.notify, self.on_change = submit, notify, on_change
         self.launcher = launcher
         self.config_path = config_path
         self.rng = rng or random.Random()
-        self._rows: dict[int, PromptRecord] = {}   # occurrence -> its open log row
+        self.writer = writer or LogWriter(store, lambda: datetime.now(UTC))
         self._windows: dict[int, WindowProcess] = {}
         self._lock = threading.Lock()
         #: Set by the app as it begins to stop: window reports after that are not needed.
@@ -88,17 +94,7 @@ class ActionSink:
     # --- the log --------------------------------------------------------------------------
 
     def _record(self, action: Record) -> None:
-        occurrence, record = action.occurrence, action.record
-        open_row = self._rows.get(occurrence)
-        if open_row is None:
-            stored = self.store.add_prompt(record)
-        else:
-            stored = replace(record, id=open_row.id)
-            self.store.update_prompt(stored)
-        if record.outcome is None:
-            self._rows[occurrence] = stored
-        else:
-            self._rows.pop(occurrence, None)
+        self.writer.prompt(action.occurrence, action.record)
 
     # --- prompt windows -------------------------------------------------------------------
 

@@ -2,6 +2,10 @@
 traybreak``), a non-blocking handle that reads the window's one-line result (ui/protocol.py),
 enforces a hard deadline and turns a crash or hang into `ignored`, and the tray's real launcher.
 
+Every window gets a lifeline (``Lifeline``): its stdin is a pipe whose write end only the tray
+holds, so when the tray dies, however it dies, the window reads end-of-file and closes
+(ui/toolkit/lifeline.py); windows end with the tray instead of lingering as orphans.
+
 Runs in the tray process (any thread); never imports tkinter. One child per window.
 """
 
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -17,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
 from traybreak.core.model import Outcome, Reason
 from traybreak.errors import ExitStatus
@@ -30,6 +35,7 @@ from traybreak.ui.protocol import (
     parse_result,
     read_panel_result,
 )
+from traybreak.ui.toolkit.lifeline import LIFELINE_ENV
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +46,41 @@ DEFAULT_GRACE = timedelta(seconds=20)
 STOP_STATUSES = frozenset(
     [-getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
     + [int(ExitStatus.INTERRUPTED)])
+
+
+class Lifeline:
+    """A pipe from the tray to one window: the window's stdin is its read end, the tray holds the
+    only write end and never writes on it. The kernel closes that end when the tray process
+    ends (kill -9 too), and the window, watching its stdin, closes itself.
+
+    ``popen_args(env)`` goes into the child's Popen; call ``started`` right after it, and
+    ``cut`` once the window has ended (or to tell it to go).
+    """
+
+    def __init__(self) -> None:
+        # Both ends are non-inheritable (PEP 446): only this child gets the read end, as its
+        # stdin, and no other child of the tray ever holds the write end open.
+        self._read: int | None
+        self._read, self._write = os.pipe()
+        self._cut = False
+
+    def popen_args(self, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """stdin and environment for the window's Popen (``env``: None for the tray's own)."""
+        return {"stdin": self._read,
+                "env": {**(os.environ if env is None else env), LIFELINE_ENV: "1"}}
+
+    def started(self) -> None:
+        """The child has its copy of the read end: drop the tray's."""
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
+
+    def cut(self) -> None:
+        """Close the tray's end (idempotent): a window still running reads the end of it."""
+        self.started()
+        if not self._cut:
+            self._cut = True
+            os.close(self._write)
 
 
 class WindowProcess:
@@ -63,10 +104,16 @@ class WindowProcess:
         self._result: PromptResult | None = None
         self._lock = threading.Lock()
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
-        self._proc = subprocess.Popen(
-            self.argv, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err,
-            env=dict(env) if env is not None else None, creationflags=flags,
-        )
+        self._lifeline = Lifeline()
+        try:
+            self._proc = subprocess.Popen(
+                self.argv, stdout=self._out, stderr=self._err, creationflags=flags,
+                **self._lifeline.popen_args(env),
+            )
+        except BaseException:
+            self._lifeline.cut()
+            raise
+        self._lifeline.started()
         log.debug("window child %s started: %s", self._proc.pid, self.argv)
 
     @property
@@ -160,6 +207,7 @@ class WindowProcess:
 
     def _set(self, result: PromptResult) -> None:
         self._result = result
+        self._lifeline.cut()
         for handle in (self._out, self._err):
             handle.close()
 
@@ -208,6 +256,7 @@ class ChildLauncher:
         self._argv, self._panel_deadline = argv, panel_deadline
         self._panel: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
+        self._windows: list[tuple[subprocess.Popen[bytes], Lifeline]] = []  # history, about...
 
     def prompt(self, request: PromptRequest, config: str | None) -> WindowProcess:
         """Start a prompt window (``config``: the settings file it reads, if not the default).
@@ -221,13 +270,16 @@ class ChildLauncher:
     def panel(self, entries: Sequence[MenuEntry], header: str) -> str | None:
         """Show the menu as a small window and wait: the command chosen, None if none (or the
         window failed, which is logged in one short line)."""
+        lifeline = Lifeline()
         try:
             proc = subprocess.Popen(self._argv("panel", panel_args(entries, header=header)),
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    **lifeline.popen_args())
         except OSError as problem:
+            lifeline.cut()
             log.warning("menu window failed to start: %s", problem)
             return None
+        lifeline.started()
         with self._lock:
             self._panel = proc
         try:
@@ -238,6 +290,7 @@ class ChildLauncher:
             log.warning("menu window still open after %.0f s; killed", self._panel_deadline)
             return None
         finally:
+            lifeline.cut()
             with self._lock:
                 if self._panel is proc:
                     self._panel = None
@@ -252,9 +305,24 @@ class ChildLauncher:
 
     def window(self, command: str, args: Sequence[str] = ()) -> None:
         """Open a window on its own (``history``, ``about``, ``config path``: ``command ARGS
-        --window``); nothing waits for it."""
-        subprocess.Popen(self._argv(command, [*args, "--window"]), stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, start_new_session=True)
+        --window``); nothing waits for it, but it closes when the tray ends."""
+        lifeline = Lifeline()
+        try:
+            proc = subprocess.Popen(self._argv(command, [*args, "--window"]),
+                                    stdout=subprocess.DEVNULL, start_new_session=True,
+                                    **lifeline.popen_args())
+        except BaseException:
+            lifeline.cut()
+            raise
+        lifeline.started()
+        with self._lock:
+            running = []
+            for old, line in self._windows:  # the ended ones are reaped and their pipes closed
+                if old.poll() is None:
+                    running.append((old, line))
+                else:
+                    line.cut()
+            self._windows = [*running, (proc, lifeline)]
 
 
 def _panel_choice(code: int, out: str, err: str) -> str | None:

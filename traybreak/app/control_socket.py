@@ -14,6 +14,11 @@ can reach, a challenge protects nothing a key compared in constant time does not
 The server runs in its own daemon thread (the "control thread"), blocked in ``accept`` at rest;
 each connection gets a short-lived worker so a silent client cannot block the others. Messages are
 never unpickled.
+
+Limits, so that a flood or a slow client costs a bounded, short-lived share of the tray: each
+connection has one deadline for all of it (not a timeout per read, which a client sending a byte
+every few seconds never meets), at most ``MAX_CONNECTIONS`` are served at once (the rest are
+refused at once with a "busy" reply), and refusals are reported once per burst, not once each.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,8 +39,19 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 16384
-HANDSHAKE_TIMEOUT_S = 5.0
+#: The whole conversation (key, request, reply) must fit in this, however the bytes trickle in.
+CONNECTION_DEADLINE_S = 5.0
+#: Connections served at once; more are refused at once (each costs a thread and a descriptor).
+MAX_CONNECTIONS = 16
+#: Connections the kernel queues before the control thread accepts them: a burst of CLI calls
+#: (a script, a panel double click) must not see "connection refused" while the tray is fine.
+LISTEN_BACKLOG = 128
+#: A burst of refusals ends after this long without one; its first is told at once, the rest in
+#: one line when it ends (a flood of bad connections once added a log row each).
+REFUSAL_QUIET_S = 60.0
 KEY_BYTES = 32
+BUSY_REPLY = {"ok": False,
+              "error": "busy: too many connections to traybreak at once; try again in a moment"}
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 _USE_TCP = not hasattr(socket, "AF_UNIX")  # Windows
 
@@ -112,17 +129,99 @@ def _read_key_file(directory: Path) -> tuple[bytes, int | None]:
     return key, port
 
 
+class RefusalBursts:
+    """Tells refusals to ``report`` once per burst: the first at once, then, when no refusal
+    has come for ``quiet_s``, one line for the rest ("29 more connections refused ...").
+
+    Thread-safe. A timer thread runs only while a burst has untold refusals.
+    """
+
+    def __init__(self, report: Callable[[str], None], quiet_s: float = REFUSAL_QUIET_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._report, self._quiet_s, self._clock = report, quiet_s, clock
+        self._lock = threading.Lock()
+        self._last: float | None = None   # when the burst's latest refusal came
+        self._began = 0.0
+        self._more = 0                    # refusals in this burst not told yet
+        self._latest = ""
+        self._timer: threading.Timer | None = None
+
+    def note(self, why: str) -> None:
+        """One connection was refused for ``why``."""
+        with self._lock:
+            now = self._clock()
+            new_burst = self._last is None or now - self._last >= self._quiet_s
+            summary = self._take_summary() if new_burst else None
+            self._last, self._latest = now, why
+            if new_burst:
+                self._began = now
+            else:
+                self._more += 1
+                if self._timer is None:
+                    self._schedule(self._quiet_s)
+        if summary:
+            self._report(summary)
+        if new_burst:
+            self._report(why)
+
+    def flush(self) -> None:
+        """Tell the untold rest now (the server is closing)."""
+        with self._lock:
+            summary = self._take_summary()
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if summary:
+            self._report(summary)
+
+    def _schedule(self, delay: float) -> None:
+        self._timer = threading.Timer(delay, self._burst_over)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _burst_over(self) -> None:
+        with self._lock:
+            assert self._last is not None
+            left = self._last + self._quiet_s - self._clock()
+            if left > 0:  # refusals kept coming: look again when this one is quiet_s old
+                self._schedule(left)
+                return
+            self._timer = None
+            summary = self._take_summary()
+        if summary:
+            self._report(summary)
+
+    def _take_summary(self) -> str | None:
+        """The line for the untold refusals, which are then told (call holding the lock)."""
+        if not self._more:
+            return None
+        more, self._more = self._more, 0
+        assert self._last is not None
+        return (f"{more} more connections refused in {self._last - self._began:.0f} s "
+                f"(the last: {self._latest})")
+
+
 class ControlServer:
-    """Answers control requests with ``handle(request) -> reply``; refusals go to ``on_refused``."""
+    """Answers control requests with ``handle(request) -> reply``; refusals go to ``on_refused``
+    (once per burst, see RefusalBursts)."""
 
     def __init__(
-        self, directory: Path, handle: Handler, on_refused: Callable[[str], None] | None = None
+        self, directory: Path, handle: Handler, on_refused: Callable[[str], None] | None = None,
+        *, max_connections: int = MAX_CONNECTIONS, deadline_s: float = CONNECTION_DEADLINE_S,
+        quiet_s: float = REFUSAL_QUIET_S,
     ) -> None:
         self.directory = directory
         self.handle = handle
-        self.on_refused = on_refused or (lambda why: log.warning("control: refused: %s", why))
+        report = on_refused or (lambda why: log.warning("control: refused: %s", why))
+        self._refusals = RefusalBursts(report, quiet_s)
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._deadline_s = deadline_s
         self._listener: socket.socket | None = None
         self._key = b""
+
+    def on_refused(self, why: str) -> None:
+        """A connection was refused for ``why`` (told once per burst)."""
+        self._refusals.note(why)
 
     def start(self) -> None:
         """Bind the socket, write a fresh key (0600) and serve in a daemon thread.
@@ -152,6 +251,7 @@ class ControlServer:
             if not _USE_TCP:
                 _socket_path(self.directory).unlink(missing_ok=True)
         _key_path(self.directory).unlink(missing_ok=True)
+        self._refusals.flush()
 
     def _accept_loop(self, listener: socket.socket) -> None:
         while self._listener is listener:
@@ -161,32 +261,57 @@ class ControlServer:
                 if self._listener is not listener:
                     return
                 continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            if not self._slots.acquire(blocking=False):
+                self._refuse_busy(conn)
+                continue
+            try:
+                threading.Thread(target=self._serve_in_slot, args=(conn,), daemon=True).start()
+            except RuntimeError:  # no thread to be had: the same as busy
+                self._slots.release()
+                self._refuse_busy(conn)
+
+    def _refuse_busy(self, conn: socket.socket) -> None:
+        """Answer "busy" without waiting for anything (on the control thread) and hang up."""
+        with conn:
+            conn.setblocking(False)
+            with contextlib.suppress(OSError):
+                conn.send(json.dumps(BUSY_REPLY).encode() + b"\n")
+                # Unread bytes at close would reset the connection, and the client would read
+                # that instead of the reply: take what it has sent already.
+                conn.recv(2 * KEY_BYTES + 2 + MAX_MESSAGE)
+        self.on_refused("busy (too many connections at once)")
+
+    def _serve_in_slot(self, conn: socket.socket) -> None:
+        try:
+            self._serve(conn)
+        except Exception:  # a worker never dies with a traceback on stderr; the slot comes back
+            log.exception("control: serving a connection failed")
+        finally:
+            self._slots.release()
 
     def _serve(self, conn: socket.socket) -> None:
         with conn:
-            conn.settimeout(HANDSHAKE_TIMEOUT_S)  # a silent client holds only its own worker
             if not _same_user(conn):
                 self.on_refused("connection from another user")
                 return
-            reader = conn.makefile("rb")
+            reader = _LineReader(conn, time.monotonic() + self._deadline_s)
             try:
-                key = reader.readline(2 * KEY_BYTES + 2).strip()
+                key = reader.line(2 * KEY_BYTES + 2).strip()
                 if not same_key(_unhex(key), self._key):
                     self.on_refused("unauthenticated connection (wrong key)")
                     _send(conn, {"ok": False, "error": "not authenticated"})
                     return
-                raw = reader.readline(MAX_MESSAGE + 1)
-            except OSError as err:  # timeouts included
-                log.debug("control: client went away or stayed silent: %s", err)
+                raw = reader.line(MAX_MESSAGE + 1)
+            except OSError as err:  # the deadline included
+                log.debug("control: client went away or was too slow: %s", err)
                 return
-            finally:
-                reader.close()
             if len(raw) > MAX_MESSAGE:
                 self.on_refused(f"oversized message (over {MAX_MESSAGE} bytes)")
                 return
             if raw:
-                _send(conn, self._reply(raw))
+                reply = self._reply(raw)
+                conn.settimeout(max(reader.left(), 0.5))  # a reply is small: room to send it
+                _send(conn, reply)
 
     def _reply(self, raw: bytes) -> dict[str, Any]:
         request = _decode(raw)
@@ -200,6 +325,36 @@ class ControlServer:
             return {"ok": False, "error": f"{type(err).__name__}: {err}"}
 
 
+class _LineReader:
+    """Reads lines from ``conn`` until one ``deadline`` (time.monotonic) for all of them."""
+
+    def __init__(self, conn: socket.socket, deadline: float) -> None:
+        self._conn, self._deadline = conn, deadline
+        self._buffer = b""
+
+    def left(self) -> float:
+        """Seconds until the deadline."""
+        return self._deadline - time.monotonic()
+
+    def line(self, limit: int) -> bytes:
+        """The next line with its newline, at most ``limit`` bytes (like ``readline(limit)``);
+        what came before the client stopped sending at the end; TimeoutError past the
+        deadline."""
+        while b"\n" not in self._buffer[:limit] and len(self._buffer) < limit:
+            left = self.left()
+            if left <= 0:
+                raise TimeoutError("the connection's deadline passed")
+            self._conn.settimeout(left)
+            chunk = self._conn.recv(4096)
+            if not chunk:
+                break
+            self._buffer += chunk
+        end = self._buffer.find(b"\n", 0, limit)
+        cut = limit if end < 0 else end + 1
+        line, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        return line
+
+
 def _listen(directory: Path) -> socket.socket:
     if _USE_TCP:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -209,7 +364,7 @@ def _listen(directory: Path) -> socket.socket:
         path.unlink(missing_ok=True)  # left by a crash: we hold the lock, so it is stale
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(str(path))
-    listener.listen(8)
+    listener.listen(LISTEN_BACKLOG)
     return listener
 
 
@@ -230,7 +385,7 @@ def _send(conn: socket.socket, message: dict[str, Any]) -> None:
 def _decode(raw: bytes) -> dict[str, Any] | None:
     try:
         request = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep for the parser
         return None
     if not isinstance(request, dict) or not isinstance(request.get("cmd"), str):
         return None
@@ -266,7 +421,9 @@ def request(directory: Path, message: dict[str, Any], timeout: float = 5.0) -> d
         raise NotRunning(f"cannot reach traybreak ({err})") from None
     with conn, conn.makefile("rb") as reader:
         try:
-            conn.sendall(key.hex().encode() + b"\n" + json.dumps(message).encode() + b"\n")
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                # A busy tray answers and hangs up without reading: its reply is still there.
+                conn.sendall(key.hex().encode() + b"\n" + json.dumps(message).encode() + b"\n")
             line = reader.readline(MAX_MESSAGE + 1)
         except TimeoutError:
             raise NotRunning(f"traybreak did not answer within {timeout:g} s") from None

@@ -27,6 +27,7 @@ from traybreak.app.engine_thread import (
     engine_for,
 )
 from traybreak.app.environment import Environment
+from traybreak.app.log_writer import LogWriter
 from traybreak.app.requests import (
     BadRequest,
     autostart_wanted,
@@ -60,6 +61,9 @@ class App:
         self.config, problems = load_or_defaults(config_path)
         self.config_file = ConfigFile(config_path)
         self.store = Store.open(paths.log_db())
+        self._quitting = threading.Event()
+        # Rows the log refuses (a full disk) wait there; the tray says so while they do.
+        self.log_writer = LogWriter(self.store, env.clocks.wall, on_problem=self.refresh)
         self.catalog = load_catalog()
         for warning in self.catalog.warnings:
             log.warning("%s", warning)
@@ -73,12 +77,12 @@ class App:
             sink=self._sink_proxy, clocks=env.clocks, on_wake=self._on_engine_wake,
             wake_every=refresh_s, busy=env.busy_sources())
         self.sink = ActionSink(self.store, self.catalog, self.config, self.service.submit,
-                               self.view.notify, self.refresh, env.launcher, config_path)
+                               self.view.notify, self.refresh, env.launcher, config_path,
+                               writer=self.log_writer)
         self.tray_facts = TrayFactsSource(self.store, env.autostart, env.clocks.wall)
         self.control = ControlServer(runtime, self.handle, self._refused)
         # A saved config file wakes the engine, whose after-wake check reloads it at once.
         self._watch = env.file_watch(config_path, self.service.wake)
-        self._quitting = threading.Event()
         self._stop_reason = ""  # why the app ends: "quit", a signal's name; see _shutdown
         self._threads: list[threading.Thread] = []
         closed = self.store.close_dangling(now.astimezone())
@@ -155,6 +159,7 @@ class App:
             log.debug("closing the idle source failed", exc_info=True)
         # No quit asked for: the tray loop ended by itself, i.e. the display went away (logout).
         self._event("stop", self._stop_reason or "the display closed")
+        self.log_writer.give_up()  # rows the log still refuses: told, one error line each
         if any(thread.is_alive() for thread in self._threads):
             # Still writing its last rows (a stalled disk): closing would lose them.
             log.warning("the engine has not finished; the log is closed at exit")
@@ -163,7 +168,9 @@ class App:
             self.store.close()
 
     def _on_engine_wake(self) -> None:
-        """After each engine wake (engine thread): pick up a changed config file, refresh."""
+        """After each engine wake (engine thread): write rows the log refused before, pick up
+        a changed config file, refresh."""
+        self.log_writer.retry()
         if self.config_file.changed():
             self.reload()
         self.refresh()
@@ -172,7 +179,7 @@ class App:
 
     def _facts(self) -> TrayFacts:
         return self.tray_facts.facts(self.service.status, self.config.rules, self.sink.prompt_open,
-                                     self.config_file.problem)
+                                     self.config_file.problem, self.log_writer.problem)
 
     def refresh(self) -> None:
         """Bring icon, tooltip and menu up to date (cheap when nothing changed)."""
@@ -189,7 +196,14 @@ class App:
             log.warning("menu command %r failed: %s", text, reply.get("error"))
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
-        """Carry out one request (control thread, menu callbacks); returns the reply."""
+        """Carry out one request (control thread, menu callbacks); returns the reply, which
+        says so (``log_problem``) while the log cannot be written."""
+        reply = self._carry_out(req)
+        if self.log_writer.problem:  # the command worked, but its rows wait in memory
+            reply.update(log_problem=self.log_writer.problem, log_waiting=self.log_writer.waiting)
+        return reply
+
+    def _carry_out(self, req: dict[str, Any]) -> dict[str, Any]:
         try:
             cmd = check(req)
             now = self.env.clocks.wall()
@@ -292,7 +306,7 @@ class App:
 
     def _event(self, name: str, detail: str = "") -> None:
         try:
-            self.store.add_event(AppEvent(self.env.clocks.wall(), name, detail))
+            self.log_writer.event(AppEvent(self.env.clocks.wall(), name, detail))
         except Exception:  # the log is precious but never worth crashing the tray for
             log.exception("could not record the %s event", name)
 

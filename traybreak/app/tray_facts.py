@@ -47,14 +47,18 @@ class TrayFactsSource:
         self._today = None
 
     def facts(self, status: Status | None, rules: Iterable[Rule], prompt_open: bool,
-              config_problem: str | None) -> TrayFacts:
-        """Icon, tooltip and menu for ``status``; a config problem heads the tooltip."""
+              config_problem: str | None, log_problem: str | None = None) -> TrayFacts:
+        """Icon, tooltip and menu for ``status``; a config problem heads the tooltip, and a log
+        that cannot be written ("Log can't be written: disk full") heads it and the menu."""
         today = self.today()
         clock_times = {r.name: r.at.strftime("%H:%M") for r in rules if r.at}
         facts = facts_for(status, today.done, today.skipped, clock_times, prompt_open,
                           self.autostart_on(), self._wall().date())
         if config_problem:  # the xorg tray has no notifications: the panel header says it
             facts = replace(facts, tooltip=f"{SETTINGS_NOT_USED} · {facts.tooltip}")
+        if log_problem:
+            facts = replace(facts, tooltip=f"{log_problem} · {facts.tooltip}",
+                            menu=replace(facts.menu, problem=log_problem))
         return facts
 
     def autostart_on(self) -> bool:

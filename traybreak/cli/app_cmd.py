@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date, datetime
 from typing import Any
 
@@ -55,7 +56,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def send(message: dict[str, Any]) -> dict[str, Any]:
-    """Send one request to the running tray; UserError (exit 3) when none runs."""
+    """Send one request to the running tray; UserError (exit 3) when none runs. While the
+    tray's log cannot be written, says so on stderr (the command itself worked)."""
     try:
         reply = request(paths.runtime_dir(), message)
     except NotRunning as err:
@@ -63,6 +65,11 @@ def send(message: dict[str, Any]) -> dict[str, Any]:
     if not reply.get("ok"):
         raise UserError(str(reply.get("error", "the running traybreak refused the request")),
                         ExitStatus.BAD_INPUT)
+    problem = reply.get("log_problem")
+    if problem:
+        print(f"traybreak: done, but it could not be logged: {problem}. The tray keeps "
+              f"{reply.get('log_waiting', 'the')} rows in memory and writes them as soon as it "
+              "can.", file=sys.stderr)
     return reply
 
 

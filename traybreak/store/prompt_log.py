@@ -52,6 +52,35 @@ class LogUnreadableError(UserError):
     """A reader found a file that is not a readable database (only the tray sets it aside)."""
 
 
+class LogNotWritten(UserError):
+    """The log refused a write for now: a full disk, a read-only file or file system, an I/O
+    error, or another program holding it locked. Nothing was written; the same write may work
+    later. ``why`` is the cause in a few words ("disk full")."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"cannot write to the log at {path}: {why} ({_FIX[why]})",
+                         ExitStatus.FAILURE)
+        self.why = why
+
+
+#: Why a write failed, by SQLite's primary result code; other errors are bugs, not the disk's.
+_NOT_WRITTEN = {
+    sqlite3.SQLITE_FULL: "disk full",
+    sqlite3.SQLITE_IOERR: "disk I/O error",
+    sqlite3.SQLITE_READONLY: "read-only",
+    sqlite3.SQLITE_CANTOPEN: "cannot open its files",
+    sqlite3.SQLITE_BUSY: "locked by another program",
+    sqlite3.SQLITE_LOCKED: "locked by another program",
+}
+_FIX = {
+    "disk full": "free some space on that disk",
+    "disk I/O error": "check the disk",
+    "read-only": "make the file and its folder writable",
+    "cannot open its files": "check the folder's permissions",
+    "locked by another program": "close the program that has it open",
+}
+
+
 class _Unreadable(Exception):
     """Internal: the file is not a readable SQLite database; the message says how it failed."""
 
@@ -62,12 +91,15 @@ def _utcnow() -> datetime:
 
 class Store:
     """The open log. Safe to share between threads; every write is its own transaction.
+    A write the disk refuses for now raises LogNotWritten (and writes nothing).
 
     ``set_aside`` is the path an unreadable old log was renamed to while opening, else None.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, set_aside: Path | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, set_aside: Path | None = None,
+                 *, reader: bool = False) -> None:
         self._conn = conn
+        self._reader = reader  # a CLI reader's writes are refused by design, not by the disk
         self._lock = threading.Lock()
         self.path = path
         self.set_aside = set_aside
@@ -85,7 +117,7 @@ class Store:
         """
         path = Path(path)
         if not create:
-            return cls(_open_reader(path), path)
+            return cls(_open_reader(path), path, reader=True)
         try:
             return cls(_open_writer(path), path)
         except _Unreadable as problem:
@@ -184,9 +216,15 @@ class Store:
 
     def _write(self, sql: str, params: Any) -> sqlite3.Cursor:
         # The connection is in autocommit mode: one statement is one transaction, committed
-        # (and, with synchronous=FULL, synced) before this returns.
+        # (and, with synchronous=FULL, synced) before this returns, or not at all.
         with self._lock:
-            return self._conn.execute(sql, params)
+            try:
+                return self._conn.execute(sql, params)
+            except sqlite3.OperationalError as err:
+                why = _NOT_WRITTEN.get(err.sqlite_errorcode & 0xFF)
+                if why is None or self._reader:
+                    raise
+                raise LogNotWritten(self.path, why) from err
 
     def _read(self, sql: str, params: Any) -> list[dict[str, Any]]:
         with self._lock:

@@ -65,6 +65,7 @@ class MenuFacts:
     skipped_today: int = 0
     autostart: bool = False
     waiting: str = ""                      # why prompts wait, e.g. "Waiting: do not disturb"
+    problem: str = ""                      # e.g. "Log can't be written: disk full"
     kinds: Sequence[Kind] = (Kind.STRETCH, Kind.STRENGTHEN, Kind.RELAX)
 
 
@@ -76,8 +77,9 @@ def build_menu(facts: MenuFacts) -> tuple[MenuEntry, ...]:
     )
     pause = tuple(MenuEntry(label, command) for label, command in PAUSE_CHOICES)
     today = f"Today: {facts.done_today} done · {facts.skipped_today} skipped"
+    notes = [note for note in (facts.problem, facts.waiting) if note]  # lines, not commands
     entries = [
-        *([MenuEntry(facts.waiting, enabled=False), SEPARATOR] if facts.waiting else []),
+        *([*(MenuEntry(note, enabled=False) for note in notes), SEPARATOR] if notes else []),
         MenuEntry("Take a break now", children=take, enabled=not facts.prompt_open),
         MenuEntry("Pause", children=pause),
         MenuEntry(f"Resume ({facts.paused_label})" if facts.paused and facts.paused_label

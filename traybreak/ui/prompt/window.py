@@ -29,6 +29,7 @@ from traybreak.ui.prompt.card import Card
 from traybreak.ui.prompt.countdown import segments, state_at
 from traybreak.ui.protocol import PromptRequest, PromptResult
 from traybreak.ui.toolkit import geometry, palette, screen
+from traybreak.ui.toolkit.lifeline import watch_tray
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ def run_prompt(request: PromptRequest, card: Card,
     root = tk.Tk(className="traybreak")
     root.withdraw()
     window = PromptWindow(root, card, request, probe)
+    # Its tray gone, nobody would read an answer: close at once (the tray's log row, left open,
+    # is closed as ignored/crashed when the tray next starts).
+    watch_tray(root, lambda: window.finish(
+        window.ended(Outcome.IGNORED, "tray-gone", Reason.STOPPED)))
     root.mainloop()
     return window.result or window.ended(Outcome.IGNORED, "lost", Reason.CRASHED)
 

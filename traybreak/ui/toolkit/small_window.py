@@ -19,6 +19,7 @@ from typing import Any
 
 from traybreak.ui.toolkit import geometry, palette
 from traybreak.ui.toolkit.geometry import chip_lines
+from traybreak.ui.toolkit.lifeline import watch_tray
 from traybreak.ui.toolkit.screen import (
     MonitorProbe,
     apply_scaling,
@@ -51,11 +52,13 @@ class Screen:
 
 def open_screen(title: str, point: tuple[int, int] | None = None) -> Screen:
     """A withdrawn Tk root titled ``title``, scaled for the monitor under the pointer (or
-    under ``point``, in root-window coordinates)."""
+    under ``point``, in root-window coordinates); started by the tray, it closes when the tray
+    ends."""
     make_dpi_aware()
     probe = MonitorProbe()
     root = tk.Tk(className="traybreak")
     root.withdraw()
+    watch_tray(root, root.destroy)
     root.title(title)
     root.configure(bg=palette.BODY_BG)
     _set_icon(root)
