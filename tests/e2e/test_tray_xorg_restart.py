@@ -84,6 +84,23 @@ def test_fix_panel_restart_a_hidden_icon_stays_hidden(tray_desktop: Desktop) -> 
 
 
 @pytest.mark.e2e
+def test_fix_panel_restart_an_icon_shown_before_any_tray_docks_when_one_starts(
+        xdesktop: Desktop) -> None:
+    from e2e.xdesktop import missing_tools, skip_reason
+
+    if missing_tools(tray=True):
+        pytest.skip(skip_reason(missing_tools(tray=True)))
+    probe = xorg.Probe(xdesktop, "tbprobe", xorg.ALL)
+    try:
+        time.sleep(0.3)  # shown, with no tray to dock in
+        assert not xdesktop.is_docked(probe.window)
+        xdesktop.start_tray()
+        assert back_in_the_tray(xdesktop, probe.window)
+    finally:
+        probe.end()
+
+
+@pytest.mark.e2e
 def test_the_apps_icon_comes_back_to_a_restarted_panel_within_2s(tmp_path: Path) -> None:
     with app_on_a_desktop(tmp_path) as app:
         desk = app.desk
