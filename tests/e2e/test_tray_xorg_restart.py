@@ -94,8 +94,14 @@ def test_fix_panel_restart_an_icon_shown_before_any_tray_docks_when_one_starts(
     try:
         time.sleep(0.3)  # shown, with no tray to dock in
         assert not xdesktop.is_docked(probe.window)
+        probe.send("look")  # a new look while there is no tray: nothing to draw it in yet
+        probe.expect("look changed", timeout=2)
         xdesktop.start_tray()
         assert back_in_the_tray(xdesktop, probe.window)
+        assert wait_until(lambda: shows_active_look(xdesktop, probe.window), BACK_WITHIN_S, 0.1)
+        assert probe.stop() is not None
+        _out, errors = probe.proc.communicate(timeout=5)
+        assert "Traceback" not in errors and "Failed to dock" not in errors, errors
     finally:
         probe.end()
 

@@ -223,6 +223,25 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
             self._dock_window()
             return True
 
+        def _show(self) -> None:
+            if XorgFix.PANEL_RESTART not in fixes:
+                super()._show()
+                return
+            # Upstream logs "Failed to dock icon" with a traceback when no tray is there yet;
+            # the icon docks when one announces itself.
+            self._dock_window()
+            if self._systray_manager is None:
+                log.info("no system tray yet: the icon docks when one starts")
+
+        def _update_icon(self) -> None:
+            if (XorgFix.PANEL_RESTART in fixes and self._systray_manager is None
+                    and not self._get_systray_manager()):
+                # No tray (it is restarting): upstream logged an error with a traceback for
+                # every new look. The look is drawn once the icon docks (its Expose).
+                self._icon_data = None  # a PIL picture is scaled again then
+                return
+            super()._update_icon()
+
         def _on_destroy_notify(self, event: Any) -> None:
             if XorgFix.PANEL_RESTART not in fixes:
                 super()._on_destroy_notify(event)
