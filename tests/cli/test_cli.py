@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -172,3 +173,47 @@ def test_status_says_why_prompts_wait() -> None:
     assert _waiting_words("fullscreen") == "Waiting: full screen"
     assert _waiting_words(None) is None
     assert _waiting_words("sleeping") is None   # a word this CLI does not know
+
+
+def _module_commands(module: str) -> set[str]:
+    from traybreak.cli import _command_module
+
+    parser = argparse.ArgumentParser()
+    loaded = _command_module(module)
+    assert loaded.__name__ == f"traybreak.cli.{module}"
+    loaded.register(parser.add_subparsers())
+    return {name for name, *_rest in _commands(parser) if not _rest}
+
+
+def test_each_command_names_the_module_that_registers_it() -> None:
+    from traybreak.cli import COMMAND_MODULES
+
+    for module, commands in COMMAND_MODULES.items():
+        assert _module_commands(module) == set(commands), module
+    assert {c[0] for c in COMMANDS} == {c for cs in COMMAND_MODULES.values() for c in cs}
+
+
+@pytest.mark.parametrize(("words", "command"), [
+    (["log", "--all"], "log"), (["--debug", "export"], "export"),
+    (["--config", "log", "config", "check"], "config"), (["--config=x", "history"], "history"),
+    (["--version"], None), ([], None), (["--config"], None),
+])
+def test_the_command_word(words: list[str], command: str | None) -> None:
+    from traybreak.cli import command_word
+
+    assert command_word(words) == command
+
+
+def test_a_command_builds_the_parser_of_its_own_module_only() -> None:
+    """Building every module's parser imports all their dependencies (#18 point 11: ~90 ms of
+    a `traybreak export`); an unknown word still gets the full parser and its error."""
+    code = ("import sys\nfrom traybreak.cli import main\n"
+            "status = main(['export', '--since', '1d'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('traybreak.cli.')), status)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "XDG_DATA_HOME": "/nonexistent"})
+    assert done.stdout.splitlines()[-1] == "['traybreak.cli.common', 'traybreak.cli.log_cmd'] 0"
+    typo = subprocess.run([sys.executable, "-m", "traybreak", "exprot"], capture_output=True,
+                          text=True, check=False)
+    assert typo.returncode == 2 and "invalid choice: 'exprot'" in typo.stderr
+    assert "export" in typo.stderr and "status" in typo.stderr  # every command is offered

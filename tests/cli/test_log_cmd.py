@@ -6,7 +6,10 @@ import csv
 import io
 import json
 import os
+import sqlite3
+import sys
 import time
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,9 +19,11 @@ import pytest
 
 from traybreak import paths
 from traybreak.cli import main
+from traybreak.cli.log_cmd import PAGE
 from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
 from traybreak.errors import ExitStatus
 from traybreak.store.prompt_log import Store
+from traybreak.store.schema import PROMPT_COLUMNS, prompt_row, to_text
 
 JSON_FIELDS = ["id", "rule", "kind", "exercise_id", "due_at", "shown_at", "ended_at",
                "outcome", "reason", "snoozes"]
@@ -98,11 +103,11 @@ def test_log_table_in_local_time_with_summary(
     assert header.split() == ["due", "kind", "rule", "exercise", "outcome", "reason", "snoozes"]
     assert len(rows) == len(stored)
     first_local = (stored[0].due_at.astimezone(UTC) + timedelta(hours=5, minutes=30))
-    assert rows[0].startswith(first_local.strftime("%Y-%m-%d %H:%M"))  # oldest first, local
-    assert rows[1].split()[-3:] == ["skipped", "user", "1"]
-    assert rows[-1].split()[2:] == ["-", "water", "-", "open", "-", "0"]
+    assert rows[-1].startswith(first_local.strftime("%Y-%m-%d %H:%M"))  # newest first, local
+    assert rows[-2].split()[-3:] == ["skipped", "user", "1"]
+    assert rows[0].split()[2:] == ["-", "water", "-", "open", "-", "0"]
     assert summary == "5 prompts: 1 done · 1 skipped · 1 ignored · 1 natural · 1 open"
-    assert len({row.index("stretch") for row in rows[:4]}) == 1  # columns line up
+    assert len({row.index("stretch") for row in rows[1:]}) == 1  # columns line up
 
 
 def test_log_since_and_events(data_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -223,3 +228,161 @@ def test_export_events_csv(data_home: Path, capsys: pytest.CaptureFixture[str]) 
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["event"], r["detail"]) for r in rows] == [("start", "version 0.1"), ("pause", "30m")]
     assert datetime.fromisoformat(rows[1]["at"]) == NOW - timedelta(hours=1)
+
+
+# -- a long log: pages, streams (#18 point 11) -------------------------------------------------
+
+def _fill_many(prompts: int, events: int = 0) -> None:
+    """``prompts`` finished prompts a minute apart ending now (ids in time order), and
+    ``events`` app events; written in one transaction, as a year of use would leave them."""
+    Store.open(paths.log_db()).close()
+    outcomes = [(Outcome.DONE, None), (Outcome.SKIPPED, Reason.USER),
+                (Outcome.IGNORED, Reason.TIMEOUT)]
+    rows = []
+    for n in range(prompts):
+        due = NOW - timedelta(minutes=prompts - n)
+        outcome, reason = outcomes[n % 3]
+        rows.append(prompt_row(PromptRecord(
+            rule=f"rule-{n % 7}", kind=Kind.STRETCH, due_at=due, exercise_id=f"exercise-{n}",
+            shown_at=due, ended_at=due + timedelta(seconds=30), outcome=outcome, reason=reason,
+            detail="x" * 200)))
+    conn = sqlite3.connect(paths.log_db())
+    with conn:
+        conn.executemany(
+            f"INSERT INTO prompts ({', '.join(PROMPT_COLUMNS)}) "
+            f"VALUES ({', '.join(':' + c for c in PROMPT_COLUMNS)})", rows)
+        conn.executemany("INSERT INTO events (at, event, detail) VALUES (?, ?, ?)", [
+            (to_text(NOW - timedelta(minutes=events - n), "at"), f"event-{n}", "")
+            for n in range(events)])
+    conn.close()
+
+
+def _table(out: str) -> tuple[list[str], list[str]]:
+    """(table rows without the header, the lines after the table)."""
+    lines = out.splitlines()
+    rows = [line for line in lines[1:] if line.startswith(str(NOW.year - 1)[:2])]
+    return rows, lines[1 + len(rows):]
+
+
+def test_log_shows_the_newest_page_first_and_sums_up_every_row(
+    data_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fill_many(130)
+    status, out, _ = _run(capsys, "log")
+    assert status == ExitStatus.OK
+    rows, after = _table(out)
+    assert len(rows) == PAGE == 50
+    exercises = [row.split()[4] for row in rows]
+    assert exercises == [f"exercise-{n}" for n in range(129, 79, -1)]  # newest first
+    assert after == [
+        "the newest 50 of 130 prompts shown: --limit N for more, --all for every one",
+        "130 prompts: 44 done · 43 skipped · 43 ignored",
+    ]
+
+
+@pytest.mark.parametrize(("options", "shown"), [
+    (["--limit", "7"], 7), (["-n", "1"], 1), (["--limit", "500"], 130), (["--all"], 130),
+])
+def test_log_limit_and_all(data_home: Path, capsys: pytest.CaptureFixture[str],
+                           options: list[str], shown: int) -> None:
+    _fill_many(130)
+    status, out, _ = _run(capsys, "log", *options)
+    assert status == ExitStatus.OK
+    rows, after = _table(out)
+    assert [row.split()[4] for row in rows] == [
+        f"exercise-{n}" for n in range(129, 129 - shown, -1)]
+    note = f"the newest {shown} of 130 prompts shown: --limit N for more, --all for every one"
+    assert after == ([note] if shown < 130 else []) + [
+        "130 prompts: 44 done · 43 skipped · 43 ignored"]
+    assert len({row.index("stretch") for row in rows}) == 1  # columns line up
+
+
+@pytest.mark.parametrize("options", [["--limit", "0"], ["--limit", "x"], ["--limit", "-3"],
+                                     ["--limit", "5", "--all"]])
+def test_log_refuses_a_bad_page_in_one_line(data_home: Path, capsys: pytest.CaptureFixture[str],
+                                            options: list[str]) -> None:
+    _fill_many(3)
+    status, out, err = _run_exit(capsys, "log", *options)
+    assert status == ExitStatus.BAD_INPUT and out == ""
+    assert "--limit" in err.splitlines()[-1]
+
+
+def _run_exit(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Like _run, for a command argparse refuses (it exits)."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def test_log_json_is_every_row_oldest_first_and_limit_keeps_the_newest(
+    data_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fill_many(130)
+    every = [json.loads(line) for line in _run(capsys, "log", "--json")[1].splitlines()]
+    assert [row["id"] for row in every] == list(range(1, 131))
+    assert all(list(row) == JSON_FIELDS for row in every)
+    newest = [json.loads(line) for line in _run(capsys, "log", "--json", "-n", "4")[1].splitlines()]
+    assert newest == every[-4:]
+    assert _run(capsys, "log", "--json", "--all")[1].count("\n") == 130
+
+
+def test_log_events_page_too(data_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _fill_many(0, events=60)
+    status, out, _ = _run(capsys, "log", "--events")
+    assert status == ExitStatus.OK
+    lines = out.splitlines()
+    assert lines[0].split() == ["when", "event", "detail"]
+    assert [line.split()[2] for line in lines[1:51]] == [f"event-{n}" for n in range(59, 9, -1)]
+    assert lines[51:] == ["the newest 50 of 60 events shown: --limit N for more, --all for "
+                          "every one", "60 events"]
+    events = [json.loads(line) for line in _run(capsys, "log", "--events", "--json", "-n", "2")[1]
+              .splitlines()]
+    assert [e["event"] for e in events] == ["event-58", "event-59"]
+
+
+def test_export_writes_every_row_as_the_log_keeps_it(
+    data_home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _fill_many(1200)  # more than one chunk of the stream
+    with Store.open(paths.log_db(), create=False) as store:
+        stored = store.prompts()
+    status, out, _ = _run(capsys, "export")
+    assert status == ExitStatus.OK
+    assert [_record_from_csv(row) for row in csv.DictReader(io.StringIO(out))] == stored
+    target = tmp_path / "all.jsonl"
+    status, out, _ = _run(capsys, "export", "--format", "json", "-o", str(target))
+    assert out.strip() == f"wrote 1200 prompts to {target}"
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert rows == [prompt_row(record) for record in stored]
+
+
+@pytest.mark.parametrize("command", [
+    ["export"], ["export", "--format", "json"], ["log", "--all"], ["log", "--json"],
+    ["log", "--events", "--all"], ["export", "--events"],
+], ids=" ".join)
+def test_log_and_export_stream_in_flat_memory(
+    data_home: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Ten times the rows take no more memory: nothing grows with the log (Python's own
+    allocations, traced; SQLite's page cache is bounded by itself)."""
+    sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    monkeypatch.setattr(sys, "stdout", sink)
+
+    def peak(rows: int) -> int:
+        paths.log_db().unlink(missing_ok=True)
+        _fill_many(rows, events=rows)
+        main(command)  # warm: imports, caches
+        tracemalloc.start()
+        try:
+            assert main(command) == ExitStatus.OK
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    try:
+        small, large = peak(1200), peak(6000)
+    finally:
+        sink.close()
+    # Holding the 4,800 more rows (as the commands did) takes over 5 MB.
+    assert large - small < 200_000, (small, large)

@@ -93,7 +93,7 @@ class TrayApp:
         return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
 
     def events(self) -> str:
-        return self.cli("log", "--events").stdout
+        return self.cli("log", "--events", "--all").stdout  # newest first
 
     def wait_prompt(self, timeout: float = 40.0) -> dict[str, Any]:
         assert wait_until(self.geometry.exists, timeout), "no prompt appeared"

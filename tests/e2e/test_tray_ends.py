@@ -73,9 +73,9 @@ def assert_clean_end(app: TrayApp, prompts: int, why: str) -> None:
     rows = app.log()
     assert [(r["outcome"], r["reason"]) for r in rows] == [("suppressed", "stopped")] * prompts
     lines = [line.split(maxsplit=3) for line in app.events().splitlines() if line[:4].isdigit()]
-    events = [line[2] for line in lines]
-    assert events.count("stop") == 1 and events[-1] == "stop", events
-    assert lines[-1][3:] == [why], lines[-1]  # the stop event says why
+    events = [line[2] for line in lines]  # newest first
+    assert events.count("stop") == 1 and events[0] == "stop", events
+    assert lines[0][3:] == [why], lines[0]  # the stop event says why
     assert app.proc.stderr is not None
     errors = app.proc.stderr.read().decode()
     assert "Traceback" not in errors, errors

@@ -114,6 +114,7 @@ class Desktop:
         self.display_name = ""
         self.env: dict[str, str] = {}
         self._procs: list[subprocess.Popen[bytes]] = []
+        self.tray_proc: subprocess.Popen[bytes] | None = None
         self._stoppers: list[Callable[[], None]] = []
         self._xlib: Any = None
         self._lock = threading.Lock()
@@ -217,7 +218,22 @@ class Desktop:
                            "--widthtype", "request", "--SetDockType", "true", *options])
         if not wait_until(self.tray_owner, self.start_timeout):
             raise RuntimeError(f"trayer did not claim {TRAY_SELECTION}")
+        self.tray_proc = proc
         return proc
+
+    def stop_tray(self, *, hard: bool = False) -> None:
+        """End the running trayer (SIGTERM, or SIGKILL when ``hard``: a panel crashing) and
+        wait until nothing owns the system-tray selection."""
+        proc, self.tray_proc = self.tray_proc, None
+        if proc is None:
+            raise RuntimeError("no trayer is running on this desktop")
+        if hard:
+            proc.kill()
+            proc.wait(timeout=5)
+        end_process(proc)
+        self._procs.remove(proc)
+        if not wait_until(lambda: not self.tray_owner(), self.start_timeout):
+            raise RuntimeError(f"{TRAY_SELECTION} still owned after trayer ended")
 
     # -- X queries -------------------------------------------------------------------------
 

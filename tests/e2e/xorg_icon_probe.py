@@ -14,8 +14,10 @@ action (a click) says "activated" and then stops the icon, on the loop's thread;
 --hold-ready, "shown" once the loop's thread has shown the icon, which then waits (5 s at most),
 before pystray counts the icon as running, until a "stop" command has been handed to the loop
 or has returned; "pillow loaded" or "pillow absent" when asked. The icon is a red square (a PIL
-image) or, with --look, the tray's look for STATE (a TrayLook, as the app shows it).
-stdin: "handoffs", "pillow", "stop".
+image) or, with --look, the tray's look for STATE (a TrayLook, as the app shows it); "hidden"
+once the icon has been hidden when asked to hide; "look changed" once it shows the "active" look
+when asked for a look.
+stdin: "handoffs", "pillow", "look", "hide", "stop".
 Exit 3 if run_detached() is refused.
 """
 
@@ -116,6 +118,12 @@ def main() -> int:
                 say(f"handoffs {handoffs[0]}")
             elif line.strip() == "pillow":
                 say("pillow " + ("loaded" if "PIL.Image" in sys.modules else "absent"))
+            elif line.strip() == "look":
+                tray.set_look(icon, TrayLook(TrayState.ACTIVE))
+                say("look changed")
+            elif line.strip() == "hide":
+                icon.visible = False
+                say("hidden")
             elif line.strip() == "stop":
                 stop.set()
                 icon.stop()

@@ -3,6 +3,7 @@ newer files, read-only readers, aware-only times."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -19,7 +20,12 @@ import pytest
 from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
 from traybreak.errors import UserError
 from traybreak.store.prompt_log import LogMissingError, LogNewerError, LogUnreadableError, Store
-from traybreak.store.schema import LATEST_VERSION, PROMPT_COLUMNS, NaiveDatetimeError
+from traybreak.store.schema import (
+    LATEST_VERSION,
+    PROMPT_COLUMNS,
+    NaiveDatetimeError,
+    prompt_row,
+)
 
 WRITER = Path(__file__).with_name("store_writer.py")
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -306,3 +312,94 @@ def test_reader_sees_a_live_writer_and_cannot_write(tmp_path: Path) -> None:
     with Store.open(db, create=False) as reader:
         assert reader.events() == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite3"]  # WAL tidied away
+
+
+# -- reading a long log: rows as stored, pages, JSON, one moment (#18 point 11) -----------------
+
+def _log_of(tmp_path: Path, count: int) -> tuple[Path, list[PromptRecord]]:
+    db = tmp_path / "log.sqlite3"
+    with Store.open(db) as store:
+        stored = [store.add_prompt(_prompt(minutes=n % 4, detail=f"n{n}")) for n in range(count)]
+    return db, sorted(stored, key=lambda r: (r.due_at, r.id))
+
+
+def test_prompt_rows_are_the_stored_cells_oldest_or_newest_first(tmp_path: Path) -> None:
+    db, stored = _log_of(tmp_path, 9)  # due times repeat: the id orders rows due together
+    with Store.open(db, create=False) as store:
+        rows = list(store.prompt_rows())
+        assert rows == [tuple(prompt_row(r).values()) for r in stored]
+        assert list(store.prompt_rows(newest_first=True)) == rows[::-1]
+        assert list(store.prompt_rows(newest_first=True, limit=3)) == rows[::-1][:3]
+        assert list(store.prompt_rows(limit=3)) == rows[-3:]
+        assert list(store.prompt_rows(limit=0)) == []
+        assert list(store.prompt_rows(T0 + timedelta(minutes=3))) == rows[-2:]
+        with pytest.raises(ValueError, match="negative"):
+            store.prompt_rows(limit=-1)
+
+
+def test_event_rows_and_count(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    with Store.open(db) as store:
+        for n in range(5):
+            store.add_event(AppEvent(T0 + timedelta(hours=n), "start", f"n{n}"))
+    with Store.open(db, create=False) as store:
+        assert [d for _, _, d in store.event_rows(newest_first=True, limit=2)] == ["n4", "n3"]
+        assert [d for _, _, d in store.event_rows(T0 + timedelta(hours=3))] == ["n3", "n4"]
+        assert store.event_count() == 5 and store.event_count(T0 + timedelta(hours=1)) == 4
+
+
+def test_outcome_counts(tmp_path: Path) -> None:
+    db, stored = _log_of(tmp_path, 4)
+    with Store.open(db) as store:
+        store.update_prompt(replace(stored[0], outcome=Outcome.DONE))
+        store.update_prompt(replace(stored[1], outcome=Outcome.SKIPPED, reason=Reason.USER))
+        assert store.outcome_counts() == {None: 2, Outcome.DONE: 1, Outcome.SKIPPED: 1}
+        assert store.outcome_counts(T0 + timedelta(minutes=10)) == {}
+
+
+TRICKY = ['quote " and backslash \\', "line\nbreak\ttab\r", "ünïcode ✓ \u2028", "\x01\x1f"]
+
+
+@pytest.mark.parametrize("sqlite_json", [True, False], ids=["sqlite-json", "python-json"])
+def test_json_rows_are_the_stored_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        sqlite_json: bool) -> None:
+    import traybreak.store.prompt_log as prompt_log
+
+    if not sqlite_json:  # as an SQLite built without JSON: Python's encoder does it
+        monkeypatch.setattr(prompt_log, "_JSON_OBJECT", "no_such_json_function")
+    db = tmp_path / "log.sqlite3"
+    with Store.open(db) as store:
+        for n, text in enumerate(TRICKY):
+            store.add_prompt(_prompt(minutes=n, detail=text, exercise_id=None))
+            store.add_event(AppEvent(T0 + timedelta(minutes=n), "error", text))
+    with Store.open(db, create=False) as store:
+        rows = [dict(zip(PROMPT_COLUMNS, row, strict=True)) for row in store.prompt_rows()]
+        assert [json.loads(line) for line in store.prompt_json()] == rows
+        fields = ("id", "due_at", "detail")
+        assert [json.loads(line) for line in store.prompt_json(fields=fields, limit=2)] == [
+            {key: row[key] for key in fields} for row in rows[-2:]]
+        events = [json.loads(line) for line in store.event_json()]
+        assert [e["detail"] for e in events] == TRICKY and list(events[0]) == ["at", "event",
+                                                                                "detail"]
+        assert all("\n" not in line for line in store.prompt_json())
+        with pytest.raises(ValueError, match="no column bogus"):
+            store.prompt_json(fields=("id", "bogus"))
+
+
+def test_a_snapshot_reads_one_moment_while_the_tray_writes(tmp_path: Path) -> None:
+    db, _ = _log_of(tmp_path, 3)
+    with Store.open(db) as writer, Store.open(db, create=False) as reader:
+        with reader.snapshot():
+            counted = sum(reader.outcome_counts().values())
+            writer.add_prompt(_prompt(minutes=9))
+            assert len(list(reader.prompt_rows())) == counted == 3
+        assert len(list(reader.prompt_rows())) == 4
+
+
+def test_a_stream_left_unread_does_not_break_closing(tmp_path: Path) -> None:
+    db, _ = _log_of(tmp_path, 3)
+    store = Store.open(db, create=False)
+    rows = store.prompt_rows()
+    next(rows)
+    store.close()
+    rows.close()  # the generator's clean-up finds the connection closed: no error

@@ -14,6 +14,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from traybreak import __version__
@@ -25,21 +26,28 @@ if TYPE_CHECKING:
 Handler = Callable[["argparse.Namespace"], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every registered subcommand."""
+#: The command modules in --help order, each with the commands it registers. A command names
+#: its module so that running it builds the parser of that module alone: building all of them
+#: imports every module's dependencies, about 90 ms of a `traybreak log`. A test keeps this in
+#: step with what each module registers.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "app_cmd": ("run", "status", "pause", "resume", "break-now", "skip-next", "reload", "quit"),
+    "autostart_cmd": ("autostart",),
+    "config_cmd": ("config",),
+    "desktop_entry_cmd": ("desktop-entry",),
+    "exercises_cmd": ("exercises",),
+    "log_cmd": ("log", "export"),
+    "prompt_cmd": ("prompt",),
+    "small_window_cmd": ("panel", "history", "about"),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every registered subcommand, or, given a ``command`` name, with those of
+    its module only (an unknown name: every subcommand, so that errors and help list them)."""
     import argparse
 
     # Imported here, not at the top: a tray start never builds the parser (see above).
-    from traybreak.cli import (
-        app_cmd,
-        autostart_cmd,
-        config_cmd,
-        desktop_entry_cmd,
-        exercises_cmd,
-        log_cmd,
-        prompt_cmd,
-        small_window_cmd,
-    )
     from traybreak.cli.common import add_common_options
 
     parser = argparse.ArgumentParser(
@@ -51,10 +59,53 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each module adds its group of subcommands; this order is the order in --help.
-    for module in (app_cmd, autostart_cmd, config_cmd, desktop_entry_cmd, exercises_cmd, log_cmd,
-                   prompt_cmd, small_window_cmd):
-        module.register(subparsers)
+    modules = [name for name, commands in COMMAND_MODULES.items() if command in commands]
+    for name in modules or COMMAND_MODULES:
+        _command_module(name).register(subparsers)
     return parser
+
+
+def _command_module(name: str) -> ModuleType:
+    """The command module ``name`` (a key of COMMAND_MODULES), imported now; written out so
+    that the import map (tests/test_architecture.py) sees every one."""
+    match name:
+        case "app_cmd":
+            from traybreak.cli import app_cmd
+            return app_cmd
+        case "autostart_cmd":
+            from traybreak.cli import autostart_cmd
+            return autostart_cmd
+        case "config_cmd":
+            from traybreak.cli import config_cmd
+            return config_cmd
+        case "desktop_entry_cmd":
+            from traybreak.cli import desktop_entry_cmd
+            return desktop_entry_cmd
+        case "exercises_cmd":
+            from traybreak.cli import exercises_cmd
+            return exercises_cmd
+        case "log_cmd":
+            from traybreak.cli import log_cmd
+            return log_cmd
+        case "prompt_cmd":
+            from traybreak.cli import prompt_cmd
+            return prompt_cmd
+        case "small_window_cmd":
+            from traybreak.cli import small_window_cmd
+            return small_window_cmd
+    raise ValueError(f"no command module {name!r}")
+
+
+def command_word(words: Sequence[str]) -> str | None:
+    """The command in a command line (the first word that is not an option or the value of
+    ``--config``), or None."""
+    rest = iter(words)
+    for word in rest:
+        if word == "--config":
+            next(rest, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tray_start is not None:
         config, debug = tray_start
         return _handle(lambda: run_tray(config, debug), debug)
-    parser = build_parser()
+    parser = build_parser(command_word(words))
     args = parser.parse_args(words)
     debug = bool(getattr(args, "debug", False))
     handler: Handler | None = getattr(args, "handler", None)

@@ -2,54 +2,69 @@
 
 Both only read: a missing log is never created (store.Store.open(create=False)). A user with no
 log yet has no records: machine output (``--json``, ``export``) is then empty and exits 0.
+
+Both stream: rows go from SQLite to the output as they are read, as the text the log keeps (which
+is the export format), so a year of log costs no more memory than a day. The table of `log` is a
+page of the newest rows unless ``--all``; its column widths come from a first pass over the
+same rows, in the same read transaction.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
+import itertools
 import logging
 import os
 import sys
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
 from traybreak import paths
 from traybreak.cli.common import add_command
 from traybreak.core.durations import DurationError, parse_duration
-from traybreak.core.model import AppEvent, Outcome, PromptRecord
+from traybreak.core.model import Outcome
 from traybreak.errors import UserError
 from traybreak.store.prompt_log import LogMissingError, Store
-from traybreak.store.schema import EVENT_COLUMNS, PROMPT_COLUMNS, Cell, event_row, prompt_row
+from traybreak.store.schema import EVENT_COLUMNS, PROMPT_COLUMNS, Cell, from_text
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # `log --json` keeps to the documented prompt fields; `export` adds the free-text detail column.
 JSON_FIELDS: tuple[str, ...] = tuple(col for col in PROMPT_COLUMNS if col != "detail")
+#: How many of the newest rows the table of `traybreak log` shows without --limit or --all.
+PAGE = 50
 _NONE = "-"
 # JSON output is one object per line everywhere (`log --json`, `export --format json`), so a
 # line-reading script works on both; "jsonl" names the same thing.
 EXPORT_FORMATS = ("csv", "json", "jsonl")
+_PROMPT_HEADER = ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes")
+_EVENT_HEADER = ("when", "event", "detail")
 
 
 def register(subparsers: Any) -> None:
     """Add the `log` and `export` subcommands."""
     log = add_command(
         subparsers, "log", "show the prompt log", _run_log,
-        description="Show every prompt traybreak logged (oldest first, local times) and what "
-        "happened to it, with a summary line; or the app's own events with --events.",
+        description=f"Show the prompts traybreak logged, newest first (local times), and what "
+        f"happened to each, with a summary of them all: the newest {PAGE} unless --limit or "
+        "--all; or the app's own events with --events. With --json, every selected row, "
+        "oldest first, as `export --format json` writes them (--limit: only the newest N).",
     )
     _add_selection(log)
+    page = log.add_mutually_exclusive_group()
+    page.add_argument("-n", "--limit", type=_count, metavar="N",
+                      help=f"only the newest N rows (the table's default: {PAGE})")
+    page.add_argument("--all", action="store_true", help="every row, not only the newest page")
     log.add_argument("--json", action="store_true",
                      help="one JSON object per line (fields: " + ", ".join(JSON_FIELDS) + ")")
     export = add_command(
         subparsers, "export", "write the prompt log as CSV or JSON lines", _run_export,
-        description="Write the whole log (or part of it) to stdout or a file. Times are ISO-8601 "
-        "in UTC. Columns: " + ", ".join(PROMPT_COLUMNS) + ".",
+        description="Write the whole log (or part of it), oldest first, to stdout or a file. "
+        "Times are ISO-8601 in UTC. Columns: " + ", ".join(PROMPT_COLUMNS) + ".",
     )
     export.add_argument("--format", default="csv", choices=EXPORT_FORMATS,
                         help="csv (the default, with a header row) or json: one JSON object per "
@@ -80,96 +95,181 @@ def since_moment(text: str | None, now: datetime) -> datetime | None:
     return datetime.combine(day, time()).astimezone()  # naive local midnight -> aware
 
 
-def _load(args: argparse.Namespace) -> tuple[list[PromptRecord] | list[AppEvent], str] | None:
-    """The selected records and a phrase naming the selection for messages; None when there is
-    no log yet (a new user: nothing recorded, not an error)."""
-    since = since_moment(args.since, datetime.now().astimezone())
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows, 1 or more, got "
+                                         f"{text!r}")
+    return int(text)
+
+
+def _open_log() -> Store | None:
+    """The log, read-only; None when there is none yet (a new user: nothing recorded, not an
+    error)."""
     try:
-        with Store.open(paths.log_db(), create=False) as store:
-            records = store.events(since) if args.events else store.prompts(since)
+        return Store.open(paths.log_db(), create=False)
     except LogMissingError:
         return None
-    scope = "" if since is None else f" since {_local(since)}"
-    return records, scope
+
+
+def _since(args: argparse.Namespace) -> datetime | None:
+    return since_moment(args.since, datetime.now().astimezone())
 
 
 def _run_log(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    if loaded is None:
+    since = _since(args)
+    store = _open_log()
+    if store is None:
         if not args.json:
             print(f"no log yet at {paths.log_db()} (traybreak has not recorded anything)")
         return 0
-    records, scope = loaded
-    out = sys.stdout
-    if args.json:
-        fields = EVENT_COLUMNS if args.events else JSON_FIELDS
-        for row in _rows(records):
-            out.write(json.dumps({key: row[key] for key in fields}, ensure_ascii=False) + "\n")
-    elif args.events:
-        events = [r for r in records if isinstance(r, AppEvent)]
-        _print_table(out, ("when", "event", "detail"),
-                     [(_local(e.at), e.event, e.detail or _NONE) for e in events])
-        print(f"{_plural(len(events), 'event')}{scope}", file=out)
-    else:
-        prompts = [r for r in records if isinstance(r, PromptRecord)]
-        _print_table(out, ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes"),
-                     [_prompt_cells(p) for p in prompts])
-        print(summary(prompts, scope), file=out)
+    with store, store.snapshot():
+        if args.json:
+            _print_json(store, args, since)
+        else:
+            _print_log_table(store, args, since)
     return 0
 
 
-def _prompt_cells(record: PromptRecord) -> tuple[str, ...]:
-    return (
-        _local(record.due_at), record.kind or _NONE, record.rule, record.exercise_id or _NONE,
-        record.outcome or "open", record.reason or _NONE, str(record.snoozes),
-    )
+def _print_json(store: Store, args: argparse.Namespace, since: datetime | None) -> None:
+    """Every selected row, oldest first (only the newest ``--limit`` when given)."""
+    lines = (store.event_json(since, limit=args.limit) if args.events
+             else store.prompt_json(since, fields=JSON_FIELDS, limit=args.limit))
+    _write_lines(sys.stdout, lines)
 
 
-def summary(prompts: Sequence[PromptRecord], scope: str = "") -> str:
-    """E.g. "12 prompts: 8 done · 2 skipped · 1 ignored · 1 natural" (zero counts left out).
+def _print_log_table(store: Store, args: argparse.Namespace, since: datetime | None) -> None:
+    """The newest page (or every row) as a table, newest first, then what it is a page of."""
+    limit = None if args.all else args.limit or PAGE
+    scope = "" if since is None else f" since {_local(since)}"
+    out = sys.stdout
+    if args.events:
+        total = store.event_count(since)
+        shown = _print_table(out, _EVENT_HEADER, _event_cells, lambda: store.event_rows(
+            since, newest_first=True, limit=limit))
+        tally = f"{_plural(total, 'event')}{scope}"
+    else:
+        counts = store.outcome_counts(since)
+        total = sum(counts.values())
+        shown = _print_table(out, _PROMPT_HEADER, _prompt_cells, lambda: store.prompt_rows(
+            since, newest_first=True, limit=limit))
+        tally = summary(counts, scope)
+    if shown < total:
+        noun = "events" if args.events else "prompts"
+        print(f"the newest {shown} of {total} {noun} shown: --limit N for more, --all for "
+              "every one", file=out)
+    print(tally, file=out)
+
+
+#: How a row becomes the table's cells, given how to show a stored time.
+Cells = Callable[[Sequence[Cell], Callable[[Cell], str]], tuple[str, ...]]
+
+
+def _prompt_cells(row: Sequence[Cell], when: Callable[[Cell], str]) -> tuple[str, ...]:
+    """A prompts row (PROMPT_COLUMNS) as the table shows it."""
+    _id, rule, kind, exercise, due_at, _shown, _ended, outcome, reason, snoozes, _detail = row
+    return (when(due_at), str(kind or _NONE), str(rule), str(exercise or _NONE),
+            str(outcome or "open"), str(reason or _NONE), str(snoozes))
+
+
+def _event_cells(row: Sequence[Cell], when: Callable[[Cell], str]) -> tuple[str, ...]:
+    """An events row (EVENT_COLUMNS) as the table shows it."""
+    at, event, detail = row
+    return when(at), str(event), str(detail or _NONE)
+
+
+def _local_text(cell: Cell) -> str:
+    """A stored time as the table shows it: local, to the minute."""
+    return _local(from_text(str(cell)))
+
+
+def _same_width(_cell: Cell) -> str:
+    """What a time is as wide as in the table (every one is): for measuring, not showing."""
+    return "YYYY-MM-DD HH:MM"
+
+
+def summary(counts: Mapping[Outcome | None, int], scope: str = "") -> str:
+    """E.g. "12 prompts: 8 done · 2 skipped · 1 ignored · 1 natural" (zero counts left out),
+    from how many prompts ended each way (None: still open).
 
     ``scope`` follows the count, e.g. " since 2024-05-01 00:00".
     """
-    counts = Counter(p.outcome for p in prompts)
-    parts = [f"{counts[o]} {o.value}" for o in Outcome if counts[o]]
-    if counts[None]:
+    parts = [f"{counts[o]} {o.value}" for o in Outcome if counts.get(o)]
+    if counts.get(None):
         parts.append(f"{counts[None]} open")
-    head = _plural(len(prompts), "prompt") + scope
+    head = _plural(sum(counts.values()), "prompt") + scope
     return f"{head}: {' · '.join(parts)}" if parts else head
 
 
-def _print_table(out: IO[str], header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    if not rows:
-        return
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        out.write("\n")
+def _print_table(out: IO[str], header: Sequence[str], cells: Cells,
+                 rows: Callable[[], Iterable[Sequence[Cell]]]) -> int:
+    """Print ``rows()``, turned into ``cells``, under ``header`` in aligned columns; returns how
+    many rows. ``rows`` is called twice, first to measure the columns, so that no row is held in
+    memory (a time's width is known: measuring does not convert it)."""
+    widths = [len(cell) for cell in header]
+    count = 0
+    for row in rows():
+        count += 1
+        widths = [max(width, len(cell))
+                  for width, cell in zip(widths, cells(row, _same_width), strict=True)]
+    if count:
+        lines = (cells(row, _local_text) for row in rows())
+        for line in itertools.chain((header,), lines):
+            out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
+                      .rstrip() + "\n")
+    return count
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    records = loaded[0] if loaded is not None else []
-    columns = EVENT_COLUMNS if args.events else PROMPT_COLUMNS
-    rows = _rows(records)
-    if args.output is None:
-        _write(sys.stdout, args.format, columns, rows)
-        return 0
-    target = Path(args.output).expanduser()
-    _write_file(target, args.format, columns, rows, force=args.force)
+    since = _since(args)
+    store = _open_log()
+    try:
+        def write(out: IO[str]) -> int:
+            return _export(out, store, args.format, args.events, since)
+
+        if args.output is None:
+            write(sys.stdout)
+            return 0
+        target = Path(args.output).expanduser()
+        written = _write_file(target, write, force=args.force)
+    finally:
+        if store is not None:
+            store.close()
     noun = "event" if args.events else "prompt"
-    print(f"wrote {_plural(len(rows), noun)} to {target}")
+    print(f"wrote {_plural(written, noun)} to {target}")
     return 0
 
 
-def _write_file(
-    target: Path, fmt: str, columns: Sequence[str], rows: list[dict[str, Cell]], *, force: bool
-) -> None:
-    """Write to ``target``; an existing file is refused, or with ``force`` replaced atomically."""
+def _export(out: IO[str], store: Store | None, fmt: str, events: bool,
+            since: datetime | None) -> int:
+    """Write the prompts (or events) since ``since`` as CSV with a header row or as JSON lines,
+    oldest first, as they are read; returns how many rows. No store: no rows."""
+    if fmt != "csv":
+        if store is None:
+            return 0
+        return _write_lines(out, store.event_json(since) if events else store.prompt_json(since))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EVENT_COLUMNS if events else PROMPT_COLUMNS)
+    if store is None:
+        return 0
+    rows = _Counted(store.event_rows(since) if events else store.prompt_rows(since))
+    writer.writerows(rows)
+    return rows.count
+
+
+def _write_lines(out: IO[str], lines: Iterable[str]) -> int:
+    """Write each of ``lines`` with a newline; returns how many."""
+    counted = _Counted(lines)
+    out.writelines(line + "\n" for line in counted)
+    return counted.count
+
+
+def _write_file(target: Path, write: Callable[[IO[str]], int], *, force: bool) -> int:
+    """``write`` to ``target`` and return what it returns; an existing file is refused, or with
+    ``force`` replaced atomically."""
     partial = target.with_name(f".{target.name}.partial") if force else target
     try:
         with partial.open("w" if force else "x", encoding="utf-8", newline="") as out:
-            _write(out, fmt, columns, rows)
+            written = write(out)
         if force:
             os.replace(partial, target)
     except FileExistsError:
@@ -179,20 +279,19 @@ def _write_file(
         if force:
             partial.unlink(missing_ok=True)
         raise UserError(f"cannot write {target}: {err.strerror or err}") from None
+    return written
 
 
-def _write(out: IO[str], fmt: str, columns: Sequence[str], rows: Iterable[dict[str, Cell]]) -> None:
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({key: row[key] for key in columns} for row in rows)
-    else:
-        for row in rows:
-            out.write(json.dumps({key: row[key] for key in columns}, ensure_ascii=False) + "\n")
+class _Counted(Generic[T]):
+    """Passes items through, counting them (``count``)."""
 
+    def __init__(self, items: Iterable[T]) -> None:
+        self.items, self.count = items, 0
 
-def _rows(records: Sequence[PromptRecord | AppEvent]) -> list[dict[str, Cell]]:
-    return [event_row(r) if isinstance(r, AppEvent) else prompt_row(r) for r in records]
+    def __iter__(self) -> Iterator[T]:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 def _local(moment: datetime) -> str:

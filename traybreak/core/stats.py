@@ -49,6 +49,10 @@ class Counts:
         return " · ".join(parts) or "nothing yet"
 
 
+#: The outcomes of prompts put in front of the user (Counts.asked).
+_ASKED = frozenset({Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED, Outcome.IGNORED})
+
+
 def local_day(moment: datetime, tz: tzinfo) -> date:
     """The calendar day ``moment`` falls on in ``tz`` (an aware datetime is converted first)."""
     if moment.tzinfo is None:
@@ -135,16 +139,19 @@ def streak(records: Iterable[PromptRecord], today: date, tz: tzinfo) -> int:
     Days on which nothing was asked (weekends, days off, the app not running) neither count nor
     break the streak. Today only counts once something is done: an unfinished day never breaks it.
     """
-    per_day: dict[date, Counts] = {}
+    # One pass, two sets of days: a history reads two months of log (~10,000 rows in a busy
+    # year), and a tally per row cost a tenth of a second.
+    done: set[date] = set()
+    asked: set[date] = set()
     for record in records:
-        day = local_day(record.due_at, tz)
-        if day <= today:
-            per_day[day] = per_day.get(day, Counts()) + count((record,))
+        if record.outcome in _ASKED:
+            day = local_day(record.due_at, tz)
+            if day <= today:
+                (done if record.outcome is Outcome.DONE else asked).add(day)
     length = 0
-    for day in sorted(per_day, reverse=True):
-        tally = per_day[day]
-        if tally.done:
+    for day in sorted(done | asked, reverse=True):
+        if day in done:
             length += 1
-        elif tally.asked and day != today:
+        elif day != today:
             break
     return length

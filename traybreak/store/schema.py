@@ -6,7 +6,7 @@ Pure data and conversions; store/prompt_log.py runs the SQL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
@@ -49,6 +49,12 @@ PROMPT_COLUMNS: tuple[str, ...] = (
 EVENT_COLUMNS: tuple[str, ...] = ("at", "event", "detail")
 
 Cell = str | int | None
+
+# The enums by their stored text, and None for NULL: a dict lookup, where calling the enum
+# class costs a microsecond a cell (a year of log is 50,000 rows, a history 10,000).
+_KINDS: dict[object, Kind | None] = {None: None, **{k.value: k for k in Kind}}
+_OUTCOMES: dict[object, Outcome | None] = {None: None, **{o.value: o for o in Outcome}}
+_REASONS: dict[object, Reason | None] = {None: None, **{r.value: r for r in Reason}}
 
 
 class NaiveDatetimeError(ValueError):
@@ -99,25 +105,35 @@ def prompt_row(record: PromptRecord) -> dict[str, Cell]:
 
 
 def prompt_record(row: Mapping[str, object]) -> PromptRecord:
-    """The record for a prompts row (as read from SQLite)."""
-    def opt_time(name: str) -> datetime | None:
-        value = row[name]
-        return None if value is None else from_text(str(value))
+    """The record for a prompts row (column -> cell)."""
+    return prompt_from_cells([row[column] for column in PROMPT_COLUMNS])
 
-    kind, outcome, reason = row["kind"], row["outcome"], row["reason"]
-    return PromptRecord(
-        id=int(str(row["id"])),
-        rule=str(row["rule"]),
-        kind=None if kind is None else Kind(str(kind)),
-        exercise_id=None if row["exercise_id"] is None else str(row["exercise_id"]),
-        due_at=from_text(str(row["due_at"])),
-        shown_at=opt_time("shown_at"),
-        ended_at=opt_time("ended_at"),
-        outcome=None if outcome is None else Outcome(str(outcome)),
-        reason=None if reason is None else Reason(str(reason)),
-        snoozes=int(str(row["snoozes"])),
-        detail=None if row["detail"] is None else str(row["detail"]),
-    )
+
+def prompt_from_cells(cells: Sequence[object]) -> PromptRecord:
+    """The record for a prompts row given as its cells in PROMPT_COLUMNS order (as
+    ``SELECT *`` reads it); ValueError naming the row for a cell this version cannot read."""
+    (row_id, rule, kind, exercise_id, due_at, shown_at, ended_at, outcome, reason, snoozes,
+     detail) = cells
+    try:
+        return PromptRecord(
+            id=int(str(row_id)), rule=str(rule), kind=_KINDS[kind],
+            exercise_id=None if exercise_id is None else str(exercise_id),
+            due_at=from_text(str(due_at)),
+            shown_at=None if shown_at is None else from_text(str(shown_at)),
+            ended_at=None if ended_at is None else from_text(str(ended_at)),
+            outcome=_OUTCOMES[outcome], reason=_REASONS[reason], snoozes=int(str(snoozes)),
+            detail=None if detail is None else str(detail),
+        )
+    except KeyError as err:
+        raise ValueError(f"prompt {row_id} in the log has an unknown value {err}") from None
+
+
+def outcome_of(cell: object) -> Outcome | None:
+    """The outcome a prompts row's outcome cell names (None for an open prompt)."""
+    try:
+        return _OUTCOMES[cell]
+    except KeyError:
+        raise ValueError(f"unknown outcome {cell!r} in the log") from None
 
 
 def event_row(event: AppEvent) -> dict[str, Cell]:

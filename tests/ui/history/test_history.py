@@ -118,6 +118,18 @@ def test_recent_prompts_newest_first_without_suppressed_ones() -> None:
     assert all(r.when.tzinfo == TZ for r in history.recent)
 
 
+def test_older_records_still_make_the_streak_and_the_recent_list() -> None:
+    # The chart, today and the muscle groups look at their own days only (#18 point 11);
+    # the streak and the recent prompts reach back past them.
+    two_weeks_on = TODAY + timedelta(days=14)
+    history = build_history(sample_records(), sample_exercises(), two_weeks_on, TZ, days=7,
+                            recent=2)
+    assert all(bar.total == 0 for bar in history.days) and not history.worked
+    assert history.today_counts.done == 0
+    assert history.streak == 3  # nothing asked since: the streak of two weeks ago stands
+    assert [(r.when.date(), r.when.hour) for r in history.recent] == [(TODAY, 14), (TODAY, 13)]
+
+
 def test_outcome_words_say_why_a_prompt_was_ignored() -> None:
     due = datetime(2024, 5, 14, 8, tzinfo=UTC)
     assert outcome_words(PromptRecord("r", Kind.STRETCH, due, outcome=Outcome.IGNORED,

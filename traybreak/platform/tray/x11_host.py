@@ -1,6 +1,7 @@
 """Is there a system tray on this X display? (python-xlib: who owns _NET_SYSTEM_TRAY_S<n>).
 
-pystray's XEmbed backend docks once and never retries, so the app waits for a tray host first
+pystray's XEmbed backend gives up when no tray is there as the icon shows (traybreak's icon docks
+when a tray next announces itself, XorgFix.PANEL_RESTART), so the app waits for a tray host first
 (at login the tray may start after us; platform/tray/choice.py:find_tray polls this) and fails
 with a clear message if none appears.
 """

@@ -5,6 +5,7 @@ ignored), the streak, muscle groups worked or neglected, and the latest prompts;
 
 from __future__ import annotations
 
+import heapq
 import logging
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -90,16 +91,20 @@ def build_history(records: Sequence[PromptRecord], exercises: Sequence[Exercise]
     """The history over the ``days`` local days ending ``today`` (in ``tz``)."""
     index = {e.id: e for e in exercises}
     first = today - timedelta(days=max(1, days) - 1)
-    per_kind = {kind: stats.daily_counts(records, first, today, tz, kind=kind) for kind in Kind}
-    everything = stats.daily_counts(records, first, today, tz)
+    # The chart, today and the week's muscle groups need only their days: sort those out once
+    # (the streak and the recent list take every record, usually two months of them).
+    since = min(first, today - timedelta(days=COVERAGE_DAYS - 1))
+    shown = [r for r in records if since <= stats.local_day(r.due_at, tz) <= today]
+    per_kind = {kind: stats.daily_counts(shown, first, today, tz, kind=kind) for kind in Kind}
+    everything = stats.daily_counts(shown, first, today, tz)
     bars = []
     for day, counts in everything.items():
         done = tuple((kind, per_kind[kind][day].done) for kind in Kind)
         bars.append(DayBar(day, done, counts.skipped, counts.ignored,
                            counts.done - sum(n for _, n in done)))
-    worked, neglected = _coverage(records, index, today, tz)
+    worked, neglected = _coverage(shown, index, today, tz)
     return History(
-        today=today, today_counts=stats.day_counts(records, today, tz),
+        today=today, today_counts=stats.day_counts(shown, today, tz),
         streak=stats.streak(records, today, tz), days=tuple(bars), worked=worked,
         neglected=neglected, recent=_recent(records, index, tz, recent), has_log=has_log,
     )
@@ -120,10 +125,9 @@ def _coverage(records: Sequence[PromptRecord], index: Mapping[str, Exercise], to
 
 def _recent(records: Sequence[PromptRecord], index: Mapping[str, Exercise], tz: tzinfo,
             limit: int) -> tuple[RecentRow, ...]:
-    shown = [r for r in records if r.outcome is not Outcome.SUPPRESSED]
-    shown.sort(key=lambda r: _instant(r.due_at, tz), reverse=True)
+    shown = (r for r in records if r.outcome is not Outcome.SUPPRESSED)
     rows = []
-    for record in shown[:max(0, limit)]:
+    for record in heapq.nlargest(max(0, limit), shown, key=lambda r: _instant(r.due_at, tz)):
         exercise = index.get(record.exercise_id or "")
         name = exercise.name if exercise else (record.exercise_id or _rule_name(record.rule))
         when = _instant(record.due_at, tz)

@@ -32,6 +32,10 @@ _EMBEDDED_MIN = 8
 _DISPLAY_CLOSED = "_traybreak_display_closed"
 #: X buttons 4–7 are the scroll wheel (up, down, left, right): a scroll is not a click.
 _WHEEL_BUTTONS = frozenset({4, 5, 6, 7})
+#: The atom of the MANAGER client message a new selection owner broadcasts on the root window
+#: (ICCCM 2.8; the system-tray spec: a tray announces itself with it).
+_MANAGER = "MANAGER"
+_MANAGER_ATOM = "_traybreak_manager_atom"
 
 
 class XorgFix(StrEnum):
@@ -46,6 +50,7 @@ class XorgFix(StrEnum):
     SLOT_LOOKS = "slot-looks"      # every draw scaled a picture with Pillow (2.6 MB of memory)
     ANY_BUTTON = "any-button"      # only a left click ran the default action (the menu)
     TRAY_BACKGROUND = "tray-background"  # the look sat on a black square, not on the panel
+    PANEL_RESTART = "panel-restart"  # a restarted panel got the icon back after a minute, or never
 
 
 ALL_XORG_FIXES: frozenset[XorgFix] = frozenset(XorgFix)
@@ -176,6 +181,7 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
         """pystray 0.19.5 xorg Icon with traybreak's fixes (``TRAYBREAK_FIXES``)."""
 
         TRAYBREAK_FIXES = fixes
+        _systray_manager: Any  # upstream's: the tray window the icon is docked in, or None
 
         def _create_window(self) -> Any:
             window = super()._create_window()
@@ -189,6 +195,66 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
                 # rare; trayer offers none).
                 window.change_attributes(background_pixmap=X.ParentRelative)
             return window
+
+        def _create_atoms(self) -> None:
+            super()._create_atoms()
+            if XorgFix.PANEL_RESTART in fixes:
+                # Upstream re-docks only when the look next changes (a minute or more after a
+                # panel restart, or never). A new tray announces itself to every client that
+                # listens on the root window (StructureNotify: only the root's own changes and
+                # such broadcasts, so no traffic at rest): listen, and dock at once.
+                setattr(self, _MANAGER_ATOM, self._display.intern_atom(_MANAGER))
+                self._display.screen().root.change_attributes(
+                    event_mask=X.StructureNotifyMask)
+
+        def _on_manager(self, event: Any) -> bool:
+            """Dock in the tray a MANAGER broadcast announces; False if it is not one."""
+            _format, data = event.data
+            if (event.client_type != getattr(self, _MANAGER_ATOM, None)
+                    or data[1] != self._net_system_tray_sx):
+                return False  # another selection's new owner (a clipboard manager, ...)
+            manager = self._systray_manager
+            if manager is not None and manager.id == data[2]:
+                return True  # docked there already (it was found when the old tray went)
+            if not self.visible:
+                return True  # hidden: show() docks it
+            log.info("a system tray has started (window 0x%x): docking the icon", data[2])
+            self._systray_manager = None
+            self._dock_window()
+            return True
+
+        def _show(self) -> None:
+            if XorgFix.PANEL_RESTART not in fixes:
+                super()._show()
+                return
+            # Upstream logs "Failed to dock icon" with a traceback when no tray is there yet;
+            # the icon docks when one announces itself.
+            self._dock_window()
+            if self._systray_manager is None:
+                log.info("no system tray yet: the icon docks when one starts")
+
+        def _update_icon(self) -> None:
+            if (XorgFix.PANEL_RESTART in fixes and self._systray_manager is None
+                    and not self._get_systray_manager()):
+                # No tray (it is restarting): upstream logged an error with a traceback for
+                # every new look. The look is drawn once the icon docks (its Expose).
+                self._icon_data = None  # a PIL picture is scaled again then
+                return
+            super()._update_icon()
+
+        def _on_destroy_notify(self, event: Any) -> None:
+            if XorgFix.PANEL_RESTART not in fixes:
+                super()._on_destroy_notify(event)
+                return
+            manager = self._systray_manager
+            if manager is None or event.window.id != manager.id:
+                return  # upstream raised AttributeError (ending the loop) with no tray
+            # The tray has gone: dock in its successor if one already owns the selection,
+            # else wait for the next tray's MANAGER broadcast (no error: a panel restarting).
+            self._systray_manager = None
+            self._dock_window()
+            if self._systray_manager is None:
+                log.info("the system tray has gone: the icon docks again when a tray starts")
 
         def _on_button_press(self, event: Any) -> None:
             if XorgFix.ANY_BUTTON not in fixes:
@@ -259,6 +325,10 @@ def _fixed_xorg_class(base: type, fixes: frozenset[XorgFix]) -> type:
 
         def _rewrite_implementation(self, *originals: Callable[[], None]) -> None:
             super()._rewrite_implementation(*originals)
+            if XorgFix.PANEL_RESTART in fixes:
+                hand_offs = self._message_handlers[X.ClientMessage]  # upstream's hand-offs
+                self._message_handlers[X.ClientMessage] = (
+                    lambda event: self._on_manager(event) or hand_offs(event))
             if XorgFix.SAFE_HANDOFF not in fixes:
                 return
             # Upstream hands a call to the loop thread by writing on the loop's own Display from
