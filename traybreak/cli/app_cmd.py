@@ -54,6 +54,8 @@ def send(message: dict[str, Any]) -> dict[str, Any]:
     """Send one request to the running tray; UserError (exit 3) when none runs."""
     try:
         reply = request(paths.runtime_dir(), message)
+    except paths.NoPrivateDir as err:
+        raise UserError(str(err), ExitStatus.FAILURE) from None
     except NotRunning as err:
         raise UserError(f"{err} (start it with `traybreak`)", ExitStatus.NOT_RUNNING) from None
     if not reply.get("ok"):
