@@ -79,3 +79,10 @@ def test_message_card() -> None:
 def test_key_hints_name_only_the_buttons_shown() -> None:
     assert key_hints(["done", "snooze", "skip"]) == "Keys: Enter done · S snooze · Esc skip"
     assert key_hints(["done", "skip"]) == "Keys: Enter done · Esc skip"
+
+
+def test_a_title_too_long_for_the_header_is_cut() -> None:
+    """`traybreak prompt --title` takes any length; the header has room for two lines (#18)."""
+    card = message_card("T" * 300, "Drink")
+    assert len(card.name) == 80 and card.name.endswith("…")
+    assert message_card("  Water  ", "Drink").name == "Water"

@@ -15,6 +15,7 @@ from traybreak.ui.prompt.layout import cautions_line
 from traybreak.ui.toolkit.palette import style_for
 
 _KEYS = {"done": "Enter done", "snooze": "S snooze", "skip": "Esc skip"}
+TITLE_CHARS = 80  # two lines of the header at most
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,11 @@ def fitted_dosage(dosage: Dosage, own: timedelta, length: timedelta) -> Dosage:
 
 
 def message_card(title: str | None, message: str) -> Card:
-    """The card for a custom reminder ("Drink some water"): no figure, no countdown."""
+    """The card for a custom reminder ("Drink some water"): no figure, no countdown. A title
+    too long for the header is cut (the message scrolls instead: ui/prompt/window.py)."""
     name = (title or "").strip() or "Time for a break"
+    if len(name) > TITLE_CHARS:
+        name = name[:TITLE_CHARS - 1].rstrip() + "…"
     return Card(
         kind=None, name=name, tagline=style_for(None).label.upper(), dosage="", steps=(),
         why="", cautions="", countdown_s=0.0, plan=Dosage(), breath=None,
