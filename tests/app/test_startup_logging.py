@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -133,3 +133,21 @@ def test_a_new_log_file_is_created_0600_whatever_the_umask(tmp_path: Path) -> No
         os.umask(old)
     for name in ("traybreak.log", "traybreak.log.1"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_is_one_warning_not_a_traceback_per_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """logging printed "--- Logging error ---" and a traceback for every line (#18 point 3)."""
+    handler = CappedFileHandler(tmp_path / "traybreak.log")
+    handler.stream.close()
+    handler.stream = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 - the handler's
+    logger = _logger(handler)
+    for line in ("one", "two", "three"):
+        logger.info(line)
+    with suppress(OSError):  # the last flush fails too (logging.shutdown ignores that at exit)
+        handler.close()
+    err = capsys.readouterr().err
+    assert err == (f"traybreak: warning: cannot write the log file {tmp_path / 'traybreak.log'}: "
+                   "No space left on device; carrying on without it until it can be written "
+                   "again\n")

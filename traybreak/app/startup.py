@@ -110,6 +110,7 @@ class CappedFileHandler(logging.FileHandler):
 
     def __init__(self, path: Path, max_bytes: int = 512_000, backups: int = 2) -> None:
         self.path, self.max_bytes, self.backups = path, max_bytes, backups
+        self._told = False  # that a line could not be written
         for part in self._parts():  # made 0644 by an earlier version
             if part.exists() and part.stat().st_mode & 0o077:
                 part.chmod(0o600)
@@ -137,6 +138,16 @@ class CappedFileHandler(logging.FileHandler):
             self.handleError(record)
             return
         super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's name
+        """A line that cannot be written (a full disk, a file gone read-only): one warning on
+        the terminal, the first time only, instead of logging's traceback for every line."""
+        if not self._told:
+            self._told = True
+            problem = sys.exc_info()[1]
+            why = getattr(problem, "strerror", None) or problem
+            sys.stderr.write(f"traybreak: warning: cannot write the log file {self.path}: {why}; "
+                             "carrying on without it until it can be written again\n")
 
     def _shift(self) -> None:
         for index in range(self.backups, 0, -1):
