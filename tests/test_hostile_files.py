@@ -70,6 +70,9 @@ def test_a_fifo_as_the_settings_or_a_pack_is_refused_at_once(tmp_path: Path) -> 
     listing = traybreak(tmp_path, "exercises", "list")
     assert listing.returncode == 0 and "seated_hip_flexor_stretch" in listing.stdout
     one_line(listing.stderr, "user pack skipped: pipe.toml: cannot read it: it is a named pipe")
+    validate = traybreak(tmp_path, "exercises", "validate", str(packs(tmp_path) / "pipe.toml"))
+    assert validate.returncode == 2
+    one_line(validate.stderr, "pipe.toml: cannot read it: it is a named pipe (FIFO), not a file")
     assert time.monotonic() - began < 20
 
 

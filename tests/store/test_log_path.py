@@ -4,9 +4,11 @@ which need another user or a small disk, are in test_log_faults.py (slow)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from app.test_tray_app_reload import CONFIG, Running, start  # noqa: F401 - a fixture
 
 from traybreak import paths
 from traybreak.cli import main
@@ -64,3 +66,12 @@ def test_the_history_does_not_call_a_folder_an_empty_history(log_is_a_folder: Pa
 
     with pytest.raises(LogUnusableError, match="is a folder"):
         load_records(7, datetime.now().astimezone())
+
+
+def test_the_tray_does_not_start_on_a_folder_and_says_why(
+        start: Callable[..., Running],  # noqa: F811 - the imported fixture
+        tmp_path: Path) -> None:
+    """What `traybreak` printed as "unexpected error: IsADirectoryError: …" (#18 point 3)."""
+    paths.log_db().mkdir(parents=True)
+    with pytest.raises(LogUnusableError, match=f"the log at {paths.log_db()} is a folder"):
+        start(CONFIG.format(every="20m"))

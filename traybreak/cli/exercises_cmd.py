@@ -130,8 +130,8 @@ def _wrapped(prefix: str, text: str) -> list[str]:
 
 def _validate(args: argparse.Namespace) -> int:
     path: Path = args.file
-    if not path.is_file():
-        print(f"{path}: no such file", file=sys.stderr)
+    if not path.exists():  # a folder or a FIFO is read_pack's to name ("it is a named pipe")
+        print(printable(f"{path}: no such file"), file=sys.stderr)
         return ExitStatus.BAD_INPUT
     checked = read_pack(path, str(path))
     problems = checked.problems + checked.conflicts
