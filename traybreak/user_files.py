@@ -18,7 +18,8 @@ from typing import Any
 
 #: A settings file or pack is a few kilobytes; this is a thousand full exercise cards.
 MAX_BYTES = 1 << 20
-#: Tables and arrays within each other: a pack's [[exercise]] with its dosage table is 3 deep.
+#: Tables and arrays within each other, the document itself counting as one: a pack's
+#: [[exercise]] array, a card and its dosage table make 4.
 MAX_DEPTH = 16
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -113,7 +114,7 @@ def _too_big(size: int, limit: int) -> str:
 
 def _too_deep() -> str:
     return (f"tables and arrays nested too deeply (expected at most {MAX_DEPTH} levels, "
-            "and traybreak reads no more than 3)")
+            "where settings need 3 and a pack 4)")
 
 
 def _depth(data: object) -> int:
