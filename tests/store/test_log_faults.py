@@ -137,3 +137,19 @@ def test_a_full_disk_at_start_says_so_for_a_new_and_an_existing_log(tmp_path: Pa
             assert type(caught.value).__name__ == "LogUnusableError"
             assert str(caught.value).startswith(f"the disk holding the log at {db} is full: "
                                                 "free some space on it")
+
+
+def test_a_log_another_writer_holds_still_opens(tmp_path: Path) -> None:
+    """The start's write check waits out the busy timeout, then takes a held lock for a
+    writable file: a slow writer is not a read-only log."""
+    import sqlite3
+
+    db = tmp_path / "log.sqlite3"
+    Store.open(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        Store.open(db).close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -290,7 +290,12 @@ def _open_writer(path: Path) -> sqlite3.Connection:
 def _check_writable(conn: sqlite3.Connection) -> None:
     """SQLite opens a file it may not write read-only without a word: find out now, not at the
     first row. Writes the version it has (a real write, needing write access), then rolls back."""
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        if (err.sqlite_errorcode & 0xFF) == sqlite3.SQLITE_BUSY:
+            return  # another writer holds it past the busy timeout: it is writable, then
+        raise
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()["user_version"])
         conn.execute(f"PRAGMA user_version = {version}")
