@@ -86,3 +86,9 @@ def test_a_title_too_long_for_the_header_is_cut() -> None:
     card = message_card("T" * 300, "Drink")
     assert len(card.name) == 80 and card.name.endswith("…")
     assert message_card("  Water  ", "Drink").name == "Water"
+
+
+def test_control_characters_given_on_the_command_line_are_shown_escaped() -> None:
+    card = message_card("Water\x1b]0;x\x07", "Drink\x00 now\nplease")
+    assert card.name == "Water\\x1b]0;x\\x07"
+    assert card.message == "Drink\\x00 now\nplease"  # its lines stay lines
