@@ -100,7 +100,11 @@ def _builtin() -> tuple[Exercise, ...]:
 
 
 def load_catalog(packs_dir: Path | None = None) -> Catalog:
-    """Built-ins plus every ``*.toml`` pack in ``packs_dir`` (default: the user's packs dir)."""
+    """Built-ins plus every ``*.toml`` pack in ``packs_dir`` (default: the user's packs dir).
+
+    Never raises for what a user pack holds: a broken one (or a FIFO, a huge file, TOML nested
+    500 deep) is left out with a one-line warning in ``warnings``.
+    """
     catalog = Catalog({ex.id: ex for ex in _builtin()})
     folder = packs_dir if packs_dir is not None else paths.packs_dir()
     if not folder.is_dir():
