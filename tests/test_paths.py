@@ -20,24 +20,24 @@ OTHER_UID = 65534  # nobody
 
 
 @pytest.fixture
-def tmp_path() -> Iterator[Path]:
+def short_tmp() -> Iterator[Path]:
     """A short folder: pytest's own is too long a place for a socket path (~100 bytes)."""
     folder = Path(tempfile.mkdtemp(prefix="tb-"))
     yield folder
     shutil.rmtree(folder)
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
+def _env(short_tmp: Path) -> dict[str, str]:
     """No session runtime dir, and a temp dir and home of the test's own."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("XDG_", "TRAYBREAK_", "DISPLAY", "WAYLAND"))}
-    env.update(TMPDIR=str(tmp_path / "tmp"), HOME=str(tmp_path / "home"),
-               XDG_CACHE_HOME=str(tmp_path / "home" / ".cache"),
-               XDG_STATE_HOME=str(tmp_path / "home" / ".local" / "state"),
-               XDG_CONFIG_HOME=str(tmp_path / "home" / ".config"),
-               XDG_DATA_HOME=str(tmp_path / "home" / ".local" / "share"))
-    (tmp_path / "tmp").mkdir()
-    (tmp_path / "home").mkdir()
+    env.update(TMPDIR=str(short_tmp / "tmp"), HOME=str(short_tmp / "home"),
+               XDG_CACHE_HOME=str(short_tmp / "home" / ".cache"),
+               XDG_STATE_HOME=str(short_tmp / "home" / ".local" / "state"),
+               XDG_CONFIG_HOME=str(short_tmp / "home" / ".config"),
+               XDG_DATA_HOME=str(short_tmp / "home" / ".local" / "share"))
+    (short_tmp / "tmp").mkdir()
+    (short_tmp / "home").mkdir()
     return env
 
 
@@ -71,9 +71,9 @@ def _assert_private_and_ours(folder: Path) -> None:
 
 
 def test_runtime_names_in_the_temp_dir_taken_by_another_user_are_passed_over(
-        tmp_path: Path) -> None:
-    env = _env(tmp_path)
-    taken = [tmp_path / "tmp" / f"runtime-{UID}", tmp_path / "tmp" / f"traybreak-{UID}"]
+        short_tmp: Path) -> None:
+    env = _env(short_tmp)
+    taken = [short_tmp / "tmp" / f"runtime-{UID}", short_tmp / "tmp" / f"traybreak-{UID}"]
     for path in taken:
         _taken_by_another_user(path)
     chosen = _runtime_dir(env)
@@ -81,22 +81,22 @@ def test_runtime_names_in_the_temp_dir_taken_by_another_user_are_passed_over(
     assert not any(chosen.is_relative_to(path) for path in taken), chosen
 
 
-def test_a_planted_symbolic_link_is_not_used_as_the_runtime_dir(tmp_path: Path) -> None:
-    env = _env(tmp_path)
-    _taken_by_another_user(tmp_path / "tmp" / f"runtime-{UID}")
-    target = tmp_path / "somewhere"
+def test_a_planted_symbolic_link_is_not_used_as_the_runtime_dir(short_tmp: Path) -> None:
+    env = _env(short_tmp)
+    _taken_by_another_user(short_tmp / "tmp" / f"runtime-{UID}")
+    target = short_tmp / "somewhere"
     target.mkdir(mode=0o700)
-    (tmp_path / "tmp" / f"traybreak-{UID}").symlink_to(target)
+    (short_tmp / "tmp" / f"traybreak-{UID}").symlink_to(target)
     chosen = _runtime_dir(env)
     _assert_private_and_ours(chosen)
-    assert not chosen.is_relative_to(tmp_path / "tmp"), chosen
+    assert not chosen.is_relative_to(short_tmp / "tmp"), chosen
 
 
 def test_the_cli_and_the_tray_still_start_when_another_user_took_the_names(
-        tmp_path: Path) -> None:
-    env = _env(tmp_path)
+        short_tmp: Path) -> None:
+    env = _env(short_tmp)
     for name in (f"runtime-{UID}", f"traybreak-{UID}"):
-        _taken_by_another_user(tmp_path / "tmp" / name)
+        _taken_by_another_user(short_tmp / "tmp" / name)
     status = _traybreak(env, "status")
     assert status.returncode == 3 and "not running" in status.stderr, status.stderr
     tray = _traybreak(env, "run")  # no display here: it gets as far as saying so
@@ -104,11 +104,11 @@ def test_the_cli_and_the_tray_still_start_when_another_user_took_the_names(
     assert "unexpected error" not in status.stderr + tray.stderr
 
 
-def test_with_no_private_folder_anywhere_it_says_so_in_one_line(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+def test_with_no_private_folder_anywhere_it_says_so_in_one_line(short_tmp: Path) -> None:
+    env = _env(short_tmp)
     for name in (f"runtime-{UID}", f"traybreak-{UID}"):
-        _taken_by_another_user(tmp_path / "tmp" / name)
-    cache = tmp_path / "home" / ".cache"
+        _taken_by_another_user(short_tmp / "tmp" / name)
+    cache = short_tmp / "home" / ".cache"
     cache.write_text("not a folder\n")  # the last fallback cannot be made either
     if Path(f"/run/user/{UID}").is_dir():
         pytest.skip("this session has /run/user/UID, which platformdirs uses first")
