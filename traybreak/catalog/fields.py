@@ -74,8 +74,10 @@ def _text(value: Any, limit: int) -> str:
         raise FieldProblem("must be one line")
     if len(value) > limit:
         raise FieldProblem(f"too long ({len(value)} characters; keep it under {limit})")
-    bad = control_char(value.strip())
-    if bad is not None:  # an escape sequence would reach the terminal of `exercises list`
+    # An escape sequence would reach the terminal of `exercises list`; a newline is refused
+    # above in its own words, and a tab is harmless.
+    bad = control_char(value.strip(), lines=True)
+    if bad is not None:
         raise FieldProblem(f"has a control character ({bad}) that cannot be shown; remove it")
     return value.strip()
 
