@@ -83,14 +83,9 @@ def runtime_dir() -> Path:
 
 
 def _runtime_candidates(problems: list[str]) -> Iterator[Path]:
-    with warnings.catch_warnings():
-        # Without XDG_RUNTIME_DIR platformdirs warns on every call; the checks below already
-        # fall back to a private directory of ours, so the warning would only be noise.
-        warnings.simplefilter("ignore")
-        try:
-            yield Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
-        except OSError as err:  # e.g. /tmp/runtime-UID made by another user: PermissionError
-            problems.append(str(err))
+    session = _session_runtime_dir(problems)
+    if session is not None:
+        yield session
     import tempfile  # only for the fallbacks: it pulls in random and shutil
 
     yield Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user_tag()}"
@@ -98,6 +93,18 @@ def _runtime_candidates(problems: list[str]) -> Iterator[Path]:
     host = getattr(os, "uname", lambda: None)()
     yield Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / (
         f"runtime-{host.nodename[:32]}" if host else "runtime")
+
+
+def _session_runtime_dir(problems: list[str]) -> Path | None:
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR platformdirs warns on every call; the checks below already
+        # fall back to a private directory of ours, so the warning would only be noise.
+        warnings.simplefilter("ignore")
+        try:
+            return Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
+        except OSError as err:  # e.g. /tmp/runtime-UID made by another user: PermissionError
+            problems.append(str(err))
+            return None
 
 
 def _user_tag() -> str:
