@@ -21,9 +21,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "core": set(),
     "errors": set(),
     "paths": set(),
+    "user_files": set(),
     "exercises": set(),
-    "config": {"core", "errors", "paths"},
-    "catalog": {"core", "errors", "paths", "exercises"},
+    "config": {"core", "errors", "paths", "user_files"},
+    "catalog": {"core", "errors", "paths", "exercises", "user_files"},
     "store": {"core", "errors"},
     "platform": {"core", "errors", "paths"},
     # ui: windows share only toolkit, figures, protocol and the menu model; never each other.

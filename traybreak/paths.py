@@ -6,7 +6,9 @@ On Linux, platformdirs honours XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME an
 from __future__ import annotations
 
 import os
+import stat
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -52,24 +54,57 @@ def app_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+class NoPrivateDir(OSError):
+    """No folder could be made private to this user; ``str()`` names each one tried and why."""
+
+
 def runtime_dir() -> Path:
     """A private (0700) per-user directory for the lock and the control socket.
 
-    Falls back to a directory under the temp dir when the session has no runtime dir, or when
-    its path would make a socket path too long (sun_path is ~104–108 bytes).
+    The session's runtime dir ($XDG_RUNTIME_DIR, else /run/user/UID, else platformdirs' own
+    $TMPDIR/runtime-UID); then $TMPDIR/traybreak-UID; then a folder in the user's cache dir. A
+    name under the shared temp dir can be taken first by another user, so each is used only if it
+    is a real folder (no symbolic link) that this user owns, made 0700; the cache dir lies in the
+    user's home, where no one else can. The same for the tray and every CLI command, so they
+    meet. NoPrivateDir when none will do, or a socket path there would be too long (sun_path is
+    ~104–108 bytes).
     """
+    problems: list[str] = []
+    for base in _runtime_candidates(problems):
+        if len(os.fsencode(base / "control.sock")) >= 100:
+            problems.append(f"{base} is too long a path for a socket")
+            continue
+        problem = private_dir_problem(base)
+        if problem is None:
+            return base
+        problems.append(problem)
+    raise NoPrivateDir(f"no private folder for traybreak's lock and control socket: "
+                       f"{'; '.join(problems)} (set XDG_RUNTIME_DIR to a folder only you can use)")
+
+
+def _runtime_candidates(problems: list[str]) -> Iterator[Path]:
+    session = _session_runtime_dir(problems)
+    if session is not None:
+        yield session
+    import tempfile  # only for the fallbacks: it pulls in random and shutil
+
+    yield Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user_tag()}"
+    # The host in the name: a home shared over NFS must not give two machines one lock.
+    host = getattr(os, "uname", lambda: None)()
+    yield Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / (
+        f"runtime-{host.nodename[:32]}" if host else "runtime")
+
+
+def _session_runtime_dir(problems: list[str]) -> Path | None:
     with warnings.catch_warnings():
         # Without XDG_RUNTIME_DIR platformdirs warns on every call; the checks below already
         # fall back to a private directory of ours, so the warning would only be noise.
         warnings.simplefilter("ignore")
-        base = Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
-    if len(os.fsencode(base / "control.sock")) >= 100 or not _can_make_private(base):
-        import tempfile  # only for this rare fallback: it pulls in random and shutil
-
-        base = Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user_tag()}"
-        if not _can_make_private(base):
-            raise OSError(f"cannot create a private runtime directory at {base}")
-    return base
+        try:
+            return Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
+        except OSError as err:  # e.g. /tmp/runtime-UID made by another user: PermissionError
+            problems.append(str(err))
+            return None
 
 
 def _user_tag() -> str:
@@ -77,21 +112,26 @@ def _user_tag() -> str:
     return str(getuid()) if getuid else os.environ.get("USERNAME", "user")
 
 
-def _can_make_private(path: Path) -> bool:
-    """Create ``path`` as 0700 if missing; accept it only if it is ours and private."""
+def private_dir_problem(path: Path) -> str | None:
+    """Create ``path`` as 0700 if missing; None when it is then a folder of ours that only we
+    can use (a wider mode of ours is narrowed), else what is wrong with it, naming it."""
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
-    except OSError:
-        return False
+        info = path.lstat()  # not stat(): a link another user planted is not our folder
+    except OSError as err:
+        return f"{path}: {err.strerror or err}"
+    if stat.S_ISLNK(info.st_mode):
+        return f"{path} is a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{path} is not a folder"
     getuid = getattr(os, "getuid", None)
     if getuid is None:  # Windows: per-user profile directories are private already
-        return True
+        return None
     if info.st_uid != getuid():
-        return False
+        return f"{path} belongs to another user (uid {info.st_uid})"
     if info.st_mode & 0o077:
         try:
             path.chmod(0o700)
-        except OSError:
-            return False
-    return True
+        except OSError as err:
+            return f"{path} cannot be made private: {err.strerror or err}"
+    return None

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from traybreak.app.requests import (
+    MAX_PAUSE,
     BadRequest,
     break_kind,
     check,
@@ -83,6 +84,20 @@ def test_pause_indefinitely() -> None:
 def test_bad_pauses_say_what_is_wrong(request_: dict[str, object], message: str) -> None:
     with pytest.raises(BadRequest, match=message):
         pause_until(request_, NOW, None)
+
+
+@pytest.mark.parametrize("duration", ["3000000d", "31d", "30d1s", "999999999d"])
+def test_a_pause_longer_than_the_cap_is_refused_in_one_line_naming_the_cap(duration: str) -> None:
+    """3000000d used to end past the year 9999: an OverflowError's text as the reply (#18)."""
+    with pytest.raises(BadRequest) as caught:
+        pause_until({"cmd": "pause", "duration": duration}, NOW, None)
+    message = str(caught.value)
+    assert "longer than the longest pause, 30d" in message and "--indefinitely" in message
+    assert "\n" not in message and "Overflow" not in message
+
+
+def test_the_longest_pause_is_allowed() -> None:
+    assert pause_until({"cmd": "pause", "duration": "30d"}, NOW, None).until == NOW + MAX_PAUSE
 
 
 def _status(stretch_left: int, strengthen_left: int) -> Status:

@@ -72,3 +72,19 @@ def test_status_json_says_running(running: Running, capsys: pytest.CaptureFixtur
     assert reply["running"] is True and reply["ok"] is True
 
 
+
+
+def test_a_pause_too_long_sent_to_the_tray_is_refused_in_one_line(running: Running) -> None:
+    """A client other than the CLI (which checks first) got an OverflowError's text (#18)."""
+    replies: list[dict[str, object]] = []
+
+    def scenario() -> None:
+        _wait(lambda: running.app.service.status)
+        replies.append(running.app.handle({"cmd": "pause", "duration": "3000000d"}))
+        replies.append(running.app.handle({"cmd": "status"}))
+        replies.append({"pause events": running.events("pause")})
+
+    running.play(scenario)
+    refused, status, events = replies
+    assert refused["ok"] is False and "longer than the longest pause, 30d" in str(refused["error"])
+    assert status["paused"] is False and events == {"pause events": []}

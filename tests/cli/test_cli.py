@@ -68,6 +68,14 @@ def test_status_when_nothing_runs_exits_3(tmp_path, monkeypatch, capsys) -> None
     assert "not running" in capsys.readouterr().err
 
 
+def test_a_too_long_pause_is_refused_before_asking_the_tray(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # no tray runs there: not asked at all
+    assert main(["pause", "3000000d"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "longest pause, 30d" in err
+    assert "unexpected" not in err and "Overflow" not in err
+
+
 def test_panel_without_a_menu_asks_the_running_tray_and_says_when_none_runs(  # type: ignore[no-untyped-def]
         tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
@@ -138,6 +146,9 @@ def test_status_shows_the_end_of_a_pause_as_a_local_clock_time() -> None:
         "tomorrow %H:%M")
     later_on = now + timedelta(days=2)
     assert sent_time_label(later_on.isoformat(), now) == later_on.astimezone().strftime("%a %H:%M")
+    weeks_on = (now + timedelta(days=20)).astimezone()  # not this week: the date too (#18)
+    assert sent_time_label(weeks_on.isoformat(), now) == (
+        f"{weeks_on:%a} {weeks_on.day} {weeks_on:%b} {weeks_on:%H:%M}")
     assert sent_time_label("not a time", now) == "not a time"
 
 

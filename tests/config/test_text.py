@@ -13,14 +13,16 @@ from traybreak.config.settings import DEFAULT_RULES, Config, ExercisePrefs, load
 from traybreak.config.text import effective_toml
 from traybreak.config.values import day_set, format_days
 from traybreak.core.model import ActivityPolicy, Kind, PromptPolicy, Rule, Setting, WorkingHours
+from traybreak.core.printable import control_char
 
 positive = st.integers(1, 10**7).map(lambda seconds: timedelta(seconds=seconds))
 non_negative = st.integers(0, 10**7).map(lambda seconds: timedelta(seconds=seconds))
 clock = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 day_sets = st.frozensets(st.integers(0, 6), min_size=1)
 counts = st.integers(0, 1000)
+# What a message may hold: any UTF-8 text but the control characters a window cannot show (#18)
 messages = st.text(st.characters(codec="utf-8"), min_size=1, max_size=60).map(str.strip).filter(
-    bool
+    lambda text: bool(text) and control_char(text, lines=True) is None
 )
 ids = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
 custom_names = st.from_regex(r"[A-Za-z0-9_-]{1,40}", fullmatch=True).filter(

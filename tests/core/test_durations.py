@@ -89,6 +89,18 @@ def test_garbage_is_refused_and_only_the_grammar_is_read(text: str) -> None:
     assert value == timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
+@pytest.mark.parametrize("text", ["9" * 5000 + "d", "1" * 21 + "s", "999999999999999999s"])
+def test_a_huge_number_is_too_long_in_one_short_line(text: str) -> None:
+    """Over 4,300 digits int() itself refuses (ValueError, not a DurationError) (#18)."""
+    with pytest.raises(DurationError, match="too long") as caught:
+        parse_duration(text)
+    assert len(str(caught.value)) < 120
+
+
+def test_leading_zeros_do_not_make_a_duration_too_long() -> None:
+    assert parse_duration("0" * 40 + "5m") == timedelta(minutes=5)
+
+
 @pytest.mark.parametrize("value", [None, True, [], {"m": 5}])
 def test_non_text_values_are_refused(value: object) -> None:
     with pytest.raises(DurationError, match="not a duration"):
@@ -125,7 +137,11 @@ THURSDAY = date(2026, 11, 26)
         (datetime(2026, 11, 27, 9, 0), "tomorrow 09:00"),     # the next day says so
         (datetime(2026, 11, 28, 9, 0), "Sat 09:00"),          # another day: with its weekday
         (datetime(2026, 11, 25, 18, 0), "Wed 18:00"),         # a day before, too
-        (datetime(2026, 12, 3, 15, 30), "Thu 15:30"),         # a week on: same weekday, not today
+        (datetime(2026, 12, 2, 15, 30), "Wed 15:30"),         # six days on: the weekday is clear
+        # a week on would read as today's weekday: from there on the date says which day (#18)
+        (datetime(2026, 12, 3, 15, 30), "Thu 3 Dec 15:30"),
+        (datetime(2026, 11, 19, 15, 30), "Thu 19 Nov 15:30"),  # a week back, likewise
+        (datetime(2027, 12, 31, 15, 29), "Fri 31 Dec 2027 15:29"),  # another year: the year too
         (datetime(2026, 11, 26, 23, 59, 59), "23:59"),        # across midnight: the last minute...
         (datetime(2026, 11, 27, 0, 0), "tomorrow 00:00"),     # ...and the first of the next day
         (datetime(2026, 11, 26, 0, 0), "00:00"),              # today's first minute

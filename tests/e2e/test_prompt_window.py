@@ -161,6 +161,20 @@ def test_message_reminder_window(xdesktop: Desktop, tmp_path: Path) -> None:
     assert result["outcome"] == "done" and "exercise_id" not in result
 
 
+def test_a_page_long_message_scrolls_and_keeps_the_buttons_on_screen(
+        xdesktop: Desktop, tmp_path: Path) -> None:
+    """10,000 characters made a 3,765 px tall window, its buttons far below the screen (#18)."""
+    words = " ".join(f"word{n}" for n in range(1700))  # about 10,000 characters
+    assert len(words) >= 10_000
+    prompt = open_prompt(xdesktop, tmp_path, "--message", words, "--title", "T" * 300,
+                         *FAST_GUARD)
+    _check_fits_and_centred(xdesktop, prompt, least=(500, 200))
+    xdesktop.screenshot("prompt_long_message_1024x768.png")
+    time.sleep(0.4)
+    prompt.click("done")
+    assert prompt.result()["outcome"] == "done"
+
+
 @pytest.mark.parametrize(("button", "outcome"), [
     ("done", "done"), ("snooze", "snoozed"), ("skip", "skipped"),
 ])

@@ -28,6 +28,9 @@ COMMANDS = frozenset({
 })
 # "Until tomorrow" without working hours: the start of the next day as people live it.
 TOMORROW_AT = time(4, 0)
+# The longest timed pause: a holiday. Longer is what "until resumed" is for, and an end years
+# away would only be a typo (and past the year 9999, no end at all: an OverflowError).
+MAX_PAUSE = timedelta(days=30)
 
 
 class BadRequest(ValueError):
@@ -72,19 +75,30 @@ def pause_until(request: dict[str, Any], now: datetime,
     if duration is not None and until is not None:
         raise BadRequest("give a duration or an end time, not both")
     if duration is not None:
-        try:
-            length = parse_duration(duration)
-        except DurationError as err:
-            raise BadRequest(f"pause: {err}") from None
-        if length <= timedelta(0):
-            raise BadRequest("pause: the duration must be longer than 0s")
-        return PauseRequest(now + length)
+        return PauseRequest(now + pause_length(duration))
     if until is None:
         return PauseRequest(None)
     if until == "tomorrow":
         start = hours.start if hours is not None else TOMORROW_AT
         return PauseRequest(datetime.combine(now.date() + timedelta(days=1), start, now.tzinfo))
     return PauseRequest(_next_clock_time(str(until), now))
+
+
+def pause_length(text: object) -> timedelta:
+    """How long a pause of ``text`` ("30m") lasts; BadRequest, one line, when it is not a
+    duration, is zero, or is longer than MAX_PAUSE."""
+    try:
+        length = parse_duration(text)
+    except DurationError as err:
+        raise BadRequest(f"pause: {err}") from None
+    if length <= timedelta(0):
+        raise BadRequest("pause: the duration must be longer than 0s")
+    if length > MAX_PAUSE:
+        longest = format_duration(MAX_PAUSE)
+        raise BadRequest(f"pause: {format_duration(length)} is longer than the longest pause, "
+                         f"{longest} (expected at most {longest}; for longer, "
+                         "`traybreak pause --indefinitely`, then `traybreak resume`)")
+    return length
 
 
 def _next_clock_time(text: str, now: datetime) -> datetime:

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from traybreak import paths
 from traybreak.app.control_socket import InstanceLock, NotRunning, request
@@ -33,7 +34,10 @@ TK_PACKAGES = "python3-tk on Debian/Ubuntu, python3-tkinter on Fedora, tk on Arc
 def run(config_override: str | None, debug: bool = False) -> int:
     """`traybreak run`: start the tray, or hand over to the one already running."""
     setup_logging(debug)
-    runtime = paths.runtime_dir()
+    try:
+        runtime = paths.runtime_dir()
+    except paths.NoPrivateDir as err:
+        raise UserError(str(err), ExitStatus.FAILURE) from None
     lock = InstanceLock(runtime / "instance.lock")
     if not lock.acquire():
         return _hand_over(runtime)
@@ -76,9 +80,13 @@ def setup_logging(debug: bool) -> None:
     if not debug:
         stderr.addFilter(for_the_terminal)
     root.addHandler(stderr)
+    # The file says when the user was at the desk: theirs alone, 0600 in a 0700 folder.
+    log_dir = paths.app_log_dir()
+    problem = paths.private_dir_problem(log_dir)
+    if problem is not None:
+        log.warning("not writing the log file: %s", problem)
+        return
     try:
-        log_dir = paths.app_log_dir()
-        log_dir.mkdir(parents=True, exist_ok=True)
         to_file = CappedFileHandler(log_dir / "traybreak.log")
         to_file.setFormatter(formatter)
         root.addHandler(to_file)
@@ -102,9 +110,23 @@ class CappedFileHandler(logging.FileHandler):
 
     def __init__(self, path: Path, max_bytes: int = 512_000, backups: int = 2) -> None:
         self.path, self.max_bytes, self.backups = path, max_bytes, backups
+        self._told = False  # that a line could not be written
+        for part in self._parts():  # made 0644 by an earlier version
+            if part.exists() and part.stat().st_mode & 0o077:
+                part.chmod(0o600)
         if path.exists() and path.stat().st_size >= max_bytes:
             self._shift()
         super().__init__(path, encoding="utf-8")
+
+    def _open(self) -> Any:  # FileHandler's stream type differs between typeshed versions
+        """The file as FileHandler opens it, created 0600 first (it says when the user was
+        here; a plain open would make it 0644)."""
+        os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        return super()._open()
+
+    def _parts(self) -> list[Path]:
+        return [self.path, *(self.path.with_name(f"{self.path.name}.{index}")
+                             for index in range(1, self.backups + 1))]
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -116,6 +138,16 @@ class CappedFileHandler(logging.FileHandler):
             self.handleError(record)
             return
         super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's name
+        """A line that cannot be written (a full disk, a file gone read-only): one warning on
+        the terminal, the first time only, instead of logging's traceback for every line."""
+        if not self._told:
+            self._told = True
+            problem = sys.exc_info()[1]
+            why = getattr(problem, "strerror", None) or problem
+            sys.stderr.write(f"traybreak: warning: cannot write the log file {self.path}: {why}; "
+                             "carrying on without it until it can be written again\n")
 
     def _shift(self) -> None:
         for index in range(self.backups, 0, -1):

@@ -16,6 +16,7 @@ from traybreak.core.conditions import CAUTION_TAGS, PROPS
 from traybreak.core.durations import DurationError, parse_duration
 from traybreak.core.model import Caution, Dosage, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS
+from traybreak.core.printable import control_char
 
 REQUIRED = ("id", "name", "kind", "setting", "targets", "counters", "steps", "dosage",
             "duration", "cautions", "why")
@@ -27,6 +28,7 @@ CAUTION_FIELDS = ("text", "tags")
 UNITS = ("reps", "breaths")
 IMAGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg")   # what the figure code opens with Pillow
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff")
+IMAGE_BYTES = 8 * 10**6  # a photo straight from a phone; anything bigger is a mistake
 
 STEPS = (3, 6)          # how many steps a card has
 CAUTIONS = (1, 6)
@@ -74,6 +76,11 @@ def _text(value: Any, limit: int) -> str:
         raise FieldProblem("must be one line")
     if len(value) > limit:
         raise FieldProblem(f"too long ({len(value)} characters; keep it under {limit})")
+    # An escape sequence would reach the terminal of `exercises list`; a newline is refused
+    # above in its own words, and a tab is harmless.
+    bad = control_char(value.strip(), lines=True)
+    if bad is not None:
+        raise FieldProblem(f"has a control character ({bad}) that cannot be shown; remove it")
     return value.strip()
 
 
@@ -272,19 +279,32 @@ def _read_image(card: FieldSink, value: Any) -> str:
     assert card.pack_dir is not None  # only readable in user packs
     if not isinstance(value, str) or not value.strip():
         raise FieldProblem('must be a file name next to the pack, e.g. image = "my_stretch.png"')
+    if "\0" in value:  # no file has such a name; the path functions would raise ValueError
+        raise FieldProblem(f"{value!r} has a NUL character; give the picture's file name")
     relative = Path(value)
     if relative.is_absolute() or ".." in relative.parts:
         raise FieldProblem(f'"{value}" must be a path relative to the pack\'s folder')
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
         raise FieldProblem(f'"{value}" must be a PNG, GIF or JPEG picture')
-    full = (card.pack_dir / relative).resolve()
+    folder = card.pack_dir.resolve()
+    try:
+        full = (folder / relative).resolve()
+    except (OSError, RuntimeError) as err:  # a loop of links
+        raise FieldProblem(f'"{value}" cannot be followed: {err}') from None
+    if not full.is_relative_to(folder):  # a link leading out: the docs promise it stays inside
+        raise FieldProblem(f'"{value}" leads outside the pack\'s folder (to {full}); put the '
+                           "picture itself in the folder, not a link to it")
     if not full.is_file():
         raise FieldProblem(f'"{value}" not found (looked for {full})')
     try:
+        size = full.stat().st_size
         with full.open("rb") as picture:
             head = picture.read(8)
     except OSError as err:
         raise FieldProblem(f'"{value}" cannot be read: {err.strerror or err}') from None
+    if size > IMAGE_BYTES:
+        raise FieldProblem(f'"{value}" is {size / 1e6:.0f} MB; keep pictures under '
+                           f"{IMAGE_BYTES // 10**6} MB (a prompt shows them at most 340 px wide)")
     if not head.startswith(IMAGE_MAGIC):
         raise FieldProblem(f'"{value}" is not really a PNG, GIF or JPEG picture (check its format)')
     return str(full)

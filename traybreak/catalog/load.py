@@ -12,12 +12,12 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import traybreak.exercises
-from traybreak import paths
+from traybreak import paths, user_files
 from traybreak.catalog.validate import PackCheck, check_pack
 from traybreak.core.model import Exercise, Kind, Setting
+from traybreak.core.printable import printable
 from traybreak.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,11 @@ def _builtin() -> tuple[Exercise, ...]:
 
 
 def load_catalog(packs_dir: Path | None = None) -> Catalog:
-    """Built-ins plus every ``*.toml`` pack in ``packs_dir`` (default: the user's packs dir)."""
+    """Built-ins plus every ``*.toml`` pack in ``packs_dir`` (default: the user's packs dir).
+
+    Never raises for what a user pack holds: a broken one (or a FIFO, a huge file, TOML nested
+    500 deep) is left out with a one-line warning in ``warnings``.
+    """
     catalog = Catalog({ex.id: ex for ex in _builtin()})
     folder = packs_dir if packs_dir is not None else paths.packs_dir()
     if not folder.is_dir():
@@ -122,24 +126,34 @@ def load_catalog(packs_dir: Path | None = None) -> Catalog:
                 continue
             user_ids.add(exercise.id)
             catalog.exercises[exercise.id] = exercise
+    # One line each, safe on a terminal: they quote pack file names, which may hold anything
+    catalog.warnings = [printable(line, lines=False) for line in catalog.warnings]
     for line in catalog.warnings:
         log.debug("%s", line)  # callers show or log the warnings; logging here would echo them
     return catalog
 
 
 def read_pack(path: Path, label: str) -> PackCheck:
-    """Read and check one user pack file; problems (including unreadable TOML) are returned."""
+    """Read and check one user pack file; problems (including unreadable TOML) are returned,
+    one line each. Never raises."""
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        return PackCheck(problems=[f"{label}: not valid TOML: {err}"])
-    except UnicodeDecodeError:
-        return PackCheck(problems=[f"{label}: not valid TOML: the file is not UTF-8 text"])
-    except OSError as err:
-        return PackCheck(problems=[f"{label}: cannot read the file: {err.strerror or err}"])
+        data = user_files.read_toml(path)
+    except user_files.InvalidToml as err:
+        return _unread(label, f"not valid TOML: {err}")
+    except user_files.NotUtf8:
+        return _unread(label, "not valid TOML: the file is not UTF-8 text")
+    except user_files.UnusableFile as err:  # a FIFO, a huge file, nesting 500 deep
+        return _unread(label, str(err))
+    except OSError as err:  # gone since the folder was listed
+        return _unread(label, f"cannot read the file: {err.strerror or err}")
     builtin_ids = [ex.id for ex in _builtin()]
     return check_pack(data, label, source=str(path.resolve()), pack_dir=path.resolve().parent,
                       builtin_ids=builtin_ids)
+
+
+def _unread(label: str, problem: str) -> PackCheck:
+    # one line even for a file name with a newline or an escape sequence in it
+    return PackCheck(problems=[printable(f"{label}: {problem}", lines=False)])
 
 
 def validate_pack(path: Path, label: str | None = None) -> list[str]:

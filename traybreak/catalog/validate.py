@@ -26,6 +26,7 @@ from traybreak.catalog.fields import (
 from traybreak.core.durations import format_duration
 from traybreak.core.model import Dosage, Exercise, Kind
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
+from traybreak.core.printable import printable
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +102,12 @@ def check_pack(
                            f"(also exercise #{seen[card.ident]})")
         elif card.ident:
             seen[card.ident] = number
-        result.problems.extend(card.problems)
+        # One line each, whatever the file held (a key with a newline, an escape sequence in a
+        # value): they go to a terminal (`exercises validate`) and the tray's log.
+        result.problems.extend(printable(line, lines=False) for line in card.problems)
         clash = card.conflict()
         if clash:
-            result.conflicts.append(f"{card.where}: {clash}")
+            result.conflicts.append(printable(f"{card.where}: {clash}", lines=False))
         elif exercise is not None and not card.problems:
             result.entries.append(exercise)
     return result
@@ -115,7 +118,8 @@ def _tables(data: Mapping[str, Any], label: str, problems: list[str]) -> list[Ma
     for key in data:
         if key != "exercise":
             hint = suggest(key, ["exercise"]) or " (a pack holds only [[exercise]] tables)"
-            problems.append(f'{label}: "{key}": unknown top-level key{hint}')
+            problems.append(printable(f'{label}: "{key}": unknown top-level key{hint}',
+                                      lines=False))
     tables = data.get("exercise")
     if not tables:
         problems.append(f"{label}: no [[exercise]] tables found")

@@ -185,5 +185,7 @@ def tray_main() -> int:
 def _fail(message: str, status: int, debug: bool) -> int:
     if debug:
         traceback.print_exc()
-    print(f"traybreak: {message}", file=sys.stderr)
+    from traybreak.core.printable import printable  # a message may quote a file's contents
+
+    print(f"traybreak: {printable(message)}", file=sys.stderr)
     return int(status)

@@ -11,14 +11,10 @@ from typing import Any
 
 from traybreak import paths
 from traybreak.app.control_socket import NotRunning, request
+from traybreak.app.requests import BadRequest, pause_length
 from traybreak.cli.common import add_command
 from traybreak.core.actions import busy_words, prompt_words
-from traybreak.core.durations import (
-    DurationError,
-    clock_label,
-    next_clock_phrase,
-    parse_duration,
-)
+from traybreak.core.durations import clock_label, next_clock_phrase
 from traybreak.core.model import Kind, Reason
 from traybreak.errors import ExitStatus, UserError
 
@@ -60,6 +56,8 @@ def send(message: dict[str, Any]) -> dict[str, Any]:
     tray's log cannot be written, says so on stderr (the command itself worked)."""
     try:
         reply = request(paths.runtime_dir(), message)
+    except paths.NoPrivateDir as err:
+        raise UserError(str(err), ExitStatus.FAILURE) from None
     except NotRunning as err:
         raise UserError(f"{err} (start it with `traybreak`)", ExitStatus.NOT_RUNNING) from None
     if not reply.get("ok"):
@@ -86,10 +84,10 @@ def _simple(cmd: str) -> Any:
 
 def _pause(args: argparse.Namespace) -> int:
     if args.duration is not None:
-        try:
-            parse_duration(args.duration)
-        except DurationError as err:
-            raise UserError(f"pause: {err}") from None
+        try:  # said here too, so a bad pause is refused even with no tray running
+            pause_length(args.duration)
+        except BadRequest as err:
+            raise UserError(str(err)) from None
         message: dict[str, Any] = {"cmd": "pause", "duration": args.duration}
     elif args.until is not None:
         message = {"cmd": "pause", "until": args.until}

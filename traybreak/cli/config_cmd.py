@@ -17,6 +17,7 @@ from traybreak.cli.common import add_command
 from traybreak.cli.small_window_cmd import text_or_window
 from traybreak.config.settings import ConfigError, load_config
 from traybreak.config.text import defaults_toml, effective_toml
+from traybreak.core.printable import printable
 from traybreak.errors import ExitStatus
 
 logger = logging.getLogger(__name__)
@@ -95,8 +96,8 @@ def _check(args: argparse.Namespace) -> int:
         _check_named_file(args, path)
         load_config(path, _exercise_ids())
     except ConfigError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
+        for problem in err.problems:  # they quote the file's keys and values
+            print(printable(problem), file=sys.stderr)
         return ExitStatus.BAD_INPUT
     note = "" if path.exists() else " (not created yet: the defaults apply)"
     print(f"{path}: ok{note}")

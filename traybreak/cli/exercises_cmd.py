@@ -20,6 +20,7 @@ from traybreak.cli.common import add_command
 from traybreak.core.conditions import CAUTION_TAGS, PROPS, left_out
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
+from traybreak.core.printable import printable
 from traybreak.errors import ExitStatus
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ def _help_of(parser: argparse.ArgumentParser) -> Any:
 
 def _catalog() -> Catalog:
     catalog = load_catalog(paths.packs_dir())
-    for line in catalog.warnings:
-        print(f"traybreak: warning: {line}", file=sys.stderr)
+    for line in catalog.warnings:  # they quote file names and values from the packs
+        print(f"traybreak: warning: {printable(line)}", file=sys.stderr)
     return catalog
 
 
@@ -122,16 +123,18 @@ def empty_groups(exercises: Sequence[Exercise], fits: Callable[[Exercise], bool]
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """Columns padded to the widest cell; the last column is not padded."""
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
-    for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, str(row[-1])]))
+    """Columns padded to the widest cell; the last column is not padded. A control character
+    in a cell is shown as an escape, never sent to the terminal as it is."""
+    lines = [[printable(str(cell)) for cell in row] for row in [header, *rows]]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+    for line in lines:
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        print("  ".join([*cells, line[-1]]))
 
 
 def _show(args: argparse.Namespace) -> int:
     exercise = _catalog().require(args.id)
-    print("\n".join(card_lines(exercise)))
+    print(printable("\n".join(card_lines(exercise))))
     return ExitStatus.OK
 
 
@@ -178,14 +181,14 @@ def _wrapped(prefix: str, text: str) -> list[str]:
 
 def _validate(args: argparse.Namespace) -> int:
     path: Path = args.file
-    if not path.is_file():
-        print(f"{path}: no such file", file=sys.stderr)
+    if not path.exists():  # a folder or a FIFO is read_pack's to name ("it is a named pipe")
+        print(printable(f"{path}: no such file"), file=sys.stderr)
         return ExitStatus.BAD_INPUT
     checked = read_pack(path, str(path))
     problems = checked.problems + checked.conflicts
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
+            print(printable(problem), file=sys.stderr)
         return ExitStatus.BAD_INPUT
     count = len(checked.entries)
     print(f"{path}: ok ({count} exercise{'s' if count != 1 else ''})")

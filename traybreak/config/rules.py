@@ -34,7 +34,7 @@ RULE_KEYS: dict[str, Reader] = {
     "duration": values.positive_duration,
     "natural_break": values.positive_duration,
     "kind": values.kind,
-    "message": values.text,
+    "message": values.message,
     "enabled": values.flag,
 }
 _RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)

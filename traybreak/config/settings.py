@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from traybreak import user_files
 from traybreak.config import values
 from traybreak.config.rules import DEFAULT_RULES, KIND_DURATIONS, RULE_KEYS, read_rules
 from traybreak.config.values import Reader
@@ -26,6 +26,7 @@ from traybreak.core.model import (
     Setting,
     WorkingHours,
 )
+from traybreak.core.printable import printable
 from traybreak.errors import ExitStatus, UserError
 
 __all__ = [
@@ -96,7 +97,8 @@ class ConfigError(UserError):
     """A config file with problems; ``problems`` holds every one, formatted for printing."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
+        # One line each, even when a file name or a quoted value holds a newline or an escape
+        self.problems = [printable(problem, lines=False) for problem in problems]
         more = len(self.problems) - 1
         suffix = f' [and {more} more: run "traybreak config check"]' if more > 0 else ""
         super().__init__(self.problems[0] + suffix, ExitStatus.BAD_INPUT)
@@ -139,23 +141,17 @@ def load_or_defaults(path: Path) -> tuple[Config, list[str]]:
 
 
 def _read_toml(path: Path) -> dict[str, Any] | None:
-    """The parsed file, None when it does not exist; ConfigError when it cannot be read."""
+    """The parsed file, None when it does not exist; ConfigError when it cannot be used: not a
+    regular file (a FIFO would block the tray), too big, not UTF-8, invalid or nested too deep
+    (user_files.py)."""
     try:
-        raw = path.read_bytes()
+        return user_files.read_toml(path)
     except FileNotFoundError:
         return None
-    except OSError as err:
-        problem = f"{path}: cannot read it: {err.strerror} (expected a readable TOML file)"
-        raise ConfigError([problem]) from None
-    try:
-        # utf-8-sig: Windows editors may start the file with a byte-order mark.
-        return tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as err:
-        raise ConfigError(
-            [f"{path}: byte {err.start}: not UTF-8 text (expected a UTF-8 text file)"]
-        ) from None
-    except tomllib.TOMLDecodeError as err:
+    except user_files.InvalidToml as err:
         raise ConfigError([_syntax_problem(path, str(err))]) from None
+    except user_files.UnusableFile as err:
+        raise ConfigError([f"{path}: {err}"]) from None
 
 
 def _syntax_problem(path: Path, message: str) -> str:

@@ -16,12 +16,15 @@ from typing import Any
 from traybreak.core.conditions import CAUTION_TAGS, PROPS
 from traybreak.core.durations import DurationError, parse_duration
 from traybreak.core.model import WEEKDAYS, Kind, Setting
+from traybreak.core.printable import control_char
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAYS_EXAMPLE = 'days such as "mon-fri", "mon,wed,fri" or "sat-sun"'
 _DURATION_EXAMPLE = 'a duration such as "45s", "25m" or "1h30m"'
+#: A reminder's message is a sentence or two; a page of text would not fit a prompt window.
+MESSAGE_CHARS = 500
 
 Reader = Callable[[object], object]
 
@@ -188,6 +191,21 @@ def text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid(f"{describe(value)} is not a text", 'words in quotes, e.g. "Drink water"')
     return value.strip()
+
+
+def message(value: object) -> str:
+    """A reminder's words, as a prompt window shows them: not blank, at most MESSAGE_CHARS
+    long, and only characters a window can show (lines and tabs allowed). A NUL would fail every
+    prompt of the rule, an escape sequence would reach a terminal."""
+    words = text(value)
+    if len(words) > MESSAGE_CHARS:
+        raise Invalid(f"{len(words):,} characters is too long for a prompt",
+                      f"at most {MESSAGE_CHARS} characters: a sentence or two")
+    bad = control_char(words, lines=True)
+    if bad is not None:
+        raise Invalid(f"has a control character ({bad}) that a window cannot show",
+                      "plain text: remove it")
+    return words
 
 
 def kind(value: object) -> Kind:

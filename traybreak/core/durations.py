@@ -12,6 +12,7 @@ _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d+)\s*([dhms])", re.ASCII)
 _WHOLE = re.compile(r"(?:\d+\s*[dhms]\s*)+", re.ASCII)
 _EXAMPLES = 'a duration such as "45s", "25m" or "1h30m"'
+_MAX_DIGITS = 20  # more than timedelta holds in any unit (999999999 days in seconds: 17 digits)
 
 
 class DurationError(ValueError):
@@ -37,27 +38,35 @@ def parse_duration(text: object) -> timedelta:
     if not raw:
         raise DurationError(f"the duration is empty (expected {_EXAMPLES})")
     if re.fullmatch(r"\d+(\.\d+)?", raw, re.ASCII):
-        raise DurationError(f'"{text}" has no unit (expected {_unit_hint(raw)})')
+        raise DurationError(f'"{_shorter(text)}" has no unit (expected {_unit_hint(raw)})')
     if not _WHOLE.fullmatch(raw):
-        raise DurationError(f'"{text}" is not a duration (expected {_EXAMPLES})')
+        raise DurationError(f'"{_shorter(text)}" is not a duration (expected {_EXAMPLES})')
     parts = _PART.findall(raw)
     units = [unit for _, unit in parts]
     order = list(_UNITS)
     if len(set(units)) != len(units) or units != sorted(units, key=order.index):
         raise DurationError(
-            f'"{text}" repeats a unit or has them out of order '
+            f'"{_shorter(text)}" repeats a unit or has them out of order '
             '(expected each unit once, largest first, e.g. "1h30m")'
         )
+    too_long = DurationError(f'"{_shorter(text)}" is too long (expected at most 999999999d)')
+    if any(len(number.lstrip("0")) > _MAX_DIGITS for number, _ in parts):
+        raise too_long  # before int(): Python will not read over 4,300 digits (a ValueError)
     try:
         return timedelta(seconds=sum(int(n) * _UNITS[u] for n, u in parts))
     except OverflowError:
-        raise DurationError(f'"{text}" is too long (expected at most 999999999d)') from None
+        raise too_long from None
+
+
+def _shorter(text: str) -> str:
+    """``text`` cut for a one-line message (a hostile duration can be megabytes long)."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _unit_hint(number: str) -> str:
     """What a unit-less number should have been written as."""
     if re.fullmatch(r"\d+", number, re.ASCII):
-        return f'a unit: "{number}s" or "{number}m"'
+        return f'a unit: "{_shorter(number)}s" or "{_shorter(number)}m"'
     return 'whole numbers with units, e.g. "90s" or "1h30m"'
 
 
@@ -90,14 +99,22 @@ def humanize(value: timedelta) -> str:
 
 def clock_label(when: datetime, today: date) -> str:
     """A clock time as the tray's menu and ``traybreak status`` show it: "15:30" when it falls on
-    ``today``, "tomorrow 14:30" the next day, "Fri 09:00" on any other day.
+    ``today``, "tomorrow 14:30" the next day, "Fri 09:00" on another day within a week either
+    side, else with its date, "Thu 3 Dec 15:30" (and the year when it is not ``today``'s: a
+    weekday alone a week or more away would name the wrong day).
 
     ``when`` is read as it stands, its own date and wall time with no zone conversion: give it in
     the zone ``today`` was taken in (local time, for what the user sees).
     """
-    if when.date() == today + timedelta(days=1):
+    day = when.date()
+    if day == today + timedelta(days=1):
         return when.strftime("tomorrow %H:%M")  # a pause until 14:30 asked for at 15:03
-    return when.strftime("%H:%M" if when.date() == today else "%a %H:%M")
+    if day == today:
+        return when.strftime("%H:%M")
+    if abs(day - today) < timedelta(days=7):
+        return when.strftime("%a %H:%M")
+    year = f" {day.year}" if day.year != today.year else ""
+    return f"{when:%a} {day.day} {when:%b}{year} {when:%H:%M}"  # %-d is not on every platform
 
 
 def next_clock_phrase(when: datetime, today: date) -> str:

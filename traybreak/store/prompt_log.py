@@ -21,6 +21,7 @@ from typing import Any
 
 from traybreak.core.model import AppEvent, Outcome, PromptRecord, Reason
 from traybreak.errors import ExitStatus, UserError
+from traybreak.store.log_path import LogUnusableError, folder_at, unusable
 from traybreak.store.schema import (
     EVENT_COLUMNS,
     LATEST_VERSION,
@@ -35,6 +36,8 @@ from traybreak.store.schema import (
     prompt_row,
     to_text,
 )
+
+__all__ = ["LogMissingError", "LogNewerError", "LogUnreadableError", "LogUnusableError", "Store"]
 
 logger = logging.getLogger(__name__)
 
@@ -124,13 +127,15 @@ class Store:
 
         ``create=True`` (the tray): make the file if missing, migrate it, and set an unreadable
         file aside. ``create=False`` (CLI readers): read-only, never creates or renames anything;
-        raises LogMissingError, LogUnreadableError or LogNewerError (all UserErrors).
+        raises LogMissingError, LogUnreadableError or LogNewerError. A path that cannot be used
+        (a folder, no permission, a read-only or full disk) raises LogUnusableError saying why.
+        All are UserErrors.
         """
         path = Path(path)
         if not create:
-            return cls(_open_reader(path), path, reader=True)
+            return cls(_usable(_open_reader, path, writing=False), path, reader=True)
         try:
-            return cls(_open_writer(path), path)
+            return cls(_usable(_open_writer, path, writing=True), path)
         except _Unreadable as problem:
             kept = _set_aside(path, clock())
             logger.warning(
@@ -138,7 +143,7 @@ class Store:
                 "log", path, problem, kept,
             )
         try:
-            store = cls(_open_writer(path), path, set_aside=kept)
+            store = cls(_usable(_open_writer, path, writing=True), path, set_aside=kept)
         except _Unreadable as problem:
             raise UserError(
                 f"cannot start a new log at {path}: {problem}", ExitStatus.FAILURE
@@ -375,6 +380,22 @@ def _limit(limit: int | None) -> tuple[int, ...]:
     return (limit,)
 
 
+def _usable(opener: Callable[[Path], sqlite3.Connection], path: Path, *,
+            writing: bool) -> sqlite3.Connection:
+    """``opener(path)``, with an OSError or SQLite error told in words (store/log_path.py)."""
+    try:
+        return opener(path)
+    except OSError as err:
+        raise unusable(path, err, writing=writing) from err
+    except sqlite3.Error as err:
+        code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code
+        # A full disk is SQLITE_FULL when SQLite writes pages, but a plain I/O error when it
+        # cannot size its -shm file: that one is weighed against the free space.
+        full = True if code == sqlite3.SQLITE_FULL else None if code == sqlite3.SQLITE_IOERR \
+            else False
+        raise unusable(path, err, writing=writing, full=full) from err
+
+
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(
         target, uri=uri, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -441,10 +462,27 @@ def _open_writer(path: Path) -> sqlite3.Connection:
         # the last commits through a power cut or OS crash; it costs ~0.3 ms per write here.
         conn.execute("PRAGMA synchronous = FULL")
         _migrate(conn, version)
+        _check_writable(conn)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """SQLite opens a file it may not write read-only without a word: find out now, not at the
+    first row. Writes the version it has (a real write, needing write access), then rolls back."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        if (err.sqlite_errorcode & 0xFF) == sqlite3.SQLITE_BUSY:
+            return  # another writer holds it past the busy timeout: it is writable, then
+        raise
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()["user_version"])
+        conn.execute(f"PRAGMA user_version = {version}")
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
@@ -466,6 +504,9 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 def _open_reader(path: Path) -> sqlite3.Connection:
     """Open for the CLI; never creates, migrates, renames or writes anything."""
+    folder = folder_at(path)
+    if folder is not None:  # not "no log yet": there is something in the way (#18)
+        raise folder
     missing = LogMissingError(
         f"no log yet at {path} (traybreak has not recorded anything)", ExitStatus.FAILURE
     )

@@ -80,3 +80,16 @@ def test_message_card() -> None:
 def test_key_hints_name_only_the_buttons_shown() -> None:
     assert key_hints(["done", "snooze", "skip"]) == "Keys: Enter done · S snooze · Esc skip"
     assert key_hints(["done", "skip"]) == "Keys: Enter done · Esc skip"
+
+
+def test_a_title_too_long_for_the_header_is_cut() -> None:
+    """`traybreak prompt --title` takes any length; the header has room for two lines (#18)."""
+    card = message_card("T" * 300, "Drink")
+    assert len(card.name) == 80 and card.name.endswith("…")
+    assert message_card("  Water  ", "Drink").name == "Water"
+
+
+def test_control_characters_given_on_the_command_line_are_shown_escaped() -> None:
+    card = message_card("Water\x1b]0;x\x07", "Drink\x00 now\nplease")
+    assert card.name == "Water\\x1b]0;x\\x07"
+    assert card.message == "Drink\\x00 now\nplease"  # its lines stay lines

@@ -10,11 +10,13 @@ from datetime import timedelta
 
 from traybreak.core.durations import humanize
 from traybreak.core.model import Dosage, Exercise, Kind
+from traybreak.core.printable import printable
 from traybreak.ui.prompt.breath import breath_or_default
 from traybreak.ui.prompt.layout import cautions_line
 from traybreak.ui.toolkit.palette import style_for
 
 _KEYS = {"done": "Enter done", "snooze": "S snooze", "skip": "Esc skip"}
+TITLE_CHARS = 80  # two lines of the header at most
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,15 @@ def fitted_dosage(dosage: Dosage, own: timedelta, length: timedelta) -> Dosage:
 
 
 def message_card(title: str | None, message: str) -> Card:
-    """The card for a custom reminder ("Drink some water"): no figure, no countdown."""
-    name = (title or "").strip() or "Time for a break"
+    """The card for a custom reminder ("Drink some water"): no figure, no countdown. A title
+    too long for the header is cut (the message scrolls instead: ui/prompt/window.py)."""
+    # The config refuses control characters; `traybreak prompt --message` takes any text, so
+    # they are shown escaped here ("\x1b") rather than as whatever Tk makes of them.
+    name = printable((title or "").strip(), lines=False) or "Time for a break"
+    if len(name) > TITLE_CHARS:
+        name = name[:TITLE_CHARS - 1].rstrip() + "…"
     return Card(
         kind=None, name=name, tagline=style_for(None).label.upper(), dosage="", steps=(),
         why="", cautions="", countdown_s=0.0, plan=Dosage(), breath=None,
-        message=message.strip(),
+        message=printable(message.strip()),
     )

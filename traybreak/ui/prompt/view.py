@@ -32,6 +32,7 @@ class Sizes:
     figure: int        # 0: no illustration column
     text_width: int
     pacer_left: bool = False  # breathing pacer under the figure (saves height with long text)
+    message_height: int = 0   # a message too long for the screen: a box this tall that scrolls
 
     def px(self, design: float) -> int:
         """A design-pixel length (at 96 dpi) in real pixels."""
@@ -43,6 +44,7 @@ class View:
     """The widgets behaviour code needs to reach."""
 
     figure: tk.Label | None = None
+    message: tk.Widget | None = None
     pacer: Pacer | None = None
     pacer_words: tk.Label | None = None
     bar: ProgressBar | None = None
@@ -140,8 +142,12 @@ def _text_column(body: tk.Frame, card: Card, style: palette.KindStyle, sizes: Si
     col = tk.Frame(body, bg=palette.BODY_BG, width=sizes.text_width)
     col.pack(side=tk.LEFT, anchor=tk.N, fill=tk.Y)
     wrap = sizes.text_width
-    if card.message:
-        _label(col, card.message, fonts["message"], wraplength=wrap).pack(fill=tk.X)
+    if card.message and sizes.message_height:
+        view.message = _scrolled_message(col, card.message, fonts["message"], wrap,
+                                         sizes.message_height)
+    elif card.message:
+        view.message = _label(col, card.message, fonts["message"], wraplength=wrap)
+        view.message.pack(fill=tk.X)
     if card.dosage:
         _label(col, card.dosage, fonts["dosage"], style.band).pack(
             fill=tk.X, pady=(0, sizes.px(10)))
@@ -163,6 +169,24 @@ def _text_column(body: tk.Frame, card: Card, style: palette.KindStyle, sizes: Si
             fill=tk.X, pady=(sizes.px(8), 0))
     if card.breath is not None and not sizes.pacer_left:
         _pacer(col, card.breath, style, sizes, fonts, view, beside=True)
+
+
+def _scrolled_message(col: tk.Frame, text: str, font: Any, width: int, height: int) -> tk.Frame:
+    """The message in a read-only box ``width`` × ``height`` px with a scroll bar, for one too
+    long for the screen (the mouse wheel scrolls it as well)."""
+    box = tk.Frame(col, width=width, height=height, bg=palette.BODY_BG)
+    box.pack_propagate(False)
+    box.pack(fill=tk.X)
+    bar = tk.Scrollbar(box, orient=tk.VERTICAL)
+    bar.pack(side=tk.RIGHT, fill=tk.Y)
+    words = tk.Text(box, wrap=tk.WORD, font=font, fg=palette.TEXT, bg=palette.BODY_BG, bd=0,
+                    highlightthickness=0, padx=0, pady=0, cursor="arrow", takefocus=0,
+                    yscrollcommand=bar.set)
+    words.insert("1.0", text)
+    words.configure(state=tk.DISABLED)  # shown, not edited (Enter still answers the prompt)
+    words.pack(side=tk.LEFT, fill=tk.BOTH, expand=True)
+    bar.configure(command=words.yview)
+    return box
 
 
 def _pacer(col: tk.Frame, breath: tuple[int, int, int, int], style: palette.KindStyle,

@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import tkinter as tk
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -89,16 +90,25 @@ class PromptWindow:
         font_set = screen.fonts(self.root)
         limit = self.area.height - SCREEN_MARGIN
         for sizes in prompt_view.fit_plans(self.card, self.area, self.scale):
-            for child in self.root.winfo_children():
-                child.destroy()
-            view = prompt_view.build(self.root, self.card, sizes, font_set, self.segments,
-                                     [k for k, state in self.button_states.items() if state.shown])
-            self.root.update_idletasks()
+            view = self._build(sizes, font_set)
             height = self.root.winfo_reqheight()
             if height <= limit and self.root.winfo_reqwidth() <= self.area.width:
                 break
             log.debug("layout %s is %s px tall (room: %s); trying the next", sizes, height, limit)
+        else:
+            if view.message is not None:  # a message taller than the screen: it scrolls instead
+                room = view.message.winfo_reqheight() - (height - limit)
+                sizes = replace(sizes, message_height=max(sizes.px(60), room))
+                view = self._build(sizes, font_set)
         self.sizes = sizes
+        return view
+
+    def _build(self, sizes: prompt_view.Sizes, font_set: dict[str, Any]) -> prompt_view.View:
+        for child in self.root.winfo_children():
+            child.destroy()
+        view = prompt_view.build(self.root, self.card, sizes, font_set, self.segments,
+                                 [k for k, state in self.button_states.items() if state.shown])
+        self.root.update_idletasks()
         return view
 
     def _configure_window(self) -> None:
