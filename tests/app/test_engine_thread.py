@@ -213,10 +213,10 @@ def test_it_logs_when_a_shown_prompt_fell_due_not_when_the_engine_woke(caplog):
     assert 250 < float(lines[0].split("woke ")[1].split()[0]) < 350
 
 
-def _start_with_hook(on_wake, wake_every):
+def _start_with_hook(on_wake, wake_every, idle=None):
     engine = Engine((HOUR_RULE,), ActivityPolicy(sample_every=timedelta(seconds=60)),
                     PromptPolicy(), None)
-    service = EngineService(engine, None, FakeIdle(), ListSink(), on_wake=on_wake,
+    service = EngineService(engine, None, idle or FakeIdle(), ListSink(), on_wake=on_wake,
                             wake_every=wake_every)
     thread = threading.Thread(target=service.run, daemon=True)
     thread.start()
@@ -238,6 +238,19 @@ def test_without_wake_every_the_hook_adds_no_wakes():
     calls: list[float] = []
     service, thread = _start_with_hook(lambda: calls.append(time.monotonic()), wake_every=None)
     time.sleep(0.8)
+    assert len(calls) == 1 and service.wakes == 1
+    stop(service, thread)
+
+
+def test_away_the_hook_adds_no_wakes_as_no_countdown_moves():
+    """Nobody at the desk (idle past the natural break): the rule does not count, the tray's
+    words and ring stand still, so ``wake_every`` does not wake the loop (at rest it did, once a
+    minute, for nothing to show)."""
+    calls: list[float] = []
+    service, thread = _start_with_hook(lambda: calls.append(time.monotonic()), wake_every=0.1,
+                                       idle=FakeIdle(timedelta(hours=1)))
+    time.sleep(0.8)
+    assert service.status is not None and not any(r.counting for r in service.status.rules)
     assert len(calls) == 1 and service.wakes == 1
     stop(service, thread)
 

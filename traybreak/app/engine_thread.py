@@ -110,8 +110,9 @@ class EngineService:
                  on_wake: Callable[[], None] | None = None,
                  wake_every: float | None = None, busy: BusySources | None = None) -> None:
         """``on_wake`` runs on the loop after every wake (the tray's refresh and config check),
-        and ``wake_every`` (s) caps the sleep so it runs that often: one timer for the engine
-        and the tray, rather than a second thread waking on its own schedule. ``busy``: the
+        and ``wake_every`` (s) caps the sleep so it runs that often while a countdown runs: one
+        timer for the engine and the tray, rather than a second thread waking on its own
+        schedule. ``busy``: the
         session's do-not-disturb and full-screen sources, sampled once per wake."""
         self.engine, self.scheduler, self.idle, self.sink = engine, scheduler, idle, sink
         self.busy = busy or BusySources([])
@@ -253,7 +254,7 @@ class EngineService:
         """Seconds to sleep: the engine's next deadline, the next clock rule, or the longest
         interval between ticks the engine accepts as continuous, whichever comes first."""
         waits = [self.engine.max_tick_interval]
-        if self.wake_every is not None:
+        if self.wake_every is not None and self._counting():
             waits.append(self.wake_every)
         deadline = self.engine.next_deadline()
         if deadline is not None:
@@ -263,6 +264,14 @@ class EngineService:
             if until_clock is not None:
                 waits.append(until_clock)
         return max(MIN_WAIT_S, min(waits))
+
+    def _counting(self) -> bool:
+        """Whether a countdown runs, so the tray's words and ring change as time passes. Away,
+        paused or outside working hours nothing it shows moves (clock times are words, and a
+        day's change is caught by the engine's own wakes), so ``wake_every`` is not needed:
+        at rest that is one wake in 96 s instead of one a minute."""
+        status = self._status
+        return status is None or any(rule.counting for rule in status.rules)
 
     def _explain_jumps(self, now: datetime, mono: float) -> None:
         """Log suspends and wall-clock changes (the engine handles both; this is for humans)."""
