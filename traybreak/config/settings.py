@@ -30,7 +30,7 @@ from traybreak.errors import ExitStatus, UserError
 __all__ = [
     "DEFAULT_RULES", "KIND_DURATIONS", "RULE_KEYS", "SECTION_KEYS", "TABLES", "Config",
     "ConfigError", "ExercisePrefs", "default_config",
-    "load_config", "load_or_defaults",
+    "load_config", "load_or_defaults", "read_data", "read_toml",
 ]
 
 logger = logging.getLogger(__name__)
@@ -108,11 +108,10 @@ def load_config(path: Path, exercise_ids: Collection[str] | None = None) -> Conf
     ``exercise_ids`` (the catalog's, which config may not import), an id in ``[exercises]``
     that is not among them is a problem too.
     """
-    data = _read_toml(path)
+    data = read_toml(path)
     if data is None:
         return default_config()
-    problems = values.Problems(str(path))
-    config = _build(data, problems)
+    config, problems = read_data(data, str(path))
     if exercise_ids is not None:
         _check_exercise_ids(config.exercises, exercise_ids, problems)
     if problems.items:
@@ -132,7 +131,15 @@ def load_or_defaults(path: Path) -> tuple[Config, list[str]]:
         return default_config(), err.problems
 
 
-def _read_toml(path: Path) -> dict[str, Any] | None:
+def read_data(data: dict[str, Any], file: str) -> tuple[Config, values.Problems]:
+    """The config that parsed TOML ``data`` gives and every problem in it, by the rules of
+    ``load_config`` (all but the exercise-id check). The config skips what is wrong: the
+    defaults stand in for bad values. ``file`` names the file in the problems."""
+    problems = values.Problems(file)
+    return _build(data, problems), problems
+
+
+def read_toml(path: Path) -> dict[str, Any] | None:
     """The parsed file, None when it does not exist; ConfigError when it cannot be read."""
     try:
         raw = path.read_bytes()
