@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         exercises_cmd,
         log_cmd,
         prompt_cmd,
+        settings_cmd,
         small_window_cmd,
     )
     from traybreak.cli.common import add_common_options
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each module adds its group of subcommands; this order is the order in --help.
     for module in (app_cmd, autostart_cmd, config_cmd, desktop_entry_cmd, exercises_cmd, log_cmd,
-                   prompt_cmd, small_window_cmd):
+                   prompt_cmd, settings_cmd, small_window_cmd):
         module.register(subparsers)
     return parser
 

@@ -170,19 +170,23 @@ def footer(screen: Screen, hint: str) -> tk.Button:
     return close
 
 
-def present(screen: Screen, widgets: Mapping[str, tk.Misc]) -> None:
+def present(screen: Screen, widgets: Mapping[str, tk.Misc],
+            closing_keys: Sequence[str] = ("<Escape>", "<Return>", "<KP_Enter>"),
+            state: Callable[[], Mapping[str, Any]] | None = None) -> None:
     """Show a finished window: keys that close it, centred on its monitor, focused, and the
-    geometry hook once it is mapped. It closes by Esc, Enter, its button or the WM."""
+    geometry hook once it is mapped (with ``state()`` in it). It closes by ``closing_keys``
+    (Esc, Enter), its button or the WM."""
     root = screen.root
     root.resizable(False, False)
-    for key in ("<Escape>", "<Return>", "<KP_Enter>"):
+    for key in closing_keys:
         root.bind(key, lambda _e: root.destroy())
     root.protocol("WM_DELETE_WINDOW", root.destroy)
     if root.tk.call("tk", "windowingsystem") == "x11":
         root.attributes("-type", "dialog")  # tiling WMs float it
     place_centred(screen)
-    root.bind("<Map>", lambda e: root.after(50, report_geometry, screen, widgets)
-              if e.widget is root else None)
+    root.bind("<Map>", lambda e: root.after(
+        50, lambda: report_geometry(screen, widgets, state() if state else None))
+        if e.widget is root else None)
     root.deiconify()
     root.focus_force()
 

@@ -1,0 +1,32 @@
+"""The settings window's rows as data (ui/settings/form.py): every field it shows is one the
+draft has, and messages name their field where a row has several."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from traybreak.config.draft import SettingsDraft
+from traybreak.ui.settings import form
+
+
+def test_every_field_the_window_shows_is_one_the_draft_edits(tmp_path: Path) -> None:
+    draft = SettingsDraft.load(tmp_path / "config.toml")
+    shown = {entry.key for _, rows in form.SECTIONS for row in rows for entry in row.entries}
+    shown |= {row.flag for _, rows in form.SECTIONS for row in rows if row.flag}
+    for rule in draft.rules:
+        shown |= set(form.rule_keys(rule.name).values())
+    assert shown == set(draft.keys)
+
+
+def test_a_message_names_its_field_where_the_row_has_several() -> None:
+    keys = tuple(form.rule_keys("stretch").values())
+    assert form.message_for("breaks.stretch.every", "25 has no unit", keys) == \
+        "Every: 25 has no unit"
+    assert form.message_for("prompt.snooze", "bad", ("prompt.snooze",)) == "bad"
+    assert form.message_for("prompt.max_snoozes", "-1 is negative",
+                            ("prompt.snooze", "prompt.max_snoozes")) == "At most: -1 is negative"
+
+
+def test_rule_labels() -> None:
+    rules = SettingsDraft.load(Path("/nonexistent/config.toml")).rules
+    assert [form.rule_label(rule) for rule in rules] == ["Stretch", "Strengthen", "Relax"]
