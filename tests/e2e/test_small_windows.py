@@ -114,7 +114,7 @@ def test_panel_opens_at_a_top_right_tray_and_a_click_gives_the_command(
     # opened beside the pointer: flipped left of it (no room on the right), just below it
     assert real.x + real.width == 1010 - 2 and real.y == 12
     assert panel.layout["grabbed"] is True
-    wm_desktop.xdotool("mousemove", *panel.centre("edit-settings"))  # hover highlights the row
+    wm_desktop.xdotool("mousemove", *panel.centre("open-settings"))  # hover highlights the row
     time.sleep(0.2)
     wm_desktop.screenshot("panel_top_right_1024x768.png")
     panel.click_at(*panel.centre("pause 1h"))
