@@ -30,3 +30,13 @@ def test_a_message_names_its_field_where_the_row_has_several() -> None:
 def test_rule_labels() -> None:
     rules = SettingsDraft.load(Path("/nonexistent/config.toml")).rules
     assert [form.rule_label(rule) for rule in rules] == ["Stretch", "Strengthen", "Relax"]
+
+
+def test_the_footer_path_stays_short() -> None:
+    home = Path("/home/me")
+    assert form.short_path(home / ".config/traybreak/config.toml", home) == \
+        "~/.config/traybreak/config.toml"
+    long = Path("/tmp/pytest-of-root/pytest-137/test_settings_from_the_menu_sa0/config/"
+                "traybreak/config.toml")
+    assert form.short_path(long, home) == "/…/config/traybreak/config.toml"
+    assert form.short_path(Path("/" + "x" * 60 + "/config.toml"), home) == "/…/config.toml"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 FieldValue = str | bool
@@ -109,6 +110,18 @@ AUTOSTART = "Start traybreak when I log in"
 OTHER_PROBLEMS = ("Your file has problems this window has no field for; traybreak does not "
                   "use the file until you fix them in it:")
 BLOCKED = "Fix the value marked in red to save"
+
+
+def short_path(path: Path, home: Path, longest: int = 48) -> str:
+    """The file's path for the footer: ~ for the home folder, and a long one shortened in the
+    middle so it stays on one line ("/tmp/…/traybreak/config.toml")."""
+    text = f"~/{path.relative_to(home).as_posix()}" if path.is_relative_to(home) else str(path)
+    parts = text.split("/")
+    for keep in range(min(3, len(parts) - 1), 0, -1):
+        if len(text) <= longest:
+            break
+        text = "/".join([parts[0], "…", *parts[-keep:]])
+    return text
 
 
 def field_name(key: str) -> str:

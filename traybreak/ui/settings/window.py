@@ -282,15 +282,13 @@ class SettingsWindow:
             self.others.pack(fill=tk.X, pady=(self.screen.px(8), 0))
 
     def _where(self) -> str:
-        home = Path.home()
-        shown = f"~/{self.path.relative_to(home)}" if self.path.is_relative_to(home) else \
-            str(self.path)
-        return f"File: {shown} · Esc cancels"
+        return f"Saves to {form.short_path(self.path, Path.home())} · Esc cancels"
 
     def _state(self) -> dict[str, Any]:
         """For tests (the geometry hook): what the window shows besides where things are."""
         messages = [m.message.cget("text") for m in self.marked if m.message.winfo_manager()]
         return {"problems": self.draft.problems(), "messages": messages,
+                "changed": self.draft.changed(),
                 "save_enabled": str(self.save_button.cget("state")) == tk.NORMAL,
                 "status": self.status.cget("text"), "others": self.others.cget("text")}
 
