@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import time
 import tkinter as tk
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -184,9 +185,14 @@ def present(screen: Screen, widgets: Mapping[str, tk.Misc],
     if root.tk.call("tk", "windowingsystem") == "x11":
         root.attributes("-type", "dialog")  # tiling WMs float it
     place_centred(screen)
-    root.bind("<Map>", lambda e: root.after(
-        50, lambda: report_geometry(screen, widgets, state() if state else None))
-        if e.widget is root else None)
+
+    def mapped(event: tk.Event) -> None:
+        if event.widget is root:
+            at = time.time()  # the wall time it showed (bench/window_open.py)
+            root.after(50, lambda: report_geometry(
+                screen, widgets, {"mapped_at": at, **(state() if state else {})}))
+
+    root.bind("<Map>", mapped)
     root.deiconify()
     root.focus_force()
 
