@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,8 +173,11 @@ def test_cancel_changes_nothing(wm_desktop: Desktop, tmp_path: Path) -> None:  #
     config = tmp_path / "config.toml"
     config.write_text(MY_FILE)
     stamp = config.stat().st_mtime_ns
-    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+           "PATH": str(Path(sys.executable).parent)}   # no xdg-open on it
     window = open_window(wm_desktop, tmp_path, "settings", "--config", str(config), env=env)
+    window.click_at(*window.centre("edit-file"))          # no editor: it says where the file is
+    reported(window.geometry, lambda r: r["status"] == f"no program could open it; it is {config}")
     retype(wm_desktop, window.layout, "breaks.stretch.every", "40m")
     window.click_at(*window.centre("autostart"))
     reported(window.geometry, lambda r: r["changed"] and r["save_enabled"])

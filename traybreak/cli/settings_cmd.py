@@ -44,9 +44,11 @@ def _run(args: argparse.Namespace) -> int:
     draft = SettingsDraft.load(path)   # a file it cannot edit: one line, exit 2, no window
     check_display()
     with display_errors():
+        from traybreak.platform.opener import open_in_default_app
         from traybreak.ui.settings.window import show_settings
 
-        outcome = show_settings(draft, path, _start_at_login(), lambda: tell_tray(path))
+        outcome = show_settings(draft, path, _start_at_login(), lambda: tell_tray(path),
+                                open_in_default_app)
     emit(settings_result_line(outcome.saved, outcome.tray))
     return ExitStatus.OK
 

@@ -112,7 +112,7 @@ OTHER_PROBLEMS = ("Your file has problems this window has no field for; traybrea
 BLOCKED = "Fix the value marked in red to save"
 
 
-def short_path(path: Path, home: Path, longest: int = 48) -> str:
+def short_path(path: Path, home: Path, longest: int = 40) -> str:
     """The file's path for the footer: ~ for the home folder, and a long one shortened in the
     middle so it stays on one line ("/tmp/…/traybreak/config.toml")."""
     text = f"~/{path.relative_to(home).as_posix()}" if path.is_relative_to(home) else str(path)

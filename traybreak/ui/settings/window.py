@@ -55,8 +55,10 @@ class SettingsWindow:
     """Builds the window over ``draft``; ``run`` returns once it is closed."""
 
     def __init__(self, draft: Draft, path: Path, login: StartAtLogin | None,
-                 tell_tray: Callable[[], str]) -> None:
+                 tell_tray: Callable[[], str],
+                 open_file: Callable[[Path], bool] | None = None) -> None:
         self.draft, self.path, self.login, self.tell_tray = draft, path, login, tell_tray
+        self.open_file = open_file
         self.outcome = Outcome()
         self.screen = sw.open_screen(form.TITLE)
         self.entries: dict[str, tk.Entry] = {}
@@ -174,8 +176,12 @@ class SettingsWindow:
         self.save_button.pack(side=tk.RIGHT)
         cancel = sw.button(screen, row, "Cancel", root.destroy)
         cancel.pack(side=tk.RIGHT, padx=(0, px(8)))
+        if self.open_file is not None:  # for what the window does not show
+            edit = sw.button(screen, row, "Edit the file…", self._edit_file)
+            edit.pack(side=tk.RIGHT, padx=(0, px(8)))
+            self.widgets["edit-file"] = edit
         self.status = sw.label(row, "", screen.fonts["small"], palette.MUTED,
-                               wraplength=px(420))
+                               wraplength=px(470))
         self.status.pack(side=tk.LEFT, fill=tk.X)
         self.widgets.update(save=self.save_button, cancel=cancel)
 
@@ -255,7 +261,11 @@ class SettingsWindow:
                                    bg=palette.BUTTON_BG if blocked else sw.APP_BAND)
         self.status.configure(text=form.BLOCKED if blocked else self._where(),
                               fg=ERROR if blocked else palette.MUTED)
-        if self.screen.root.winfo_ismapped():  # the first report is present()'s, once mapped
+        self._report()
+
+    def _report(self) -> None:
+        """Test hook: what the window shows now (the first report is present()'s, once mapped)."""
+        if self.screen.root.winfo_ismapped():
             sw.report_geometry(self.screen, self.widgets, self._state())
 
     def _grey_what_does_not_apply(self) -> None:
@@ -308,9 +318,19 @@ class SettingsWindow:
         self.outcome = Outcome(saved, self.tell_tray() if saved else "unchanged")
         self.screen.root.destroy()
 
+    def _edit_file(self) -> None:
+        """Open the file in the user's editor (what the window does not show is edited there);
+        a later Save here refuses to overwrite what the editor saved."""
+        assert self.open_file is not None
+        if not self.path.exists():
+            self._say("no file yet: Save creates it with your changes")
+        elif not self.open_file(self.path):
+            self._say(f"no program could open it; it is {self.path}")
+
     def _say(self, text: str) -> None:
         self.status.configure(text=text, fg=ERROR)
         log.warning("%s", text)
+        self._report()
 
     # -- running ---------------------------------------------------------------------------
 
@@ -325,6 +345,8 @@ class SettingsWindow:
 
 
 def show_settings(draft: Draft, path: Path, login: StartAtLogin | None,
-                  tell_tray: Callable[[], str]) -> Outcome:
-    """Open the settings window over ``draft`` and return how it ended."""
-    return SettingsWindow(draft, path, login, tell_tray).run()
+                  tell_tray: Callable[[], str],
+                  open_file: Callable[[Path], bool] | None = None) -> Outcome:
+    """Open the settings window over ``draft`` and return how it ended; ``open_file`` opens the
+    file in an editor (the Edit the file… button, absent without it)."""
+    return SettingsWindow(draft, path, login, tell_tray, open_file).run()
