@@ -73,12 +73,13 @@ def _start_at_login() -> Any:
     return StartAtLogin(enabled, change)
 
 
-def tell_tray(path: Path) -> str:
-    """Ask the running tray to use the saved file now: "reloaded", "unchanged" (its file watch
-    took it already), or in one line why not ("traybreak is not running", ...)."""
+def tell_tray(path: Path, runtime: Path | None = None) -> str:
+    """Ask the running tray (its control socket in ``runtime``, default the user's) to use the
+    saved file now: "reloaded", "unchanged" (its file watch took it already), or in one line why
+    not ("traybreak is not running", another file)."""
     from traybreak.app.control_socket import NotRunning, request
 
-    runtime = paths.runtime_dir()
+    runtime = runtime or paths.runtime_dir()
     try:
         status = request(runtime, {"cmd": "status"})
         if os.path.abspath(str(status.get("config", ""))) != os.path.abspath(path):
