@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from datetime import time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from traybreak.config.draft import SaveRefused, SettingsDraft
 from traybreak.config.settings import ConfigError, load_config
@@ -242,3 +246,68 @@ def test_a_bad_value_already_in_the_file_shows_on_its_field_and_blocks_until_fix
     assert draft.blocking() is not None
     draft.set("prompt.snooze", "5m")
     assert draft.save() and load_config(path).prompt.snooze == timedelta(minutes=5)
+
+
+EDITS = {
+    "breaks.stretch.every": ["40m", "1h", ""], "breaks.stretch.days": ["mon-fri", "", "sat"],
+    "breaks.stretch.enabled": [True, False], "breaks.stretch.schedule": ["every", "at"],
+    "breaks.stretch.at": ["09:00", "7:30"], "breaks.relax.schedule": ["every", "at"],
+    "breaks.relax.every": ["2h", "90m"], "breaks.water.duration": ["1m", "20s"],
+    "breaks.water.enabled": [False, True], "hours": [True, False],
+    "hours.start": ["07:00", "09:30"], "hours.days": ["mon-thu", "sat-sun"],
+    "activity.natural_break": ["5m", "2m"], "prompt.snooze": ["3m", "10m"],
+    "prompt.daily_skips": ["", "0", "4"], "prompt.max_snoozes": ["0", "5"],
+}
+
+
+def comments_kept(original: str, now: dict[str, Any]) -> list[str]:
+    """The comments of ``original`` that must still be there: all but those on the line of a
+    key that is gone (a rule switched from every to at loses its every line)."""
+    table: list[str] = []
+    kept = []
+    for line in original.splitlines():
+        code, mark, comment = line.partition("#")
+        if code.strip().startswith("["):
+            table = code.strip(" []").split(".")
+        if not mark:
+            continue
+        if "=" in code:
+            node: Any = now
+            for part in [*table, code.split("=")[0].strip()]:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                continue
+        kept.append("#" + comment)
+    return kept
+
+
+def inactive(draft: SettingsDraft, key: str) -> bool:
+    """A greyed field: a rule's every while it runs at a time of day (or its at while it runs
+    every), working hours' fields while they are off."""
+    parts = key.split(".")
+    if parts[0] == "hours" and len(parts) > 1:
+        return draft.value("hours") is not True
+    return parts[0] == "breaks" and parts[-1] in ("every", "at") and \
+        draft.value(".".join([*parts[:-1], "schedule"])) != parts[-1]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([(k, v) for k, vs in EDITS.items() for v in vs]), max_size=8))
+def test_any_edits_keep_every_comment_and_save_what_the_fields_show(
+        tmp_path: Path, edits: list[tuple[str, str | bool]]) -> None:
+    path = write(tmp_path, USERS_FILE)
+    draft = SettingsDraft.load(path)
+    for key, value in edits:
+        draft.set(key, value)
+    text = draft.render()
+    for comment in comments_kept(USERS_FILE, tomllib.loads(text)):
+        assert comment in text
+    if draft.blocking() is not None:
+        return
+    draft.save()
+    again = SettingsDraft.load(path)             # what the file says now is what was shown
+    shown = [key for key in draft.keys if not inactive(draft, key)]
+    assert {key: again.value(key) for key in shown} == {key: draft.value(key) for key in shown}
+    assert load_config(path).prompt.respect_dnd is False      # keys without a field stay
+    assert load_config(path).exercises.exclude == ("neck_roll",)

@@ -179,23 +179,26 @@ class SettingsDraft:
         out = tomlkit.dumps(doc)
         if out.endswith("\n\n"):  # a table added last keeps its blank line to the end
             out = out.rstrip("\n") + "\n"
+        if not body.startswith("\n"):  # nor does a table removed first leave one at the top
+            out = out.lstrip("\n")
         if "\r\n" in body:  # keep a Windows file's line ends on the lines added too
             out = out.replace("\r\n", "\n").replace("\n", "\r\n")
         return (_BOM if (self._text or "").startswith(_BOM) else "") + out
 
     def save(self) -> bool:
         """Write the edits, atomically (a temporary file beside it, then a rename); False when
-        there was nothing to write. SaveRefused while a value is bad, or when the file was
-        changed by something else since it was loaded (nothing is written then)."""
+        there was nothing to write (the file is not touched then). SaveRefused while a value is
+        bad, or when something else changed the file since it was loaded (nothing is written)."""
         problem = self.blocking()
         if problem is not None:
             raise SaveRefused(f"not saved: {problem}")
-        if not self._edits:
+        text = self.render()
+        if text == (self._text or ""):  # nothing that shows in the file (a greyed field)
             return False
         if _current_text(self.path) != self._text:
             raise SaveRefused(f"not saved: {self.path} was changed by another program since this "
                               "window opened it; close the window and open it again")
-        _replace_file(self.path, self.render().encode("utf-8"))
+        _replace_file(self.path, text.encode("utf-8"))
         return True
 
     # -- inside ----------------------------------------------------------------------------
