@@ -58,7 +58,19 @@ def test_fields_show_the_file_else_the_defaults(tmp_path: Path) -> None:
     assert draft.value("hours") is False and draft.value("hours.days") == "mon-fri"
     assert draft.value("prompt.daily_skips") == ""               # absent: unlimited
     assert draft.value("breaks.stretch.enabled") is True
+    assert draft.value("exercises.settings") == "seated,standing"
     assert draft.problems() == {} and draft.blocking() is None and not draft.changed()
+
+
+def test_the_exercise_settings_are_an_array_and_never_empty(tmp_path: Path) -> None:
+    path = write(tmp_path, USERS_FILE)
+    draft = SettingsDraft.load(path)
+    draft.set("exercises.settings", "")
+    assert "is not a list of settings" in draft.problems()["exercises.settings"]
+    draft.set("exercises.settings", "seated,standing,floor")
+    assert draft.save()
+    assert 'settings = ["seated", "standing", "floor"]\n' in path.read_text()
+    assert 'exclude = ["neck_roll"]   # my neck does not like it\n' in path.read_text()
 
 
 def test_an_edit_keeps_comments_order_and_what_the_window_does_not_show(tmp_path: Path) -> None:
@@ -257,6 +269,7 @@ EDITS = {
     "hours.start": ["07:00", "09:30"], "hours.days": ["mon-thu", "sat-sun"],
     "activity.natural_break": ["5m", "2m"], "prompt.snooze": ["3m", "10m"],
     "prompt.daily_skips": ["", "0", "4"], "prompt.max_snoozes": ["0", "5"],
+    "exercises.settings": ["seated", "standing,floor", "seated,standing,floor"],
 }
 
 

@@ -156,6 +156,7 @@ def test_a_bad_value_is_refused_with_its_message_and_a_good_one_saved(
              "(expected 0 or more)" and "At most: -1 is negative (expected 0 or more)"
              in r["messages"])
     retype(wm_desktop, window.layout, "prompt.max_snoozes", "3")
+    window.click_at(*window.centre("exercises.settings=floor"))
     window.click_at(*window.centre("autostart"))
     reported(window.geometry, lambda r: r["save_enabled"] and not r["messages"])
     wm_desktop.xdotool("key", "Return")                             # Save
@@ -164,7 +165,8 @@ def test_a_bad_value_is_refused_with_its_message_and_a_good_one_saved(
     assert changed_lines(MY_FILE, config.read_text()) == [
         '-snooze = "10m"   # long snoozes, on purpose',
         '+snooze = "7m"   # long snoozes, on purpose',
-        '+max_snoozes = 3']
+        '+max_snoozes = 3',
+        '+', '+[exercises]', '+settings = ["seated", "standing", "floor"]']
     # start at login, for real: the XDG autostart entry the autostart command writes
     assert len(list((tmp_path / "xdg" / "autostart").glob("*.desktop"))) == 1
 

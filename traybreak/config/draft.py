@@ -4,7 +4,8 @@ everything the window does not show kept as they were.
 
 A field is named by its dotted key ("prompt.snooze", "breaks.stretch.every"), two by what they
 stand for: "breaks.NAME.schedule" ("every" or "at": which of the two keys the rule has) and
-"hours" (whether the file has an [hours] table). Text fields hold the text typed; flags a bool.
+"hours" (whether the file has an [hours] table). Text fields hold the text typed; flags a bool;
+a "set" (exercises.settings) its items joined by commas ("seated,standing"), written as an array.
 Only what the user changed is written: a key the file does not have is added only when its
 field was edited, so the file keeps holding only what differs from the defaults.
 
@@ -29,12 +30,12 @@ from traybreak.config import values
 from traybreak.config.rules import DEFAULT_RULES
 from traybreak.config.settings import Config, ConfigError, read_data, read_toml
 from traybreak.core.durations import format_duration
-from traybreak.core.model import Rule, WorkingHours
+from traybreak.core.model import Rule, Setting, WorkingHours
 from traybreak.errors import ExitStatus, UserError
 
 __all__ = ["FieldKind", "FieldValue", "RuleShown", "SaveRefused", "SettingsDraft"]
 
-FieldKind = Literal["duration", "clock", "days", "count", "flag", "choice"]
+FieldKind = Literal["duration", "clock", "days", "count", "flag", "choice", "set"]
 FieldValue = str | bool
 #: The fields of the sections the window shows: (table, key) -> kind. Rules' come from RULE_FIELDS.
 SECTION_FIELDS: dict[tuple[str, str], FieldKind] = {
@@ -48,6 +49,7 @@ SECTION_FIELDS: dict[tuple[str, str], FieldKind] = {
     ("prompt", "daily_skips"): "count",
     ("prompt", "strict"): "duration",
     ("prompt", "notice"): "duration",
+    ("exercises", "settings"): "set",
 }
 RULE_FIELDS: dict[str, FieldKind] = {
     "enabled": "flag", "every": "duration", "at": "clock", "days": "days", "duration": "duration",
@@ -319,11 +321,15 @@ def _as_text(raw: object) -> str:
         return raw
     if isinstance(raw, dt.time):
         return raw.strftime("%H:%M" if not raw.second else "%H:%M:%S")
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return ",".join(raw)
     return values.describe(raw)
 
 
 def _effective(config: Config, path: tuple[str, ...]) -> FieldValue:
     """A field's value where the file says nothing: what the running config uses."""
+    if path == ("exercises", "settings"):
+        return ",".join(item.value for item in Setting if item in config.exercises.settings)
     if path[0] == "breaks":
         rule = config.rule(path[1])
         return _rule_value(rule, path[2]) if rule is not None else ""
@@ -358,6 +364,8 @@ def _toml_value(kind: FieldKind, value: FieldValue) -> object:
     text = value.strip()
     if kind == "count" and _WHOLE_NUMBER.fullmatch(text):
         return int(text)
+    if kind == "set":
+        return [item.strip() for item in text.split(",") if item.strip()]
     return text
 
 

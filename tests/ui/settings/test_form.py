@@ -11,8 +11,7 @@ from traybreak.ui.settings import form
 
 def test_every_field_the_window_shows_is_one_the_draft_edits(tmp_path: Path) -> None:
     draft = SettingsDraft.load(tmp_path / "config.toml")
-    shown = {entry.key for _, rows in form.SECTIONS for row in rows for entry in row.entries}
-    shown |= {row.flag for _, rows in form.SECTIONS for row in rows if row.flag}
+    shown = {key for _, rows in form.SECTIONS for row in rows for key in row.keys}
     for rule in draft.rules:
         shown |= set(form.rule_keys(rule.name).values())
     assert shown == set(draft.keys)
@@ -40,3 +39,10 @@ def test_the_footer_path_stays_short() -> None:
                 "traybreak/config.toml")
     assert form.short_path(long, home) == "/…/config/traybreak/config.toml"
     assert form.short_path(Path("/" + "x" * 60 + "/config.toml"), home) == "/…/config.toml"
+
+
+def test_a_set_fields_boxes_make_its_value_in_their_order() -> None:
+    row = next(row for _, rows in form.SECTIONS for row in rows if row.set_key)
+    assert form.set_text(["floor", "seated"], row.choices) == "seated,floor"
+    assert form.set_items(" seated, floor ") == {"seated", "floor"}
+    assert form.set_text([], row.choices) == ""

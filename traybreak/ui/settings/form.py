@@ -50,12 +50,31 @@ class Entry:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a section: a label (or a check box for ``flag``), then its entries."""
+    """One line of a section: a label (or a check box for ``flag``), then its entries, or the
+    check boxes of a set field (``set_key``: one box per item of ``choices``, (item, words))."""
 
     label: str
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...] = ()
     flag: str | None = None        # a check box on the left, for this key
     hint: str = ""                 # muted words after the entries
+    set_key: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The draft keys this row shows."""
+        own = [key for key in (self.flag, self.set_key) if key]
+        return (*(entry.key for entry in self.entries), *own)
+
+
+def set_text(chosen: Sequence[str], choices: Sequence[tuple[str, str]]) -> str:
+    """A set field's value from the boxes ticked, in the boxes' order: "seated,floor"."""
+    return ",".join(item for item, _ in choices if item in chosen)
+
+
+def set_items(value: FieldValue) -> set[str]:
+    """The items of a set field's value."""
+    return {item.strip() for item in str(value).split(",") if item.strip()}
 
 
 def rule_label(rule: RuleLike) -> str:
@@ -91,6 +110,10 @@ SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
             hint="0s: always available"),
         Row("A heads-up this long before a break", (Entry("", "prompt.notice"),),
             hint="0s: none"),
+    )),
+    ("Exercises", (
+        Row("Only exercises done", set_key="exercises.settings",
+            choices=(("seated", "seated"), ("standing", "standing"), ("floor", "on the floor"))),
     )),
 )
 

@@ -142,6 +142,8 @@ class SettingsWindow:
         lead.grid(row=line, column=0, sticky=tk.W, padx=(0, px(12)), pady=px(2))
         fields = tk.Frame(grid, bg=palette.BODY_BG)
         fields.grid(row=line, column=1, sticky=tk.W)
+        if row.set_key is not None:
+            self._set_boxes(fields, row)
         for entry in row.entries:
             if entry.before:
                 sw.label(fields, entry.before, fonts["body"]).pack(side=tk.LEFT,
@@ -152,8 +154,7 @@ class SettingsWindow:
         if row.hint:
             sw.label(fields, row.hint, fonts["small"], palette.MUTED).pack(side=tk.LEFT,
                                                                            padx=(px(8), 0))
-        keys = tuple(entry.key for entry in row.entries) + ((row.flag,) if row.flag else ())
-        self._message_row(grid, keys, 2, first=0)
+        self._message_row(grid, row.keys, 2, first=0)
 
     def _login(self, body: tk.Frame) -> None:
         px = self.screen.px
@@ -184,6 +185,22 @@ class SettingsWindow:
                                wraplength=px(470))
         self.status.pack(side=tk.LEFT, fill=tk.X)
         self.widgets.update(save=self.save_button, cancel=cancel)
+
+    def _set_boxes(self, parent: tk.Frame, row: Row) -> None:
+        """One check box per item of a set field; ticking one sets the field to those ticked."""
+        assert row.set_key is not None
+        key, ticked = row.set_key, form.set_items(self.draft.value(row.set_key))
+        boxes = {item: tk.BooleanVar(self.screen.root, value=item in ticked)
+                 for item, _ in row.choices}
+
+        def changed() -> None:
+            chosen = [item for item, var in boxes.items() if var.get()]
+            self._edit(key, form.set_text(chosen, row.choices))
+
+        for item, words in row.choices:
+            box = self._checkbutton(parent, words, boxes[item], changed)
+            box.pack(side=tk.LEFT, padx=(0, self.screen.px(12)))
+            self.widgets[f"{key}={item}"] = box
 
     def _choose(self, key: str, mode: tk.StringVar) -> Callable[[], None]:
         return lambda: self._edit(key, mode.get())
