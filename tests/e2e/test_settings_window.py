@@ -187,3 +187,19 @@ def test_cancel_changes_nothing(wm_desktop: Desktop, tmp_path: Path) -> None:  #
     assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"] is False
     assert config.read_text() == MY_FILE and config.stat().st_mtime_ns == stamp
     assert not (tmp_path / "xdg" / "autostart").exists()
+
+
+def test_a_file_with_many_rules_still_fits_on_the_screen(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    config = tmp_path / "config.toml"
+    config.write_text("".join(f'[breaks.reminder{n}]\nmessage = "Reminder {n}"\n'
+                              f'every = "{30 + n}m"\n' for n in range(10)))
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    window = open_window(wm_desktop, tmp_path, "settings", "--config", str(config), env=env)
+    time.sleep(0.2)
+    wm_desktop.screenshot("settings_many_rules_1024x768.png")
+    assert window.on_screen()          # 13 rules are taller than the screen: the body scrolls
+    box, save = window.layout["window"], window.layout["widgets"]["save"]
+    assert save["y"] + save["height"] <= box["y"] + box["height"]
+    wm_desktop.xdotool("key", "Escape")
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"] is False

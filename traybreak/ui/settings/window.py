@@ -74,8 +74,10 @@ class SettingsWindow:
     def _build(self) -> None:
         screen, root, px = self.screen, self.screen.root, self.screen.px
         sw.header(screen, root, form.TAG, form.HEADING)
-        body = tk.Frame(root, bg=palette.BODY_BG)
-        body.pack(fill=tk.BOTH, padx=px(20), pady=(px(10), 0))
+        self.scroller = sw.Scroller(root)
+        self.scroller.outer.pack(fill=tk.BOTH, padx=(px(20), 0), pady=(px(10), 0))
+        body = tk.Frame(self.scroller.inner, bg=palette.BODY_BG)
+        body.pack(fill=tk.BOTH, padx=(0, px(20)))
         self._rules(body)
         grid = tk.Frame(body, bg=palette.BODY_BG)
         grid.pack(fill=tk.X)
@@ -91,6 +93,14 @@ class SettingsWindow:
         for marked in self.marked:
             marked.message.configure(wraplength=body.winfo_reqwidth() - px(40))
         self._refresh()
+
+    def _fit(self) -> None:
+        """The body as tall as it is, or as the monitor leaves (the window's frame and a margin
+        aside), scrolling beyond."""
+        root = self.screen.root
+        root.update_idletasks()
+        around = root.winfo_reqheight() - self.scroller.canvas.winfo_reqheight()
+        self.scroller.fit(self.screen.area.height - around - self.screen.px(64))
 
     def _heading(self, parent: tk.Frame, title: str) -> None:
         px = self.screen.px
@@ -230,6 +240,7 @@ class SettingsWindow:
                          highlightthickness=1, highlightbackground=FIELD_LINE,
                          highlightcolor=sw.APP_BAND)
         text.trace_add("write", lambda *_: self._edit(key, text.get()))
+        entry.bind("<FocusIn>", lambda _e: self.scroller.see(entry))
         self.entries[key] = entry
         self.widgets[key] = entry
         return entry
@@ -272,6 +283,7 @@ class SettingsWindow:
                 marked.message.grid_remove()
         self._grey_what_does_not_apply()
         self._other_problems()
+        self._fit()  # a message shown or gone changes the body's height
         blocked = self.draft.blocking()
         self.save_button.configure(state=tk.DISABLED if blocked else tk.NORMAL,
                                    disabledforeground=palette.DISABLED_TEXT,

@@ -147,6 +147,52 @@ def flow(parent: tk.Frame, widgets: Sequence[tk.Widget], max_width: int, gap: in
             widgets[index].lift(holder)  # made before its holder: would be hidden beneath it
 
 
+class Scroller:
+    """A body that scrolls up and down when it is taller than the room the monitor leaves (a
+    settings file with many rules of its own); ``inner`` holds the content."""
+
+    def __init__(self, parent: tk.Misc) -> None:
+        self.outer = tk.Frame(parent, bg=palette.BODY_BG)
+        self.canvas = tk.Canvas(self.outer, bg=palette.BODY_BG, highlightthickness=0, bd=0)
+        self.bar = tk.Scrollbar(self.outer, orient=tk.VERTICAL, command=self.canvas.yview)
+        self.canvas.configure(yscrollcommand=self.bar.set)
+        self.inner = tk.Frame(self.canvas, bg=palette.BODY_BG)
+        self.canvas.create_window(0, 0, window=self.inner, anchor=tk.NW)
+        self.canvas.pack(side=tk.LEFT, fill=tk.BOTH, expand=True)
+        self.canvas.bind_all("<Button-4>", lambda _e: self._scroll(-1))  # X11's wheel
+        self.canvas.bind_all("<Button-5>", lambda _e: self._scroll(1))
+        self.canvas.bind_all("<MouseWheel>",  # Windows and macOS
+                             lambda e: self._scroll(-1 if e.delta > 0 else 1))
+
+    def fit(self, room: int) -> None:
+        """Show all of ``inner``, or ``room`` pixels of it with a scroll bar beside."""
+        self.inner.update_idletasks()
+        width, height = self.inner.winfo_reqwidth(), self.inner.winfo_reqheight()
+        self.canvas.configure(width=width, height=min(height, room),
+                              scrollregion=(0, 0, width, height))
+        if height > room and not self.bar.winfo_manager():
+            self.bar.pack(side=tk.RIGHT, fill=tk.Y)
+        elif height <= room and self.bar.winfo_manager():
+            self.bar.pack_forget()
+
+    def see(self, widget: tk.Misc) -> None:
+        """Scroll so that ``widget`` (inside ``inner``) is in view (a Tab into a hidden row)."""
+        if not self.bar.winfo_manager():
+            return
+        top = widget.winfo_rooty() - self.inner.winfo_rooty()
+        bottom, shown = top + widget.winfo_height(), self.canvas.winfo_height()
+        first = self.canvas.canvasy(0)
+        total = max(1, self.inner.winfo_reqheight())
+        if top < first:
+            self.canvas.yview_moveto(top / total)
+        elif bottom > first + shown:
+            self.canvas.yview_moveto((bottom - shown) / total)
+
+    def _scroll(self, step: int) -> None:
+        if self.bar.winfo_manager():
+            self.canvas.yview_scroll(step, "units")
+
+
 def rule(screen: Screen, parent: tk.Misc, pady: tuple[int, int] = (0, 0)) -> None:
     """A thin horizontal line across ``parent``."""
     tk.Frame(parent, bg=palette.RULE, height=1).pack(fill=tk.X, padx=screen.px(20), pady=pady)
