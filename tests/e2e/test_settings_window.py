@@ -203,3 +203,20 @@ def test_a_file_with_many_rules_still_fits_on_the_screen(
     assert save["y"] + save["height"] <= box["y"] + box["height"]
     wm_desktop.xdotool("key", "Escape")
     assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"] is False
+
+
+def test_a_problem_the_window_has_no_field_for_is_listed_and_kept(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    config = tmp_path / "config.toml"
+    config.write_text('# mine\n[prompt]\nsnoze = "10m"   # my typo\n')
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    window = open_window(wm_desktop, tmp_path, "settings", "--config", str(config), env=env)
+    assert 'prompt.snoze: unknown key; did you mean "snooze"?' in window.layout["others"]
+    assert window.layout["save_enabled"] is True       # the file had it: not the window's to fix
+    time.sleep(0.2)
+    wm_desktop.screenshot("settings_other_problem_1024x768.png")
+    retype(wm_desktop, window.layout, "prompt.timeout", "3m")
+    reported(window.geometry, lambda r: r["changed"] and r["save_enabled"])
+    wm_desktop.xdotool("key", "Return")
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"] is True
+    assert config.read_text() == '# mine\n[prompt]\nsnoze = "10m"   # my typo\ntimeout = "3m"\n'

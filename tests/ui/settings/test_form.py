@@ -46,3 +46,10 @@ def test_a_set_fields_boxes_make_its_value_in_their_order() -> None:
     assert form.set_text(["floor", "seated"], row.choices) == "seated,floor"
     assert form.set_items(" seated, floor ") == {"seated", "floor"}
     assert form.set_text([], row.choices) == ""
+
+
+def test_problems_without_a_field_are_listed_without_every_known_key() -> None:
+    assert form.brief('unknown key; did you mean "snooze"? (expected one of: timeout, snooze)') \
+        == 'unknown key; did you mean "snooze"?'
+    assert form.brief("5s is not shorter (expected a shorter period)") == \
+        "5s is not shorter (expected a shorter period)"

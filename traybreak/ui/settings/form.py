@@ -5,6 +5,7 @@ config). Pure: no tkinter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,12 @@ def field_name(key: str) -> str:
     if key in FIELD_NAMES:
         return FIELD_NAMES[key]
     return FIELD_NAMES.get(key.rsplit(".", 1)[-1], "")
+
+
+def brief(detail: str) -> str:
+    """A problem without config check's list of every key it knows, which the window's list of
+    problems has no room for: 'unknown key; did you mean "snooze"?'."""
+    return re.sub(r" \(expected one of: [^)]*\)$", "", detail)
 
 
 def message_for(key: str, detail: str, row_keys: Sequence[str]) -> str:

@@ -78,6 +78,8 @@ class SettingsWindow:
         self.scroller.outer.pack(fill=tk.BOTH, padx=(px(20), 0), pady=(px(10), 0))
         body = tk.Frame(self.scroller.inner, bg=palette.BODY_BG)
         body.pack(fill=tk.BOTH, padx=(0, px(20)))
+        # Problems on keys without a field: at the top when there are any, where they are seen.
+        self.others = sw.label(body, "", self.screen.fonts["small"], palette.TEXT)
         self._rules(body)
         grid = tk.Frame(body, bg=palette.BODY_BG)
         grid.pack(fill=tk.X)
@@ -86,12 +88,10 @@ class SettingsWindow:
             for row in rows:
                 self._row(grid, row)
         self._login(body)
-        self.others = sw.label(body, "", self.screen.fonts["small"], palette.MUTED,
-                               wraplength=px(600))
         self._footer()
         root.update_idletasks()  # a message wraps at the width the fields take
-        for marked in self.marked:
-            marked.message.configure(wraplength=body.winfo_reqwidth() - px(40))
+        for label in [self.others, *(marked.message for marked in self.marked)]:
+            label.configure(wraplength=body.winfo_reqwidth() - px(40))
         self._refresh()
 
     def _fit(self) -> None:
@@ -127,7 +127,7 @@ class SettingsWindow:
                 radio = tk.Radiobutton(
                     grid, text=choice, variable=mode, value=choice, font=fonts["body"],
                     bg=palette.BODY_BG, fg=palette.TEXT, activebackground=palette.BODY_BG,
-                    selectcolor=FIELD_BG, highlightthickness=0, bd=0, cursor="hand2",
+                    selectcolor=FIELD_BG, bd=0, cursor="hand2", **self._focus_ring(),
                     command=self._choose(keys["schedule"], mode))
                 radio.grid(row=line, column=column, sticky=tk.W, padx=(px(4), px(2)))
                 self._entry(grid, keys[choice], 6).grid(row=line, column=column + 1, sticky=tk.W,
@@ -179,7 +179,6 @@ class SettingsWindow:
 
     def _footer(self) -> None:
         screen, root, px = self.screen, self.screen.root, self.screen.px
-        self.others.pack(fill=tk.X, pady=(px(8), 0))
         sw.rule(screen, root, (px(12), 0))
         row = tk.Frame(root, bg=palette.BODY_BG)
         row.pack(fill=tk.X, padx=px(20), pady=(px(10), px(14)))
@@ -227,8 +226,13 @@ class SettingsWindow:
         return tk.Checkbutton(
             parent, text=text, variable=var, command=command, font=self.screen.fonts["body"],
             bg=palette.BODY_BG, fg=palette.TEXT, activebackground=palette.BODY_BG,
-            selectcolor=FIELD_BG, highlightthickness=0, bd=0, padx=0, cursor="hand2",
-            anchor=tk.W)
+            selectcolor=FIELD_BG, bd=0, padx=0, cursor="hand2", anchor=tk.W,
+            **self._focus_ring())
+
+    def _focus_ring(self) -> dict[str, Any]:
+        """A box's outline, in the app's colour while it has the keyboard focus (Tab, Space)."""
+        return {"highlightthickness": 1, "highlightbackground": palette.BODY_BG,
+                "highlightcolor": sw.APP_BAND}
 
     def _entry(self, parent: tk.Misc, key: str, chars: int) -> tk.Entry:
         text = tk.StringVar(self.screen.root, value=str(self.draft.value(key)))
@@ -314,11 +318,13 @@ class SettingsWindow:
             self.others.configure(text="")
             self.others.pack_forget()
             return
-        lines = [form.OTHER_PROBLEMS] + [f"{key}: {detail}" for key, detail, _ in others]
+        lines = [form.OTHER_PROBLEMS] + [f"{key}: {form.brief(detail)}"
+                                         for key, detail, _ in others]
         new = any(caused for _, _, caused in others)
-        self.others.configure(text="\n".join(lines), fg=ERROR if new else palette.MUTED)
-        if not self.others.winfo_manager():  # at the end of the body, above the footer
-            self.others.pack(fill=tk.X, pady=(self.screen.px(8), 0))
+        self.others.configure(text="\n".join(lines), fg=ERROR if new else palette.TEXT)
+        if not self.others.winfo_manager():
+            first = next(w for w in self.others.master.pack_slaves() if w is not self.others)
+            self.others.pack(fill=tk.X, pady=(0, self.screen.px(10)), before=first)
 
     def _where(self) -> str:
         return f"Saves to {form.short_path(self.path, Path.home())} · Esc cancels"
