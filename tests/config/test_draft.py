@@ -239,6 +239,8 @@ def test_windows_line_ends_and_a_byte_order_mark_are_kept(tmp_path: Path) -> Non
 @pytest.mark.parametrize(("text", "problem"), [
     ("[prompt\n", "invalid TOML"),
     ("prompt = 3\n", "prompt: 3 is not a table"),
+    ("exercises = []\n", "exercises: an array is not a table"),
+    ("[breaks]\nstretch = true\n", "breaks.stretch: true is not a table"),
 ])
 def test_a_file_the_window_cannot_edit_is_refused_in_one_line(
         tmp_path: Path, text: str, problem: str) -> None:

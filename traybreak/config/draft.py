@@ -57,6 +57,7 @@ RULE_FIELDS: dict[str, FieldKind] = {
 #: Fields whose blank text means "absent": every day, no limit.
 OPTIONAL = frozenset({"days", "daily_skips"})
 _HOURS_KEYS = ("days", "start", "end")
+SECTIONS = tuple(dict.fromkeys(table for table, _ in SECTION_FIELDS))
 _SCHEDULE = ("every", "at")
 _RULE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+", re.ASCII)
@@ -207,11 +208,16 @@ class SettingsDraft:
 
     def _check_editable(self) -> None:
         """A table the window writes into must be a table (else saving would need to drop it)."""
-        for name in ("breaks", "activity", "prompt", "hours"):
-            if name in self._data and not isinstance(self._data[name], dict):
-                raise ConfigError([f"{self.path}: {name}: {values.describe(self._data[name])} is "
-                                   f"not a table (expected a [{name}] table); fix it in the file "
-                                   "first (traybreak config check)"])
+        breaks = self._data.get("breaks")
+        tables = {name: self._data.get(name) for name in ("breaks", *SECTIONS)}
+        if isinstance(breaks, dict):
+            tables.update({values.dotted("breaks", rule.name): breaks.get(rule.name)
+                           for rule in DEFAULT_RULES})
+        for key, table in tables.items():
+            if table is not None and not isinstance(table, dict):
+                raise ConfigError([f"{self.path}: {key}: {values.describe(table)} is not a table "
+                                   f"(expected a [{key}] table); fix it in the file first "
+                                   "(traybreak config check)"])
 
     def _rules_shown(self, config: Config) -> tuple[RuleShown, ...]:
         """The built-in rules, then the file's own that have a usable name and table."""
