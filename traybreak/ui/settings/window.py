@@ -100,7 +100,7 @@ class SettingsWindow:
         root = self.screen.root
         root.update_idletasks()
         around = root.winfo_reqheight() - self.scroller.canvas.winfo_reqheight()
-        self.scroller.fit(self.screen.area.height - around - self.screen.px(64))
+        self.scroller.fit(self.screen.area.height - around - self.screen.px(64), measured=True)
 
     def _heading(self, parent: tk.Frame, title: str) -> None:
         px = self.screen.px

@@ -164,9 +164,11 @@ class Scroller:
         self.canvas.bind_all("<MouseWheel>",  # Windows and macOS
                              lambda e: self._scroll(-1 if e.delta > 0 else 1))
 
-    def fit(self, room: int) -> None:
-        """Show all of ``inner``, or ``room`` pixels of it with a scroll bar beside."""
-        self.inner.update_idletasks()
+    def fit(self, room: int, measured: bool = False) -> None:
+        """Show all of ``inner``, or ``room`` pixels of it with a scroll bar beside
+        (``measured``: the caller has just run Tk's pending geometry work)."""
+        if not measured:
+            self.inner.update_idletasks()
         width, height = self.inner.winfo_reqwidth(), self.inner.winfo_reqheight()
         self.canvas.configure(width=width, height=min(height, room),
                               scrollregion=(0, 0, width, height))
