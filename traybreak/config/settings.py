@@ -101,6 +101,20 @@ def default_config() -> Config:
     return Config()
 
 
+def read_toml(path: Path) -> dict[str, Any] | None:
+    """The file parsed, None when it does not exist; ConfigError (one line) when it cannot be
+    used: what ``load_config`` reads, for the settings window's draft."""
+    return _read_toml(path)
+
+
+def read_data(data: dict[str, Any], file: str) -> tuple[Config, values.Problems]:
+    """The config that parsed TOML ``data`` gives and every problem in it, by the rules of
+    ``load_config`` (all but the exercise-id check). The config skips what is wrong: the
+    defaults stand in for bad values. ``file`` names the file in the problems."""
+    problems = values.Problems(file)
+    return _build(data, problems), problems
+
+
 def load_config(path: Path, exercise_ids: Collection[str] | None = None) -> Config:
     """The defaults overridden by the file at ``path``; a missing file means the defaults.
 
@@ -108,7 +122,7 @@ def load_config(path: Path, exercise_ids: Collection[str] | None = None) -> Conf
     ``exercise_ids`` (the catalog's, which config may not import), an id in ``[exercises]``
     that is not among them is a problem too.
     """
-    data = read_toml(path)
+    data = _read_toml(path)
     if data is None:
         return default_config()
     config, problems = read_data(data, str(path))
@@ -131,15 +145,7 @@ def load_or_defaults(path: Path) -> tuple[Config, list[str]]:
         return default_config(), err.problems
 
 
-def read_data(data: dict[str, Any], file: str) -> tuple[Config, values.Problems]:
-    """The config that parsed TOML ``data`` gives and every problem in it, by the rules of
-    ``load_config`` (all but the exercise-id check). The config skips what is wrong: the
-    defaults stand in for bad values. ``file`` names the file in the problems."""
-    problems = values.Problems(file)
-    return _build(data, problems), problems
-
-
-def read_toml(path: Path) -> dict[str, Any] | None:
+def _read_toml(path: Path) -> dict[str, Any] | None:
     """The parsed file, None when it does not exist; ConfigError when it cannot be read."""
     try:
         raw = path.read_bytes()
