@@ -39,6 +39,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ui.history": {"core", "errors", "ui.toolkit"},
     "ui.about": {"core", "errors", "paths", "ui.toolkit"},
     "ui.settings_file": {"core", "errors", "ui.toolkit"},
+    "ui.settings": {"core", "errors", "ui.toolkit"},
     "app": {"core", "config", "catalog", "store", "platform", "ui", "errors", "paths"},
     "cli": {"core", "config", "catalog", "store", "platform", "ui", "app", "errors", "paths"},
     "__main__": {"cli"},

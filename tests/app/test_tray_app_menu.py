@@ -1,6 +1,7 @@
 """The tray menu's own entries in the running app, in-process with fakes (tests/fakes.py):
 "Start at login" shows the real state when the menu opens and a click sets the state shown;
-"Edit settings" opens the file, or says where it is when it cannot, and never writes it.
+"Settings…" opens the settings window on the tray's own file; "Edit settings" (a request
+only now) opens the file, or says where it is when it cannot, and never writes it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fakes import FakeAutostart, ScriptLauncher, fake_environment
 
 from traybreak.app.tray_app import App
 from traybreak.platform.autostart.base import AutostartState
-from traybreak.ui.menu import MenuEntry
+from traybreak.ui.menu import MenuEntry, MenuFacts, build_menu, find_command
 
 
 def _wait(predicate: Callable[[], Any], timeout: float = 3.0) -> Any:
@@ -136,3 +137,14 @@ def test_edit_settings_opens_the_file_or_says_where_it_is(
         finally:
             app.store.close()
     assert config.exists() is exists   # the tray never writes the settings file
+
+
+def test_settings_opens_the_window_on_the_trays_own_file(
+        with_autostart: Callable[[FakeAutostart, ScriptLauncher], App]) -> None:
+    launcher = ScriptLauncher("")
+    app = with_autostart(FakeAutostart(AutostartState.DISABLED), launcher)
+    try:
+        app.command(str(find_command(build_menu(MenuFacts(paused=False)), ["Settings…"])))
+        assert launcher.opened == [f"settings --config {app.config_path}"]
+    finally:
+        app.store.close()

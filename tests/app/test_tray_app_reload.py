@@ -116,6 +116,24 @@ def test_reload_command_applies_an_edit(start: Callable[..., Running]) -> None:
     running.play(scenario)
 
 
+def test_reload_if_changed_reads_a_saved_file_once(start: Callable[..., Running]) -> None:
+    """The settings window asks for a reload after a save; the file watch may have taken the
+    file already: then nothing is read twice (one config_reloaded event per save)."""
+    running = start(CONFIG.format(every="20m"), check_s=3600)  # only the requests reload
+
+    def scenario() -> None:
+        assert _wait(lambda: running.every() == "20m")
+        asked = {"cmd": "reload", "if_changed": True}
+        assert running.app.handle(asked)["reloaded"] is False       # nothing saved yet
+        running.edit(CONFIG.format(every="45m"))
+        assert running.app.handle(asked)["reloaded"] is True
+        assert _wait(lambda: running.every() == "45m"), running.every()
+        assert running.app.handle(asked) == {"ok": True, "pid": os.getpid(), "reloaded": False}
+        assert running.events("config_reloaded") == [str(running.config)]
+
+    running.play(scenario)
+
+
 def test_a_changed_file_is_picked_up_without_a_command(running: Running) -> None:
     def scenario() -> None:
         assert _wait(lambda: running.every() == "20m")

@@ -55,6 +55,12 @@ class Window:
     proc: subprocess.Popen[bytes]
     layout: dict[str, Any]
     desk: Desktop
+    geometry: Path
+
+    def reread(self) -> dict[str, Any]:
+        """The layout as the window last reported it (windows that change report again)."""
+        self.layout = json.loads(self.geometry.read_text(encoding="utf-8"))
+        return self.layout
 
     def centre(self, key: str, group: str = "widgets") -> tuple[int, int]:
         box = self.layout[group][key]
@@ -76,19 +82,22 @@ class Window:
                 and w["y"] + w["height"] <= sh)
 
 
-def open_window(desk: Desktop, tmp_path: Path, *args: str) -> Window:
-    """Start ``traybreak ARGS``; returns once the window has reported where its parts are."""
+def open_window(desk: Desktop, tmp_path: Path, *args: str,
+                env: dict[str, str] | None = None) -> Window:
+    """Start ``traybreak ARGS``; returns once the window has reported where its parts are.
+    ``env`` adds to the window's environment."""
     geometry = tmp_path / f"geometry-{time.monotonic_ns()}.json"
     env = {"TRAYBREAK_TEST_GEOMETRY_FILE": str(geometry),
            "TRAYBREAK_CONFIG": str(tmp_path / "no-config.toml"),
-           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state")}
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           **(env or {})}
     proc = desk.spawn([sys.executable, "-m", "traybreak", *args], env=env,
                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if not wait_until(lambda: geometry.exists() or proc.poll() is not None, 10.0):
         raise TimeoutError(f"no window for {args}")
     if proc.poll() is not None:
         raise AssertionError(proc.communicate()[1].decode())
-    return Window(proc, json.loads(geometry.read_text(encoding="utf-8")), desk)
+    return Window(proc, json.loads(geometry.read_text(encoding="utf-8")), desk, geometry)
 
 
 def open_panel(desk: Desktop, tmp_path: Path, pointer: tuple[int, int],
@@ -114,7 +123,7 @@ def test_panel_opens_at_a_top_right_tray_and_a_click_gives_the_command(
     # opened beside the pointer: flipped left of it (no room on the right), just below it
     assert real.x + real.width == 1010 - 2 and real.y == 12
     assert panel.layout["grabbed"] is True
-    wm_desktop.xdotool("mousemove", *panel.centre("edit-settings"))  # hover highlights the row
+    wm_desktop.xdotool("mousemove", *panel.centre("open-settings"))  # hover highlights the row
     time.sleep(0.2)
     wm_desktop.screenshot("panel_top_right_1024x768.png")
     panel.click_at(*panel.centre("pause 1h"))

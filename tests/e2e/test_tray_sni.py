@@ -52,7 +52,7 @@ MENU = [
     "-",
     "Today: 0 done · 0 skipped",
     "History",
-    "Edit settings",
+    "Settings…",
     "Start at login",
     "-",
     "About traybreak",

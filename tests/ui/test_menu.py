@@ -13,13 +13,14 @@ def test_menu_holds_every_action_the_issue_names() -> None:
     menu = build_menu(MenuFacts(paused=False, done_today=5, skipped_today=1))
     assert _labels(menu) == [
         "Take a break now", "Pause", "Resume", "Skip next break", "Today: 5 done · 1 skipped",
-        "History", "Edit settings", "Start at login", "About traybreak", "Quit",
+        "History", "Settings…", "Start at login", "About traybreak", "Quit",
     ]
     assert find_command(menu, ["Take a break now", "Strengthen"]) == "break-now strengthen"
     assert find_command(menu, ["Pause", "30 minutes"]) == "pause 30m"
     assert find_command(menu, ["Pause", "1 hour"]) == "pause 1h"
     assert find_command(menu, ["Pause", "Until tomorrow"]) == "pause tomorrow"
     assert find_command(menu, ["Pause", "Until I resume"]) == "pause indefinitely"
+    assert find_command(menu, ["Settings…"]) == "open-settings"
     assert find_command(menu, ["Quit"]) == "quit"
 
 

@@ -3,8 +3,11 @@ validation, and the status reply. Pure functions; app/tray_app.py carries the re
 
 Requests: {"cmd": "status"}, {"cmd": "pause", "duration": "30m"} | {"cmd": "pause", "until":
 "14:30" | "tomorrow"} | {"cmd": "pause"} (until resumed), {"cmd": "resume"}, {"cmd": "skip-next"},
-{"cmd": "break-now", "kind": "stretch" | null}, {"cmd": "reload"}, {"cmd": "quit"},
-{"cmd": "show-panel"}, and menu-only ones: open-history, edit-settings, about, and {"cmd":
+{"cmd": "break-now", "kind": "stretch" | null}, {"cmd": "reload"} ({"cmd": "reload", "if_changed":
+true}: only when the file changed since the tray last read it; the settings window sends it after
+a save, which the file watch may have picked up already), {"cmd": "quit"}, {"cmd": "show-panel"},
+and menu-only ones: open-history, open-settings (the settings window), edit-settings (the file in
+an editor), about, and {"cmd":
 "autostart", "enabled": true | false} (set start at login, never toggle it: the menu's box may be
 stale).
 """
@@ -24,7 +27,7 @@ from traybreak.core.stats import Counts
 
 COMMANDS = frozenset({
     "status", "pause", "resume", "skip-next", "break-now", "reload", "quit", "show-panel",
-    "open-history", "edit-settings", "autostart", "about",
+    "open-history", "open-settings", "edit-settings", "autostart", "about",
 })
 # "Until tomorrow" without working hours: the start of the next day as people live it.
 TOMORROW_AT = time(4, 0)

@@ -44,6 +44,7 @@ from traybreak.core.model import AppEvent
 from traybreak.core.skips import SkipCounter
 from traybreak.errors import ExitStatus
 from traybreak.store.prompt_log import Store
+from traybreak.ui.protocol import settings_args
 from traybreak.ui.tray.view import TrayFacts
 
 log = logging.getLogger(__name__)
@@ -226,6 +227,8 @@ class App:
             elif cmd == "break-now":
                 self.service.submit(BreakNow(break_kind(req, self.service.status)))
             elif cmd == "reload":
+                if req.get("if_changed") is True and not self.config_file.changed():
+                    return {"ok": True, "pid": os.getpid(), "reloaded": False}
                 return self.reload()
             elif cmd == "quit":
                 threading.Thread(target=self.quit, daemon=True).start()
@@ -242,6 +245,8 @@ class App:
             self.env.launcher.window("history")
         elif cmd == "about":
             self.env.launcher.window("about")
+        elif cmd == "open-settings":
+            self.env.launcher.window("settings", settings_args(self.config_path))
         elif cmd == "edit-settings":  # off the caller's thread: the opener waits a moment
             threading.Thread(target=self._edit_settings, daemon=True).start()
         elif cmd == "autostart":
@@ -265,7 +270,7 @@ class App:
                     "problems": err.problems}
         self._apply(config)
         self._event("config_reloaded", str(self.config_path))
-        return {"ok": True, "pid": os.getpid()}
+        return {"ok": True, "pid": os.getpid(), "reloaded": True}
 
     def _apply(self, config: Config) -> None:
         self.config = config

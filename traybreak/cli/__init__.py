@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "exercises_cmd": ("exercises",),
     "log_cmd": ("log", "export"),
     "prompt_cmd": ("prompt",),
+    "settings_cmd": ("settings",),
     "small_window_cmd": ("panel", "history", "about"),
 }
 
@@ -90,6 +91,9 @@ def _command_module(name: str) -> ModuleType:
         case "prompt_cmd":
             from traybreak.cli import prompt_cmd
             return prompt_cmd
+        case "settings_cmd":
+            from traybreak.cli import settings_cmd
+            return settings_cmd
         case "small_window_cmd":
             from traybreak.cli import small_window_cmd
             return small_window_cmd

@@ -32,7 +32,7 @@ from traybreak.errors import ExitStatus, UserError
 __all__ = [
     "DEFAULT_RULES", "KIND_DURATIONS", "RULE_KEYS", "SECTION_KEYS", "TABLES", "Config",
     "ConfigError", "ExercisePrefs", "default_config",
-    "load_config", "load_or_defaults",
+    "load_config", "load_or_defaults", "read_data", "read_toml",
 ]
 
 logger = logging.getLogger(__name__)
@@ -109,6 +109,20 @@ def default_config() -> Config:
     return Config()
 
 
+def read_toml(path: Path) -> dict[str, Any] | None:
+    """The file parsed, None when it does not exist; ConfigError (one line) when it cannot be
+    used: what ``load_config`` reads, for the settings window's draft."""
+    return _read_toml(path)
+
+
+def read_data(data: dict[str, Any], file: str) -> tuple[Config, values.Problems]:
+    """The config that parsed TOML ``data`` gives and every problem in it, by the rules of
+    ``load_config`` (all but the exercise-id check). The config skips what is wrong: the
+    defaults stand in for bad values. ``file`` names the file in the problems."""
+    problems = values.Problems(file)
+    return _build(data, problems), problems
+
+
 def load_config(path: Path, exercise_ids: Collection[str] | None = None) -> Config:
     """The defaults overridden by the file at ``path``; a missing file means the defaults.
 
@@ -119,8 +133,7 @@ def load_config(path: Path, exercise_ids: Collection[str] | None = None) -> Conf
     data = _read_toml(path)
     if data is None:
         return default_config()
-    problems = values.Problems(str(path))
-    config = _build(data, problems)
+    config, problems = read_data(data, str(path))
     if exercise_ids is not None:
         _check_exercise_ids(config.exercises, exercise_ids, problems)
     if problems.items:

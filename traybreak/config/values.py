@@ -37,14 +37,17 @@ class Invalid(ValueError):
 
 
 class Problems:
-    """Collects the problems of one file, each as "FILE: key: what is wrong (expected …)"."""
+    """Collects the problems of one file, each as "FILE: key: what is wrong (expected …)";
+    ``keyed`` holds the same as (dotted key, what is wrong), for showing each by its field."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[str] = []
+        self.keyed: list[tuple[str, str]] = []
 
     def add(self, key: str, detail: str) -> None:
         self.items.append(f"{self.file}: {key}: {detail}")
+        self.keyed.append((key, detail))
 
     def unknown(self, key: str, name: str, known: Iterable[str]) -> None:
         names = list(known)

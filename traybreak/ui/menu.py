@@ -88,7 +88,7 @@ def build_menu(facts: MenuFacts) -> tuple[MenuEntry, ...]:
         SEPARATOR,
         MenuEntry(today, "open-history"),
         MenuEntry("History", "open-history"),
-        MenuEntry("Edit settings", "edit-settings"),
+        MenuEntry("Settings…", "open-settings"),
         # The command sets the state opposite to the box shown, so a click never inverts it.
         MenuEntry("Start at login", "autostart off" if facts.autostart else "autostart on",
                   checked=facts.autostart),

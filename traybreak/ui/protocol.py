@@ -1,5 +1,5 @@
 """What a child window and the tray say to each other: the request a window is started with (its
-arguments after ``traybreak prompt`` / ``traybreak panel``) and the one JSON line it prints on
+arguments after ``traybreak prompt`` / ``panel`` / ``settings``) and the one JSON line it prints on
 stdout when it ends. Both sides import this module, so the format is written once.
 
 Pure: no tkinter, no subprocess (app/child_windows.py starts the processes).
@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from traybreak.core.durations import format_duration
@@ -208,3 +209,25 @@ def parse_menu_json(text: str) -> tuple[MenuEntry, ...]:
     except (KeyError, TypeError, AttributeError) as err:
         raise ValueError(f"a menu entry is malformed ({type(err).__name__}: {err}); each needs "
                          "a \"label\"") from None
+
+
+# -- the settings window ---------------------------------------------------------------------
+
+def settings_args(config: Path) -> list[str]:
+    """Arguments after ``traybreak settings`` that edit ``config`` (the tray's own file)."""
+    return ["--config", str(config)]
+
+
+def settings_result_line(saved: bool, tray: str) -> str:
+    """The one JSON line the settings window prints when it closes: whether it saved, and what
+    the running tray did about it: "reloaded", "unchanged" (nothing saved, or the tray had it
+    already), or why not in one line ("traybreak is not running")."""
+    return json.dumps({"closed": True, "saved": saved, "tray": tray}, ensure_ascii=False)
+
+
+def read_settings_result(text: str) -> dict[str, Any]:
+    """The settings window's result from its stdout; ValueError when it is not one."""
+    body = last_json_object(text, "the settings window")
+    if not isinstance(body.get("saved"), bool) or not isinstance(body.get("tray"), str):
+        raise ValueError("the settings window's JSON has no \"saved\" and \"tray\"")
+    return body

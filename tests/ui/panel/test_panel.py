@@ -37,7 +37,7 @@ def test_the_tray_menu_becomes_groups_items_a_checkbox_and_separators() -> None:
     assert [(r.kind, r.label) for r in rows] == [
         ("group", "Take a break now"), ("group", "Pause"), ("item", "Resume"),
         ("item", "Skip next break"), ("separator", ""), ("item", "Today: 3 done · 0 skipped"),
-        ("item", "History"), ("item", "Edit settings"), ("check", "Start at login"),
+        ("item", "History"), ("item", "Settings…"), ("check", "Start at login"),
         ("separator", ""), ("item", "About traybreak"), ("item", "Quit"),
     ]
     take, pause = rows[0], rows[1]

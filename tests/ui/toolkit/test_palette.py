@@ -20,6 +20,7 @@ def test_body_text_meets_wcag_aa() -> None:
     assert palette.contrast_ratio(palette.TEXT, palette.BODY_BG) >= 7
     assert palette.contrast_ratio(palette.MUTED, palette.BODY_BG) >= 4.5
     assert palette.contrast_ratio(palette.TEXT, palette.BUTTON_BG) >= 4.5
+    assert palette.contrast_ratio(palette.ERROR, palette.BODY_BG) >= 4.5   # a bad value's message
 
 
 def test_kinds_have_distinct_colours_and_labels() -> None:

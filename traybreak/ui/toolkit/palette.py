@@ -13,6 +13,7 @@ MUTED = "#505A64"          # secondary text: 6.7:1 on BODY_BG
 BUTTON_BG = "#E9ECEF"
 DISABLED_TEXT = "#8A939C"  # disabled controls are exempt from WCAG contrast, still legible
 RULE = "#DDE1E5"
+ERROR = "#B3261E"          # a bad value's message and outline (the settings window): 6:1 and more
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import time
 import tkinter as tk
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -149,6 +150,54 @@ def flow(parent: tk.Frame, widgets: Sequence[tk.Widget], max_width: int, gap: in
             widgets[index].lift(holder)  # made before its holder: would be hidden beneath it
 
 
+class Scroller:
+    """A body that scrolls up and down when it is taller than the room the monitor leaves (a
+    settings file with many rules of its own); ``inner`` holds the content."""
+
+    def __init__(self, parent: tk.Misc) -> None:
+        self.outer = tk.Frame(parent, bg=palette.BODY_BG)
+        self.canvas = tk.Canvas(self.outer, bg=palette.BODY_BG, highlightthickness=0, bd=0)
+        self.bar = tk.Scrollbar(self.outer, orient=tk.VERTICAL, command=self.canvas.yview)
+        self.canvas.configure(yscrollcommand=self.bar.set)
+        self.inner = tk.Frame(self.canvas, bg=palette.BODY_BG)
+        self.canvas.create_window(0, 0, window=self.inner, anchor=tk.NW)
+        self.canvas.pack(side=tk.LEFT, fill=tk.BOTH, expand=True)
+        self.canvas.bind_all("<Button-4>", lambda _e: self._scroll(-1))  # X11's wheel
+        self.canvas.bind_all("<Button-5>", lambda _e: self._scroll(1))
+        self.canvas.bind_all("<MouseWheel>",  # Windows and macOS
+                             lambda e: self._scroll(-1 if e.delta > 0 else 1))
+
+    def fit(self, room: int, measured: bool = False) -> None:
+        """Show all of ``inner``, or ``room`` pixels of it with a scroll bar beside
+        (``measured``: the caller has just run Tk's pending geometry work)."""
+        if not measured:
+            self.inner.update_idletasks()
+        width, height = self.inner.winfo_reqwidth(), self.inner.winfo_reqheight()
+        self.canvas.configure(width=width, height=min(height, room),
+                              scrollregion=(0, 0, width, height))
+        if height > room and not self.bar.winfo_manager():
+            self.bar.pack(side=tk.RIGHT, fill=tk.Y)
+        elif height <= room and self.bar.winfo_manager():
+            self.bar.pack_forget()
+
+    def see(self, widget: tk.Misc) -> None:
+        """Scroll so that ``widget`` (inside ``inner``) is in view (a Tab into a hidden row)."""
+        if not self.bar.winfo_manager():
+            return
+        top = widget.winfo_rooty() - self.inner.winfo_rooty()
+        bottom, shown = top + widget.winfo_height(), self.canvas.winfo_height()
+        first = self.canvas.canvasy(0)
+        total = max(1, self.inner.winfo_reqheight())
+        if top < first:
+            self.canvas.yview_moveto(top / total)
+        elif bottom > first + shown:
+            self.canvas.yview_moveto((bottom - shown) / total)
+
+    def _scroll(self, step: int) -> None:
+        if self.bar.winfo_manager():
+            self.canvas.yview_scroll(step, "units")
+
+
 def rule(screen: Screen, parent: tk.Misc, pady: tuple[int, int] = (0, 0)) -> None:
     """A thin horizontal line across ``parent``."""
     tk.Frame(parent, bg=palette.RULE, height=1).pack(fill=tk.X, padx=screen.px(20), pady=pady)
@@ -173,19 +222,28 @@ def footer(screen: Screen, hint: str) -> tk.Button:
     return close
 
 
-def present(screen: Screen, widgets: Mapping[str, tk.Misc]) -> None:
+def present(screen: Screen, widgets: Mapping[str, tk.Misc],
+            closing_keys: Sequence[str] = ("<Escape>", "<Return>", "<KP_Enter>"),
+            state: Callable[[], Mapping[str, Any]] | None = None) -> None:
     """Show a finished window: keys that close it, centred on its monitor, focused, and the
-    geometry hook once it is mapped. It closes by Esc, Enter, its button or the WM."""
+    geometry hook once it is mapped (with ``state()`` in it). It closes by ``closing_keys``
+    (Esc, Enter), its button or the WM."""
     root = screen.root
     root.resizable(False, False)
-    for key in ("<Escape>", "<Return>", "<KP_Enter>"):
+    for key in closing_keys:
         root.bind(key, lambda _e: root.destroy())
     root.protocol("WM_DELETE_WINDOW", root.destroy)
     if root.tk.call("tk", "windowingsystem") == "x11":
         root.attributes("-type", "dialog")  # tiling WMs float it
     place_centred(screen)
-    root.bind("<Map>", lambda e: root.after(50, report_geometry, screen, widgets)
-              if e.widget is root else None)
+
+    def mapped(event: tk.Event) -> None:
+        if event.widget is root:
+            at = time.time()  # the wall time it showed (bench/window_open.py)
+            root.after(50, lambda: report_geometry(
+                screen, widgets, {"mapped_at": at, **(state() if state else {})}))
+
+    root.bind("<Map>", mapped)
     root.deiconify()
     root.focus_force()
 
