@@ -15,7 +15,7 @@ from traybreak.ui.tray.looks import (
     CELL,
     PROGRESS_STEPS,
     SHEET_CELLS,
-    SLOT_SIZES,
+    SHEET_SIZES,
     TrayLook,
     TrayState,
     progress_step,
@@ -101,8 +101,20 @@ def test_each_tray_look_is_its_drawing(state: TrayState, step: int | None) -> No
 def test_shipped_slot_sheets_match_the_drawing() -> None:
     """icons/slots/<size>.rgba.zlib are what an XEmbed tray shows; regenerate them with
     python -m traybreak.ui.tray.drawing if the drawing changes."""
-    for size in SLOT_SIZES:
+    for size in SHEET_SIZES:
         assert zlib.decompress(slot_sheet_path(size).read_bytes()) == render_slot_sheet(size), size
+
+
+def test_the_cell_size_sheet_holds_the_one_row_sheets_looks() -> None:
+    """The SNI tray's largest pixmap comes from its own look-after-look sheet: the same pixels
+    as the one-row sheet the pictures are cut from."""
+    row = zlib.decompress(sheet_path().read_bytes())
+    cells = zlib.decompress(slot_sheet_path(CELL).read_bytes())
+    stride, cell = CELL * 4 * len(SHEET_CELLS), CELL * CELL * 4
+    for index in range(len(SHEET_CELLS)):
+        rows = b"".join(row[y * stride + index * CELL * 4:y * stride + (index + 1) * CELL * 4]
+                        for y in range(CELL))
+        assert cells[index * cell:(index + 1) * cell] == rows, SHEET_CELLS[index]
 
 
 @pytest.mark.parametrize("size", (16, 24, 48))

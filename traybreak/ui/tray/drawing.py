@@ -21,6 +21,7 @@ from traybreak.ui.tray.looks import (
     CELL,
     PROGRESS_STEPS,
     SHEET_CELLS,
+    SHEET_SIZES,
     SLOT_SIZES,
     TrayState,
     encode_sheet,
@@ -139,14 +140,14 @@ def main(argv: list[str]) -> int:
     (icons / sheet_path().name).write_bytes(encode_sheet(render_sheet().tobytes()))
     slots = icons / slot_sheet_path(SLOT_SIZES[0]).parent.name
     slots.mkdir(exist_ok=True)
-    for size in SLOT_SIZES:
+    for size in SHEET_SIZES:
         (slots / slot_sheet_path(size).name).write_bytes(encode_sheet(render_slot_sheet(size)))
     app_icon(256).save(icons / "traybreak.png", optimize=True)
     hicolor = icons / "hicolor"
     hicolor.mkdir(exist_ok=True)
     for size in HICOLOR_SIZES:  # each drawn at its size (4x supersampled), never scaled down
         app_icon(size).save(hicolor / f"{size}.png", optimize=True)
-    print(f"wrote {icons / sheet_path().name}, {len(SLOT_SIZES)} sheets in {slots}, "
+    print(f"wrote {icons / sheet_path().name}, {len(SHEET_SIZES)} sheets in {slots}, "
           f"{icons / 'traybreak.png'} and {len(HICOLOR_SIZES)} app icons in {hicolor}")
     return 0
 

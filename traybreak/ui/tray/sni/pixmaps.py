@@ -10,14 +10,7 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from traybreak.ui.tray.looks import (
-    CELL,
-    SHEET_CELLS,
-    SLOT_SIZES,
-    TrayLook,
-    sheet_path,
-    slot_sheet_path,
-)
+from traybreak.ui.tray.looks import CELL, SHEET_SIZES, TrayLook, slot_sheet_path
 
 #: The sizes offered: hosts pick the nearest (KDE panels draw 16–24 px, GNOME's top bar 16 px
 #: at scale 1 and 32 at scale 2, HiDPI panels up to 48, and 64 for the largest). Each is drawn
@@ -38,10 +31,8 @@ def argb_from_rgba(rgba: bytes) -> bytes:
 
 
 def look_rgba(look: TrayLook, size: int) -> bytes:
-    """``look`` at ``size`` px as RGBA rows (the big sheet for CELL, the slot sheets below)."""
-    if size == CELL:
-        return _cell_rgba(look.index)
-    if size not in SLOT_SIZES:
+    """``look`` at ``size`` px as RGBA rows, from the look-after-look sheet of that size."""
+    if size not in SHEET_SIZES:
         raise ValueError(f"no {size} px drawing of the tray looks (have {PIXMAP_SIZES})")
     cell = size * size * 4  # a slot sheet is the looks one after another, each size × size
     return _decompressed_upto(slot_sheet_path(size), (look.index + 1) * cell)[-cell:]
@@ -66,11 +57,3 @@ def _decompressed_upto(path: Path, length: int) -> bytes:
         raise ValueError(f"{path.name} is shorter than expected: reinstall traybreak")
     return data
 
-
-def _cell_rgba(index: int) -> bytes:
-    """Cell ``index`` of the RGBA sheet (one row of CELL-px looks), as CELL × CELL RGBA rows."""
-    row = CELL * 4
-    stride = row * len(SHEET_CELLS)  # the sheet is one row of looks: its rows are this long
-    sheet = _decompressed_upto(sheet_path(), (CELL - 1) * stride + (index + 1) * row)
-    start = index * row
-    return b"".join(sheet[y * stride + start:y * stride + start + row] for y in range(CELL))
