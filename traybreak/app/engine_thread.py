@@ -181,7 +181,7 @@ class EngineService:
             self._after_wake()
             timeout = self._timeout(now, mono)
             self._planned = mono + timeout
-            self._wake.wait(timeout)
+            self.clocks.wait(self._wake, timeout)
             self._wake.clear()
 
     def _after_wake(self) -> None:
