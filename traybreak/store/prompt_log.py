@@ -201,6 +201,12 @@ class Store:
         ``fields`` (a subset of PROMPT_COLUMNS, in that order), without a newline. Streamed."""
         return self._json("prompts", "due_at", PROMPT_COLUMNS, fields, since, limit)
 
+    def last_prompt_id(self) -> int:
+        """The greatest prompt id so far (0 in an empty log): every row added later has a
+        greater one."""
+        rows = self._read("SELECT coalesce(max(id), 0) AS n FROM prompts", ())
+        return int(rows[0]["n"])
+
     def outcome_counts(self, since: datetime | None = None) -> dict[Outcome | None, int]:
         """How many prompts due at or after ``since`` ended each way (None: still open)."""
         rows = self._read("SELECT outcome, count(*) AS n FROM prompts WHERE due_at >= ? "
