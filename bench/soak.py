@@ -1,6 +1,7 @@
 """Bench: the whole tray app over many prompts at the shortest intervals, on simulated time.
 
 Run: python bench/soak.py [--prompts 10000] [--every 500] [--warm-up 1000] [--in DIR]
+                         [--real-windows]
 
 The real App (engine thread, action sink, log writer, SQLite log, tray facts and menu, control
 socket) with fake windows that answer on a simulated clock (tests/soak_sim.py, which
@@ -9,6 +10,9 @@ relax every 2 min; 70 % of prompts done, the rest skipped, snoozed or left to ti
 ``--every`` prompts it prints the simulated time, the process's RSS, open fds and threads, and
 the CPU per prompt since the line before. The log lives under /dev/shm (no fsync cost) unless
 ``--in`` names a folder (a real disk: the CPU figures then include the writes' system time).
+With ``--real-windows`` each prompt is a real child process that answers at once (the tray's
+WindowProcess: its pipes, files and watch thread; the simulated clock waits for it), always
+done, skipped or snoozed; the CPU figures are then the tray's side of starting windows.
 
 Budgets (issue 18 point 10), from the warm-up on: RSS growth <= 1 MB, fds and threads flat,
 CPU per prompt of the last ``--every`` prompts <= 1.5 times that of the first after the
@@ -39,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=int, default=500, help="prompts between lines")
     parser.add_argument("--warm-up", type=int, default=1000,
                         help="prompts before the budgets apply (a multiple of --every)")
+    parser.add_argument("--real-windows", action="store_true",
+                        help="each prompt a real child process (tens of ms each)")
     parser.add_argument("--in", dest="where", type=Path, default=None,
                         help="folder for the run's log and config (default: /dev/shm)")
     args = parser.parse_args(argv)
@@ -47,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     with soak_home(args.where) as (home, runtime):
-        _, samples = soak(home, runtime, args.prompts, args.every, timeout_s=3600)
+        _, samples = soak(home, runtime, args.prompts, args.every, timeout_s=3600,
+                          real_windows=args.real_windows)
     took = time.perf_counter() - started
     simulated = timedelta(seconds=round((samples[-1].at - samples[0].at).total_seconds()))
     print(f"{samples[-1].prompts} prompts in {took:.1f} s ({simulated} simulated)")

@@ -17,13 +17,15 @@ on the engine thread, the moment the prompt is put on screen.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +34,7 @@ from typing import Any
 
 from fakes import FakeAutostart, FakeIdle, NoWatch, OpenedFiles, SimClock
 
+from traybreak.app.child_windows import WindowProcess
 from traybreak.app.environment import Environment
 from traybreak.app.tray_app import App
 from traybreak.core.model import Outcome, Reason
@@ -88,6 +91,16 @@ def os_threads() -> int:
             if line.startswith("Threads:"):
                 return int(line.split()[1])
     return threading.active_count()
+
+
+def settle(watcher: threading.Thread) -> None:
+    """Let a window's watch thread finish the lines after the answer it passed on, and the OS
+    reap it (a joined thread is still counted for a moment)."""
+    watcher.join(5)
+    for _ in range(100):
+        if os_threads() <= threading.active_count():
+            return
+        time.sleep(0.002)
 
 
 class QuietView:
@@ -154,20 +167,50 @@ class SimWindow:
         return self.result
 
 
+class RealWindow(WindowProcess):
+    """A real window child process (the tray's WindowProcess: pipes, files, a watch thread)
+    that prints ``answer`` and ends; the simulated clock waits for it."""
+
+    def __init__(self, clock: SimClock, occurrence: int, answer: Outcome) -> None:
+        line = json.dumps({"outcome": answer.value, "elapsed_s": 1.0})
+        clock.outside_began()
+        self.sim = clock
+        self.watcher: threading.Thread | None = None
+        try:
+            super().__init__([sys.executable, "-S", "-c", f"print({line!r})"], 30.0,
+                             occurrence=occurrence)
+        except BaseException:
+            clock.outside_ended()
+            raise
+
+    def watch(self, callback: Callable[[PromptResult], None]) -> threading.Thread:
+        def ended(result: PromptResult) -> None:
+            self.sim.outside_ended()
+            callback(result)
+
+        self.watcher = super().watch(ended)
+        return self.watcher
+
+
 class SimLauncher:
     """Prompt windows on the simulated clock, answered as a seeded user would; takes a Sample
-    every ``every`` prompts and ends the run (``done``) after ``prompts``."""
+    every ``every`` prompts and ends the run (``done``) after ``prompts``. ``real``: the
+    windows are real child processes (RealWindow), which always answer."""
 
-    def __init__(self, clock: SimClock, prompts: int, every: int, seed: int = 18) -> None:
-        self.clock, self.target, self.every = clock, prompts, every
+    def __init__(self, clock: SimClock, prompts: int, every: int, seed: int = 18,
+                 real: bool = False) -> None:
+        self.clock, self.target, self.every, self.real = clock, prompts, every, real
+        self.last_real: RealWindow | None = None
         self.rng = random.Random(seed)
         self.shown = 0
         self.samples: list[Sample] = []
         self.done = threading.Event()
 
-    def prompt(self, request: Any, config: str | None) -> SimWindow:
+    def prompt(self, request: Any, config: str | None) -> SimWindow | RealWindow:
         self.shown += 1
         if self.shown % self.every == 0 or self.shown == 1:
+            if self.last_real is not None and self.last_real.watcher is not None:
+                settle(self.last_real.watcher)
             self.samples.append(Sample(self.shown, self.clock.wall(), time.process_time(),
                                        rss_kb(), open_fds(), os_threads()))
         if self.shown >= self.target:
@@ -175,6 +218,9 @@ class SimLauncher:
         roll = self.rng.random()
         answer = (Outcome.DONE if roll < 0.7 else Outcome.SKIPPED if roll < 0.8
                   else Outcome.SNOOZED if roll < 0.9 else None)
+        if self.real:
+            self.last_real = RealWindow(self.clock, request.occurrence, answer or Outcome.DONE)
+            return self.last_real
         return SimWindow(self.clock, request.occurrence, answer, self.rng.uniform(2.0, 8.0))
 
     def panel(self, entries: Any, header: str) -> str | None:
@@ -209,14 +255,15 @@ def soak_home(base: Path | None = None) -> Iterator[tuple[Path, Path]]:
 
 
 def soak(home: Path, runtime: Path, prompts: int, every: int = 1000,
-         timeout_s: float = 600.0) -> tuple[App, list[Sample]]:
+         timeout_s: float = 600.0, real_windows: bool = False) -> tuple[App, list[Sample]]:
     """Run the app on simulated time until ``prompts`` prompts were shown (or ``timeout_s`` real
     seconds passed); returns the ended app and the samples (the first after prompt 1, then one
-    every ``every`` prompts). Call on the main thread (the app sets signal handlers)."""
+    every ``every`` prompts). ``real_windows``: each prompt a real child process (slower: tens
+    of ms each). Call on the main thread (the app sets signal handlers)."""
     config = home / "config.toml"
     config.write_text(CONFIG)
     clock = SimClock(START)
-    launcher = SimLauncher(clock, prompts, every)
+    launcher = SimLauncher(clock, prompts, every, real=real_windows)
     autostart = FakeAutostart()
     env = Environment(tray_view=QuietView, idle_source=lambda: FakeIdle(timedelta(seconds=1)),
                       autostart=lambda: autostart, open_file=OpenedFiles(), launcher=launcher,

@@ -68,3 +68,15 @@ def test_thousands_of_prompts_leave_the_tray_as_they_found_it(
     first_ms = per_prompt_ms(samples, WARM_UP, WARM_UP + EVERY)
     last_ms = per_prompt_ms(samples, PROMPTS - EVERY, PROMPTS)
     assert last_ms <= CPU_RATIO * first_ms, (first_ms, last_ms)
+
+
+def test_real_prompt_windows_give_back_their_processes_pipes_files_and_threads() -> None:
+    """Each real prompt window is a child process with a lifeline pipe, two temporary files for
+    its output and a thread watching it (app/child_windows.py): three hundred of them, answered,
+    leave the tray with the open files and threads it had before the first."""
+    with soak_home() as (home, runtime):
+        _, samples = soak(home, runtime, 300, 50, timeout_s=100, real_windows=True)
+    assert max(s.prompts for s in samples) == 300
+    assert {s.fds for s in samples} == {samples[0].fds}, [(s.prompts, s.fds) for s in samples]
+    assert {s.threads for s in samples} == {samples[0].threads}, \
+        [(s.prompts, s.threads) for s in samples]
