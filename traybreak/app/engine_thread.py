@@ -164,9 +164,12 @@ class EngineService:
         while True:
             self.wakes += 1
             now, mono = self.clocks.wall(), self.clocks.mono()
+            # Read once: a stop asked while this iteration runs (the sink starting a window)
+            # gets an iteration of its own, which ends the prompt on screen and logs it.
+            stopping = self._stopping
             try:
                 actions = self._step(now, mono)
-                if self._stopping:
+                if stopping:
                     actions += self.engine.stop(now, mono)
                 # Before the sink: it refreshes the tray from ``status``, which must already
                 # say what these actions did (a pause must not show as active for a minute).
@@ -176,7 +179,7 @@ class EngineService:
                     self.sink(actions)
             except Exception:  # one bad iteration must not stop break reminders for the day
                 log.exception("engine step failed")
-            if self._stopping:
+            if stopping:
                 return
             self._after_wake()
             timeout = self._timeout(now, mono)
