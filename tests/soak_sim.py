@@ -41,7 +41,8 @@ from traybreak.core.model import Outcome, Reason
 from traybreak.ui.menu import build_menu
 from traybreak.ui.protocol import PromptResult
 
-#: The shortest intervals worth running: every rule prompts within a minute of active time.
+#: The shortest intervals worth running: every rule prompts within a few minutes of active time;
+#: and a custom reminder once a day, from the clock scheduler.
 CONFIG = """
 [breaks.stretch]
 every = "20s"
@@ -52,6 +53,9 @@ duration = "8s"
 [breaks.relax]
 every = "2m"
 duration = "10s"
+[breaks.water]
+message = "A glass of water"
+at = "12:30"
 [prompt]
 timeout = "10s"
 snooze = "15s"

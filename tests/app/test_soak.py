@@ -49,12 +49,14 @@ def test_thousands_of_prompts_leave_the_tray_as_they_found_it(
             now = app.env.clocks.wall()
             logged = stats.count(log.prompts(since=now.replace(hour=0, minute=0, second=0,
                                                                microsecond=0)))
-            rows = len(log.prompts())
+            every_row = log.prompts()
+            rows, still_open = len(every_row), [r for r in every_row if r.outcome is None]
         counted_today = app.tray_facts.today()
 
     at = {s.prompts: s for s in samples}
     assert max(at) == PROMPTS, f"only {max(at)} prompts in 100 s"
     assert rows >= PROMPTS
+    assert still_open == [], "the prompt on screen at the quit was not ended"
     # Read once at start (today's prompts) and once at the first choice (the rotation's).
     assert log_reads == 2, f"the log's prompts were read {log_reads} times"
     assert counted_today == logged, (counted_today, logged)
