@@ -371,3 +371,63 @@ def fake_environment(**changes: Any) -> Environment:
                       launcher=ScriptLauncher(UNEXPECTED_WINDOW), clocks=Clocks(),
                       file_watch=lambda path, on_change: NoWatch())
     return replace(env, **changes)
+
+
+# --- simulated time for the whole app (owner: the soak, tests/soak_sim.py) ---------------------
+
+import heapq  # noqa: E402
+import itertools  # noqa: E402
+
+
+class SimClock:
+    """Simulated time for a running App: wall (aware local, from ``start``), mono and steady move
+    together, and only when the engine sleeps (``wait``): its sleep returns at once, with the
+    clocks moved on to its deadline, or to the first callback (``call_later``: a window's answer)
+    due before it, which is run there, on the engine thread.
+
+    While ``outside`` is above 0 (real window processes are open), a sleep first waits up to
+    ``outside_s`` real seconds for them to wake the engine, so they can answer in time."""
+
+    def __init__(self, start: datetime, mono: float = 1000.0, outside_s: float = 5.0) -> None:
+        self._start, self._mono0 = start.astimezone(UTC), mono
+        self.mono = mono
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._order = itertools.count()
+        self.outside, self.outside_s = 0, outside_s
+        self._outside_lock = threading.Lock()
+
+    def outside_began(self) -> None:
+        """A real process the simulation must wait for has started (any thread)."""
+        with self._outside_lock:
+            self.outside += 1
+
+    def outside_ended(self) -> None:
+        """That process has ended (any thread)."""
+        with self._outside_lock:
+            self.outside -= 1
+
+    def wall(self) -> datetime:
+        return (self._start + timedelta(seconds=self.mono - self._mono0)).astimezone()
+
+    def call_later(self, seconds: float, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the clock has moved ``seconds`` on."""
+        heapq.heappush(self._due, (self.mono + seconds, next(self._order), callback))
+
+    def wait(self, event: threading.Event, timeout: float) -> bool:
+        """The engine's sleep: no real time passes (unless ``outside``)."""
+        with self._outside_lock:
+            outside = self.outside
+        if outside > 0:
+            event.wait(self.outside_s)
+        end = self.mono + timeout
+        while not event.is_set() and self._due and self._due[0][0] <= end:
+            at, _, callback = heapq.heappop(self._due)
+            self.mono = max(self.mono, at)
+            callback()
+        if not event.is_set():
+            self.mono = end
+        return event.is_set()
+
+    def clocks(self) -> Clocks:
+        return Clocks(wall=self.wall, mono=lambda: self.mono, steady=lambda: self.mono,
+                      wait=self.wait)

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from traybreak.app.clock_jobs import ClockScheduler
+from traybreak.app.recent_prompts import RecentPrompts
 from traybreak.config.settings import Config, default_config
 from traybreak.core import rotation
 from traybreak.core.actions import Record, ShowPrompt
@@ -57,6 +58,7 @@ class _Desk:
     rows: dict[int, PromptRecord] = field(default_factory=dict)
     answers: list[tuple[float, int]] = field(default_factory=list)   # (mono, occurrence)
     shown: list[Shown] = field(default_factory=list)
+    recent: RecentPrompts | None = None   # the tray's bounded history, instead of all rows
 
     def _advance(self, seconds: float) -> None:
         self.now = (self.now + timedelta(seconds=seconds)).astimezone(ZONE)
@@ -72,6 +74,8 @@ class _Desk:
         for action in actions:
             if isinstance(action, Record):
                 self.rows[action.occurrence] = action.record
+                if self.recent is not None:
+                    self.recent.note(action.occurrence, action.record)
             elif isinstance(action, ShowPrompt) and action.exercise_id is None:
                 self._show(action)
 
@@ -79,7 +83,8 @@ class _Desk:
         """What the action sink does at a prompt's first show, then the user's Done."""
         if action.kind is not None:
             since = action.due_at - rotation.HISTORY
-            history = [r for r in self.rows.values() if r.due_at >= since]
+            history = ([r for r in self.rows.values() if r.due_at >= since]
+                       if self.recent is None else self.recent.history(action.due_at))
             prefs = self.config.exercises
             choice = rotation.choose_next(
                 action.kind, self.catalogue, history, action.due_at, self.rng,
@@ -129,14 +134,26 @@ def working_days(count: int, first: date = FIRST_DAY) -> list[date]:
     return days
 
 
+class _NoLog:
+    """An empty log from before the run, for the tray's RecentPrompts."""
+
+    def last_prompt_id(self) -> int:
+        return 0
+
+    def prompts(self, since: datetime | None = None) -> list[PromptRecord]:
+        return []
+
+
 def simulate(catalogue: Sequence[Exercise], days: int = 20, seed: int = 0,
-             config: Config | None = None) -> list[Shown]:
-    """Every prompt shown over ``days`` working days, the rotation's rng seeded with ``seed``."""
+             config: Config | None = None, bounded: bool = False) -> list[Shown]:
+    """Every prompt shown over ``days`` working days, the rotation's rng seeded with ``seed``;
+    ``bounded``: from the history the tray keeps (app/recent_prompts.py, at most
+    ``rotation.history_rows`` of each kind), not every row since ``rotation.HISTORY``."""
     config = config or default_config()
     start = datetime.combine(FIRST_DAY, AT_DESK[0][0], ZONE)
     desk = _Desk(Engine(config.rules, config.activity, config.prompt, config.hours),
                  ClockScheduler(config.rules, start), catalogue, config, random.Random(seed),
-                 start)
+                 start, recent=RecentPrompts(_NoLog(), catalogue) if bounded else None)
     desk._tick(IDLE_AT_DESK)
     for day in working_days(days):
         for begin, end in AT_DESK:

@@ -336,3 +336,28 @@ def test_the_busy_state_is_sampled_once_per_wake_and_holds_a_prompt_until_it_end
     assert len(shows(sink.actions)) == 1
     stop(service, thread)
     assert dnd.calls == broken.calls == service.wakes   # once per wake; a broken one is free
+
+
+def test_a_stop_asked_while_the_sink_works_still_ends_the_prompt_on_screen():
+    """#18 point 10 (found by the soak): a quit that came while the sink was starting a window
+    ended the loop without the engine's stop, so the prompt's row stayed open (and was closed
+    as crashed at the next start) instead of ending suppressed/stopped."""
+    engine = Engine((HOUR_RULE,), ActivityPolicy(sample_every=timedelta(seconds=60)),
+                    PromptPolicy(), None)
+    sink = ListSink()
+    service: EngineService
+
+    def stop_while_showing(actions) -> None:  # type: ignore[no-untyped-def]
+        sink(actions)
+        if shows(actions):
+            service.stop()   # the app quits while the window is being started
+
+    service = EngineService(engine, None, FakeIdle(), stop_while_showing)
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    assert until(lambda: service.wakes >= 1)
+    service.submit(BreakNow(Kind.STRETCH))
+    thread.join(5)
+    assert not thread.is_alive()
+    ends = [a.record for a in sink.actions if isinstance(a, Record) and a.record.outcome]
+    assert [(r.outcome, r.reason) for r in ends] == [(Outcome.SUPPRESSED, Reason.STOPPED)]

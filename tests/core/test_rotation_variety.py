@@ -113,3 +113,10 @@ def test_a_daily_relax_does_not_repeat_the_card_that_fits_its_length() -> None:
         assert choice is not None
         # The closest in length among the breathing or whole-body cards not shown yet.
         assert choice.exercise.id in {"box_breathing", "long_exhale_breathing", "body_scan"}
+
+
+def test_the_trays_bounded_history_chooses_as_the_whole_history_would() -> None:
+    """The tray passes the rotation at most ``history_rows`` of each kind (issue 18 point 10: it
+    read every row of 28 days at each prompt). Over 40 working days at the default schedule,
+    where that bound cuts the stretches' history to about ten days, every choice is the same."""
+    assert simulate(CATALOGUE, 40, seed=5, bounded=True) == simulate(CATALOGUE, 40, seed=5)

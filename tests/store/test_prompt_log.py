@@ -119,6 +119,17 @@ def test_update_of_unknown_prompt_fails(tmp_path: Path) -> None:
             store.update_prompt(_prompt())
 
 
+def test_last_prompt_id_is_below_every_later_row(tmp_path: Path) -> None:
+    """The tray's rotation history reads the rows up to it from the log, the later ones it
+    keeps as it writes them (app/recent_prompts.py)."""
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        assert store.last_prompt_id() == 0
+        first = store.add_prompt(_prompt())
+        assert store.last_prompt_id() == first.id
+        later = store.add_prompt(_prompt(-5))   # due earlier, written later
+        assert later.id is not None and later.id > first.id == store.last_prompt_id() - 1
+
+
 def test_close_dangling_closes_only_open_rows(tmp_path: Path) -> None:
     with Store.open(tmp_path / "log.sqlite3") as store:
         done = store.add_prompt(_prompt(0, outcome=Outcome.DONE, ended_at=T0))

@@ -22,6 +22,7 @@ from traybreak.app.child_windows import WindowProcess
 from traybreak.app.engine_thread import Answer, Command, NoteExercise, WindowLost
 from traybreak.app.environment import Launcher
 from traybreak.app.log_writer import LogWriter
+from traybreak.app.recent_prompts import RecentPrompts
 from traybreak.catalog.load import Catalog
 from traybreak.config.settings import Config
 from traybreak.core import rotation
@@ -40,7 +41,6 @@ from traybreak.ui.protocol import PromptRequest, PromptResult
 
 log = logging.getLogger(__name__)
 
-HISTORY = rotation.HISTORY
 #: A window that crashed may have died of what is also ending the app: at logout the X server
 #: goes away under the window and the tray at once. Its report waits this long for the app's
 #: own stop (``stopping``), which logs the prompt suppressed/stopped like any prompt open at quit.
@@ -50,8 +50,8 @@ CRASH_GRACE_S = 0.5
 class ActionSink:
     """The engine's hands: ``__call__(actions)`` is the service sink.
 
-    Rows go through ``writer`` (app/log_writer.py: rows the log refuses wait there); ``store``
-    is read for the rotation's history.
+    Rows go through ``writer`` (app/log_writer.py: rows the log refuses wait there) and into
+    ``recent``, the rotation's history (app/recent_prompts.py), which reads ``store`` once.
     """
 
     def __init__(self, store: Store, catalog: Catalog, config: Config,
@@ -65,6 +65,7 @@ class ActionSink:
         self.config_path = config_path
         self.rng = rng or random.Random()
         self.writer = writer or LogWriter(store, lambda: datetime.now(UTC))
+        self.recent = RecentPrompts(store, catalog.exercises.values())
         self._windows: dict[int, WindowProcess] = {}
         self._lock = threading.Lock()
         #: Set by the app as it begins to stop: window reports after that are not needed.
@@ -94,6 +95,7 @@ class ActionSink:
     # --- the log --------------------------------------------------------------------------
 
     def _record(self, action: Record) -> None:
+        self.recent.note(action.occurrence, action.record)
         self.writer.prompt(action.occurrence, action.record)
 
     # --- prompt windows -------------------------------------------------------------------
@@ -120,9 +122,9 @@ class ActionSink:
             return None
         prefs = self.config.exercises
         now = action.due_at
-        history = self.store.prompts(since=now - HISTORY)
         choice = rotation.choose_next(
-            action.kind, list(self.catalog.exercises.values()), history, now, self.rng,
+            action.kind, list(self.catalog.exercises.values()), self.recent.history(now), now,
+            self.rng,
             exclude=prefs.exclude, favourites=prefs.favourites, settings=prefs.settings,
             avoid=prefs.avoid, have=prefs.have, length=action.rule.duration,
         )

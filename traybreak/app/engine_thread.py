@@ -165,9 +165,12 @@ class EngineService:
         while True:
             self.wakes += 1
             now, mono = self.clocks.wall(), self.clocks.mono()
+            # Read once: a stop asked while this iteration runs (the sink starting a window)
+            # gets an iteration of its own, which ends the prompt on screen and logs it.
+            stopping = self._stopping
             try:
                 actions = self._step(now, mono)
-                if self._stopping:
+                if stopping:
                     actions += self.engine.stop(now, mono)
                 # Before the sink: it refreshes the tray from ``status``, which must already
                 # say what these actions did (a pause must not show as active for a minute).
@@ -177,12 +180,12 @@ class EngineService:
                     self.sink(actions)
             except Exception:  # one bad iteration must not stop break reminders for the day
                 log.exception("engine step failed")
-            if self._stopping:
+            if stopping:
                 return
             self._after_wake()
             timeout = self._timeout(now, mono)
             self._planned = mono + timeout
-            self._wake.wait(timeout)
+            self.clocks.wait(self._wake, timeout)
             self._wake.clear()
 
     def _after_wake(self) -> None:

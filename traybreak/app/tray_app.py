@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from traybreak.app.requests import (
 from traybreak.app.tray_facts import TrayFactsSource
 from traybreak.catalog.load import load_catalog
 from traybreak.config.settings import Config, ConfigError, load_or_defaults
+from traybreak.core.actions import Action, Record
 from traybreak.core.model import AppEvent
 from traybreak.core.skips import SkipCounter
 from traybreak.errors import ExitStatus
@@ -70,7 +72,10 @@ class App:
             log.warning("%s", warning)
         self.view = env.tray_view(self.command, self.open_panel, self._menu_opening)
         now = env.clocks.wall()
-        # Today's skips so far, read once: the engine counts them from here on.
+        # Rows a crash left open end ignored/crashed first, so that today's counts include them.
+        closed = self.store.close_dangling(now.astimezone())
+        # Today's prompts so far, read once: the engine counts the skips from here on, the
+        # tray's facts the outcomes.
         today = self.store.prompts(since=now.replace(hour=0, minute=0, second=0, microsecond=0))
         self.service = EngineService(
             engine_for(self.config, SkipCounter.from_log(today, now.date())),
@@ -80,21 +85,22 @@ class App:
         self.sink = ActionSink(self.store, self.catalog, self.config, self.service.submit,
                                self.view.notify, self.refresh, env.launcher, config_path,
                                writer=self.log_writer)
-        self.tray_facts = TrayFactsSource(self.store, env.autostart, env.clocks.wall)
+        self.tray_facts = TrayFactsSource(today, env.autostart, env.clocks.wall)
         self.control = ControlServer(runtime, self.handle, self._refused)
         # A saved config file wakes the engine, whose after-wake check reloads it at once.
         self._watch = env.file_watch(config_path, self.service.wake)
         self._stop_reason = ""  # why the app ends: "quit", a signal's name; see _shutdown
         self._threads: list[threading.Thread] = []
-        closed = self.store.close_dangling(now.astimezone())
         self._event("start", f"version {__version__}, tray {backend}, idle "
                              f"{self.service.idle.name}, busy {self.service.busy.name}, "
                              f"{closed} open rows closed")
         if problems:
             self._tell_config_problems(problems)
 
-    def _sink_proxy(self, actions: Any) -> None:
-        self.tray_facts.log_written()
+    def _sink_proxy(self, actions: Sequence[Action]) -> None:
+        for action in actions:  # today's counts go on from each final row
+            if isinstance(action, Record):
+                self.tray_facts.recorded(action.record)
         self.sink(actions)
 
     # --- lifecycle ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import logging
 import math
 import random
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +30,14 @@ HISTORY = timedelta(days=28)
 """How much of the log a caller should pass: "least recently shown" has to remember every card of
 a group that comes round about once a day (a daily relax cycles through its cards in ten days or
 so); an exercise missing from the history counts as never shown. At least ``WINDOW``."""
+
+HISTORY_ROUNDS = 10
+"""Of each kind, a caller needs to pass no more of the ``HISTORY`` than its newest
+``history_rows``: ten rounds of that kind's cards. A card not shown in ten rounds is the least
+recently shown of its group whatever its date, and a group not served in ten rounds is overdue
+whatever came before. At the default schedule ten rounds of stretches are about ten working
+days; at the shortest intervals they are an hour, and this bound keeps each choice as cheap as
+on a normal day instead of walking thousands of rows (issue 18 point 10)."""
 
 # The side of the imbalance each kind works on: its rotation balances the groups on that side.
 _SIDE = {Kind.STRETCH: Side.TIGHT, Kind.STRENGTHEN: Side.WEAK, Kind.RELAX: Side.CALM}
@@ -112,6 +120,12 @@ def choose_next(
     if exercise.id in favoured:
         reason += " · one of your favourites"
     return Choice(exercise, reason, focus)
+
+
+def history_rows(kind: Kind, exercises: Iterable[Exercise]) -> int:
+    """How many of the newest ``kind`` rows of the log the rotation needs: ``HISTORY_ROUNDS``
+    rounds of that kind's cards in the catalogue ``exercises``, and at least 100."""
+    return max(100, HISTORY_ROUNDS * sum(1 for e in exercises if e.kind is kind))
 
 
 def focus_groups(exercise: Exercise) -> tuple[str, ...]:
