@@ -43,6 +43,7 @@ from traybreak.config.settings import Config, ConfigError, load_or_defaults
 from traybreak.core.model import AppEvent
 from traybreak.core.skips import SkipCounter
 from traybreak.errors import ExitStatus
+from traybreak.platform.autostart.base import AutostartRefused
 from traybreak.store.prompt_log import Store
 from traybreak.ui.tray.view import TrayFacts
 
@@ -232,7 +233,7 @@ class App:
             else:
                 self._menu_only(cmd, req)
             return {"ok": True, "pid": os.getpid()}
-        except BadRequest as err:
+        except (BadRequest, AutostartRefused) as err:  # a menu click's is logged (command())
             return {"ok": False, "error": str(err)}
 
     def _menu_only(self, cmd: str, req: dict[str, Any]) -> None:
