@@ -70,6 +70,7 @@ def _isolated_env(tmp_path: Path, geometry: Path) -> dict[str, str]:
         "TRAYBREAK_TEST_GEOMETRY_FILE": str(geometry),
         "TRAYBREAK_CONFIG": str(tmp_path / "no-config.toml"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),  # the figures it draws are kept there
     }
 
 
@@ -139,6 +140,50 @@ def test_window_fits_is_centred_and_is_drawn(exercise: str, size: tuple[int, int
         assert _pixel(shot, g["x"] + g["width"] // 2, g["y"] + g["height"] - 4) == palette.BODY_BG
         prompt.key("Escape")
         assert prompt.result()["outcome"] == "skipped"
+
+
+def _figure_in(shot: Path, box: dict[str, int]) -> Any:
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        return image.convert("RGB").crop((box["x"], box["y"], box["x"] + box["width"],
+                                          box["y"] + box["height"]))
+
+
+def test_a_figure_drawn_before_shows_without_pillow_and_flips_for_the_other_side(
+        xdesktop: Desktop, tmp_path: Path) -> None:
+    # #18 point 12: the first window draws the figure and keeps it (figures/cache.py); the next
+    # reads the PNG files with Tk and never loads Pillow. The other side is Tk's flip of them,
+    # the same pixels the drawing's mirror gives.
+    from PIL import Image, ImageChops
+
+    from traybreak.ui.figures.draw import render_exercise
+
+    shown = []
+    for mirror in ((), (), ("--mirror",)):
+        prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, *mirror)
+        shot = xdesktop.screenshot(tmp_path / f"figure-{len(shown)}.png")
+        shown.append((prompt.layout, _figure_in(shot, prompt.layout["figure_box"])))
+        time.sleep(0.4)  # past the input guard
+        prompt.key("Escape")
+        assert prompt.result()["outcome"] == "skipped"
+    (first, drawn), (second, read), (third, flipped) = shown
+    assert first["pillow"] and first["figure_frames"] == 3
+    assert not second["pillow"] and second["figure_frames"] == 3, "a kept figure loaded Pillow"
+    assert not third["pillow"]
+    assert ImageChops.difference(drawn, read).getbbox() is None  # the same pixels on screen
+    size = first["figure"]
+    expected = Image.new("RGB", (size, size), palette.BODY_BG)
+    frame = render_exercise(load_builtin_stretch(), size=size, mirror=True)[0].image
+    expected.paste(frame, (0, 0), frame)
+    worst = max(high for _, high in ImageChops.difference(flipped, expected).getextrema())
+    assert worst <= 2, f"the other side is not the drawing's mirror (off by {worst})"
+
+
+def load_builtin_stretch() -> Any:
+    from traybreak.catalog.load import load_builtin
+
+    return next(ex for ex in load_builtin() if ex.id == STRETCH)
 
 
 def _kind(exercise_id: str) -> Any:

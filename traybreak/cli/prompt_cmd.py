@@ -149,10 +149,11 @@ def run(args: argparse.Namespace) -> int:
 def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResult:
     import tkinter
 
+    from traybreak.ui.figures.cache import FigureCache
     from traybreak.ui.prompt.window import run_prompt
 
     try:
-        return run_prompt(request, card, probe)
+        return run_prompt(request, card, probe, FigureCache(paths.figures_dir()))
     except tkinter.TclError as err:
         if "display" in str(err).lower():
             raise UserError(f"no graphical session: {err}", ExitStatus.NO_DISPLAY) from None

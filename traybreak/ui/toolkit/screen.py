@@ -55,6 +55,7 @@ class MonitorProbe:
 
     def _probe(self) -> None:
         try:
+            _load_only_randr()
             from Xlib import display as xdisplay
             from Xlib.ext import randr
 
@@ -76,6 +77,16 @@ class MonitorProbe:
         return list(self._monitors)
 
 
+def _load_only_randr() -> None:
+    """Every python-xlib Display imports and sets up a module for each extension the server
+    offers (XInput, RECORD, Composite, ...: 0.7 MB of a window's memory); a window uses RANDR
+    only (the monitor layout). The same narrowing as the tray's (platform/xlib_lean.py)."""
+    import Xlib.ext
+
+    Xlib.ext.__extensions__[:] = [entry for entry in Xlib.ext.__extensions__
+                                  if entry[0] == "RANDR"]
+
+
 def ask_not_to_be_focused(root: tk.Tk) -> bool:
     """X11: set ``_NET_WM_USER_TIME`` = 0 on the (unmapped) window, which EWMH window managers
     (openbox, mutter, kwin, xfwm) read as "do not give this new window the focus".
@@ -87,6 +98,7 @@ def ask_not_to_be_focused(root: tk.Tk) -> bool:
     if root.tk.call("tk", "windowingsystem") != "x11":
         return False
     try:
+        _load_only_randr()
         from Xlib import X, Xatom
         from Xlib import display as xdisplay
 
