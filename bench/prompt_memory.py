@@ -1,20 +1,28 @@
 """Bench: the memory of the prompt window's process on Xvfb (#18 point 12: it opens many times a
 day, target ≤ 35 MB).
 
-Run: python bench/prompt_memory.py [--settle 3] [--size 1024x768] [--detail] [--shot DIR]
-                                   [EXERCISE_ID ...]
-Starts `python -m traybreak prompt ID` as the tray does (its own process), waits until the window
-is mapped and the figure has been drawn and animated for ``--settle`` seconds, then prints the
-process's resident memory now (VmRSS) and at its peak (VmHWM), from /proc/PID/status, and
-/proc/PID/smaps_rollup's split into file-backed and anonymous memory. ``--detail`` adds the
-mappings holding the most (shared libraries, the heap); ``--shot DIR`` saves a screenshot of
-each window, to compare the look before and after a change.
+Run: python bench/prompt_memory.py [--runs 3] [--settle 3] [--size 1024x768] [--detail]
+                                   [--shot DIR] [EXERCISE_ID ...]
+Starts `python -m traybreak prompt ID` as the tray does (its own process, the tray's options),
+waits until the window is mapped and its figure has shown and animated for ``--settle``
+seconds, then prints the process's resident memory now (VmRSS) and at its peak (VmHWM), from
+/proc/PID/status, and /proc/PID/smaps_rollup's split into file-backed and anonymous memory.
+``--detail`` adds the mappings holding the most (shared libraries, the heap); ``--shot DIR``
+saves a screenshot of each exercise's first window, to compare the look before and after.
+
+The figure cache (XDG_CACHE_HOME) is a fresh temporary folder: each exercise's first window is
+its first showing (the figure drawn by a process of its own), the later ones read it back. The
+last line per exercise is that drawing process alone (`prompt ID --draw-figure PIXELS`): its
+peak and how long it ran.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from e2e.xdesktop import Desktop, end_process, wait_until
 
-EXERCISES = ["seated_hip_flexor_stretch", "box_breathing", "wall_push_up"]
+EXERCISES = ["seated_hip_flexor_stretch", "box_breathing", "glute_bridge"]
 
 
 def status_kb(pid: int) -> dict[str, int]:
@@ -61,12 +69,12 @@ def biggest_mappings(pid: int, top: int = 14) -> list[tuple[int, str]]:
 
 
 def measure(desk: Desktop, exercise: str, folder: Path, settle: float, detail: bool,
-            shot: Path | None) -> tuple[float, float]:
-    """(RSS MB, peak MB) of one prompt window, settled."""
+            shot: Path | None) -> tuple[float, float, int]:
+    """(RSS MB, peak MB, figure px) of one prompt window, settled."""
     geometry = folder / f"{exercise}.json"
     geometry.unlink(missing_ok=True)
     env = {"TRAYBREAK_TEST_GEOMETRY_FILE": str(geometry),
-           "TRAYBREAK_CONFIG": str(folder / "none.toml")}
+           "TRAYBREAK_CONFIG": str(folder / "none.toml"), "XDG_CACHE_HOME": str(folder / "cache")}
     # The options the tray passes (so the config file is not read), as app/child_windows.py does.
     argv = [sys.executable, "-m", "traybreak", "prompt", exercise, "--guard-ms", "0",
             "--timeout", "10m", "--snooze", "5m", "--strict", "0s", "--snoozes-left", "3",
@@ -83,6 +91,7 @@ def measure(desk: Desktop, exercise: str, folder: Path, settle: float, detail: b
             shot.mkdir(parents=True, exist_ok=True)
             desk.screenshot(shot / f"{exercise}.png")
         rss, peak = status["VmRSS"] / 1024, status["VmHWM"] / 1024
+        figure = int(json.loads(geometry.read_text())["figure"])
         print(f"{exercise:28s} RSS {rss:5.1f} MB  peak {peak:5.1f} MB  "
               f"(anonymous {rollup['Anonymous'] / 1024:4.1f}, "
               f"files {(rollup['Rss'] - rollup['Anonymous']) / 1024:4.1f}, "
@@ -90,15 +99,32 @@ def measure(desk: Desktop, exercise: str, folder: Path, settle: float, detail: b
         if detail:
             for kb, what in biggest_mappings(proc.pid):
                 print(f"    {kb / 1024:5.1f} MB  {what}")
-        return rss, peak
+        return rss, peak, figure
     finally:
         end_process(proc)
+
+
+def drawer(exercise: str, pixels: int, folder: Path) -> None:
+    """Print the peak memory and time of the process that draws a figure into the cache (run
+    from a parent of its own, so that the peak is its alone)."""
+    command = [sys.executable, "-m", "traybreak", "prompt", exercise, "--draw-figure",
+               str(pixels)]
+    parent = ("import resource, subprocess, time; start = time.monotonic(); "
+              f"subprocess.run({command!r}, check=True, timeout=60); "
+              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "
+              "(time.monotonic() - start) * 1000)")
+    done = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True,
+                          check=True, timeout=90,
+                          env={**os.environ, "XDG_CACHE_HOME": str(folder)})
+    peak, took = (float(word) for word in done.stdout.split())
+    print(f"{exercise:28s} its drawing process (first showing only): peak {peak:5.1f} MB, "
+          f"{took:4.0f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--settle", type=float, default=3.0,
-                        help="seconds to let the figure draw and animate before measuring")
+                        help="seconds to let the figure show and animate before measuring")
     parser.add_argument("--size", default="1024x768")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--detail", action="store_true")
@@ -110,9 +136,12 @@ def main() -> None:
         for exercise in args.exercises:
             runs = [measure(desk, exercise, Path(tmp), args.settle, args.detail and run == 0,
                             args.shot if run == 0 else None) for run in range(args.runs)]
-            print(f"{exercise:28s} median of {args.runs}: RSS "
-                  f"{statistics.median(r for r, _ in runs):5.1f} MB, peak "
-                  f"{statistics.median(p for _, p in runs):5.1f} MB ({args.size})")
+            first, later = runs[0], runs[1:] or runs
+            print(f"{exercise:28s} first showing: RSS {first[0]:5.1f} MB, peak {first[1]:5.1f}"
+                  f" MB; later (median of {len(later)}): RSS "
+                  f"{statistics.median(r for r, _, _ in later):5.1f} MB, peak "
+                  f"{statistics.median(p for _, p, _ in later):5.1f} MB ({args.size})")
+            drawer(exercise, first[2], Path(tmp) / "drawer-cache")
 
 
 if __name__ == "__main__":

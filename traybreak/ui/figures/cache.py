@@ -81,9 +81,11 @@ def _digest(parts: list[str]) -> str:
 class FigureCache:
     """The entries under ``folder`` (made on first write); with no folder, nothing is kept."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, drawer: list[str] | None = None) -> None:
         self.folder = folder
         self.current = folder / stamp() if folder is not None else None
+        # The command that draws an entry in a process of its own (the pixel size appended).
+        self.drawer = drawer if folder is not None else None
 
     def entry(self, exercise: Exercise, pixels: int) -> Path | None:
         """Where ``exercise`` at ``pixels`` is (or would be) kept."""

@@ -13,6 +13,7 @@ import base64
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 import tkinter as tk
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 GEOMETRY_ENV = "TRAYBREAK_TEST_GEOMETRY_FILE"  # test hook: where to write button positions
 TICK_MS = 100
 PACER_MS = 40
+DRAWER_POLL_MS = 30  # how often to look whether the figure drawer is done
+DRAWER_WAIT_S = 15   # then draw here instead
 SCREEN_MARGIN = 48   # keep this much of the monitor free (panels, docks) when fitting
 BUTTON_OUTCOMES = {"done": Outcome.DONE, "snooze": Outcome.SNOOZED, "skip": Outcome.SKIPPED}
 
@@ -77,6 +80,8 @@ class PromptWindow:
         self._side_mirror: bool | None = None
         self._frame_job: str | None = None
         self.figures = figures or FigureCache(None)
+        self._drawer: subprocess.Popen[bytes] | None = None
+        self._drawer_deadline = 0.0
         self.area = screen.pointer_area(root, probe)
         self.scale = screen.apply_scaling(root, self.area)
         self.button_states = lay.button_states(request, 0.0)
@@ -211,19 +216,54 @@ class PromptWindow:
 
     def _start_figure(self) -> None:
         """Load the figure's frames: PNG files Tk reads itself when it was drawn before, else
-        drawn now with Pillow and kept for next time (figures/cache.py: Pillow and drawing were
-        a third of this window's memory). The other side's frames are these flipped by Tk."""
+        drawn by a process of its own into the cache and then read (figures/cache.py: Pillow
+        and drawing were a third of this window's memory); drawn here only when that fails.
+        The other side's frames are these, flipped by Tk."""
         exercise, size = self.card.exercise, self.sizes.figure
         if exercise is None or self.result is not None:
             return
+        kept = self.figures.lookup(exercise, size)
+        if kept is None and self.figures.drawer:
+            try:
+                self._drawer = subprocess.Popen(
+                    [*self.figures.drawer, str(size)], stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                self._drawer_deadline = time.monotonic() + DRAWER_WAIT_S
+                self.root.after(DRAWER_POLL_MS, self._await_drawer)
+                return
+            except OSError as err:
+                log.info("cannot start the figure drawer (%s); drawing here", err)
+        self._load_figure(kept)
+
+    def _await_drawer(self) -> None:
+        drawer = self._drawer
+        if drawer is None or self.result is not None:
+            return
+        if drawer.poll() is None and time.monotonic() < self._drawer_deadline:
+            self.root.after(DRAWER_POLL_MS, self._await_drawer)
+            return
+        self._drawer = None
+        if drawer.poll() is None:
+            drawer.kill()
+        _, err = drawer.communicate()
+        if drawer.returncode:
+            log.info("the figure drawer failed (%s): %s; drawing here", drawer.returncode,
+                     err.decode(errors="replace").strip()[-300:])
+        assert self.card.exercise is not None
+        self._load_figure(self.figures.lookup(self.card.exercise, self.sizes.figure))
+
+    def _load_figure(self, kept: list[Frame] | None) -> None:
+        exercise, size = self.card.exercise, self.sizes.figure
+        assert exercise is not None
         try:
-            frames = (self.figures.lookup(exercise, size)
-                      or self.figures.draw_and_keep(exercise, size))
+            frames = kept or self.figures.draw_and_keep(exercise, size)
             self._frames[False] = [(_photo(frame), max(60, frame.hold_ms)) for frame in frames]
         except Exception:  # a broken figure must not take the prompt down
             log.exception("cannot draw the figure for %s", exercise.id)
             self._frames[False] = []
         self._tick_once()
+        if os.environ.get(GEOMETRY_ENV):  # the test hook again, now with the figure
+            self.root.after(0, self._write_geometry, os.environ[GEOMETRY_ENV])
 
     def _show_side(self, mirror: bool) -> None:
         if False not in self._frames:
@@ -275,6 +315,9 @@ class PromptWindow:
         """Record ``result`` and close the window (ends mainloop)."""
         if self.result is None:
             self.result = result
+            if self._drawer is not None:  # answered before the figure came: not needed now
+                self._drawer.kill()
+                self._drawer.wait()
             self.root.destroy()
 
     # -- test hook ---------------------------------------------------------------------------
@@ -287,8 +330,9 @@ class PromptWindow:
             "area": vars(self.area), "scale": self.scale, "figure": self.sizes.figure,
             "title": self.card.window_title, "mapped_at": self.mapped_wall,
             "countdown_s": self.card.countdown_s, "timeout_s": self.timeout_s,
-            # whether showing the figure loaded Pillow (not when it was drawn before)
-            "figure_frames": len(self._frames.get(False, [])), "pillow": "PIL" in sys.modules,
+            # what the window has loaded (memory: no Pillow, python-xlib or hashlib here)
+            "figure_frames": len(self._frames.get(False, [])),
+            "packages": sorted({name.partition(".")[0] for name in sys.modules}),
             "figure_box": _box(self.view.figure) if self.view.figure is not None else None}
         tmp = Path(path).with_suffix(".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")

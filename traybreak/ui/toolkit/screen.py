@@ -1,8 +1,9 @@
 """Where a window process is: DPI awareness (Windows), Tk scaling from the real DPI, the font
-family, and the monitor under the pointer (X11 RandR through python-xlib, else Tk's whole screen).
+family, and the monitor under the pointer (X11 RandR through libXrandr, x11_calls.py, else Tk's
+whole screen).
 
-The monitor lookup runs on a helper thread started before Tk, so its ~50 ms X round trip and
-import overlap with Tk's own start-up; it touches no Tk object.
+The monitor lookup runs on a helper thread started before Tk, so its X round trip overlaps with
+Tk's own start-up; it touches no Tk object.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tkinter as tk
 import tkinter.font as tkfont
 from typing import Any
 
+from traybreak.ui.toolkit import x11_calls
 from traybreak.ui.toolkit.geometry import Area, monitor_at, ui_scale
 
 log = logging.getLogger(__name__)
@@ -54,21 +56,7 @@ class MonitorProbe:
             self._thread.start()
 
     def _probe(self) -> None:
-        try:
-            _load_only_randr()
-            from Xlib import display as xdisplay
-            from Xlib.ext import randr
-
-            conn = xdisplay.Display()
-            try:
-                if conn.has_extension("RANDR"):
-                    reply = randr.get_monitors(conn.screen().root, True)
-                    self._monitors = [Area(m.x, m.y, m.width_in_pixels, m.height_in_pixels)
-                                      for m in reply.monitors]
-            finally:
-                conn.close()
-        except Exception as err:  # no xlib, old server, odd display: the whole screen will do
-            log.debug("monitor layout unknown (%s); using the whole screen", err)
+        self._monitors = [Area(*box) for box in x11_calls.monitors()]
 
     def result(self, wait_s: float = 0.5) -> list[Area]:
         """The monitors found (empty when unknown)."""
@@ -77,46 +65,22 @@ class MonitorProbe:
         return list(self._monitors)
 
 
-def _load_only_randr() -> None:
-    """Every python-xlib Display imports and sets up a module for each extension the server
-    offers (XInput, RECORD, Composite, ...: 0.7 MB of a window's memory); a window uses RANDR
-    only (the monitor layout). The same narrowing as the tray's (platform/xlib_lean.py)."""
-    import Xlib.ext
-
-    Xlib.ext.__extensions__[:] = [entry for entry in Xlib.ext.__extensions__
-                                  if entry[0] == "RANDR"]
-
-
 def ask_not_to_be_focused(root: tk.Tk) -> bool:
     """X11: set ``_NET_WM_USER_TIME`` = 0 on the (unmapped) window, which EWMH window managers
     (openbox, mutter, kwin, xfwm) read as "do not give this new window the focus".
 
     So keystrokes keep going to the app the user is typing in; the prompt takes keys once it
-    is clicked. Returns False when this is not X11 or python-xlib is missing (the input guard
+    is clicked. Returns False when this is not X11 or libX11 is missing (the input guard
     still protects the first 1.5 s).
     """
     if root.tk.call("tk", "windowingsystem") != "x11":
         return False
-    try:
-        _load_only_randr()
-        from Xlib import X, Xatom
-        from Xlib import display as xdisplay
-
-        conn = xdisplay.Display(root.winfo_screen())
-        try:
-            # Tk's wrapper (the window the WM manages) is the parent of the root widget's
-            # window; `wm frame` does not name it before the first map.
-            inner = conn.create_resource_object("window", root.winfo_id())
-            window = inner.query_tree().parent
-            window.change_property(conn.intern_atom("_NET_WM_USER_TIME"), Xatom.CARDINAL, 32,
-                                   [0], X.PropModeReplace)
-            conn.sync()
-        finally:
-            conn.close()
+    # Tk's wrapper (the window the WM manages) is the parent of the root widget's window;
+    # `wm frame` does not name it before the first map.
+    if x11_calls.set_user_time_zero(root.winfo_screen(), root.winfo_id()):
         return True
-    except Exception as err:  # no xlib, odd server: focus is then the window manager's call
-        log.debug("cannot ask the window manager not to focus the prompt: %s", err)
-        return False
+    log.debug("cannot ask the window manager not to focus the prompt")
+    return False
 
 
 def pointer_area(root: tk.Tk, probe: MonitorProbe) -> Area:
