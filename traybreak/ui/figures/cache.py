@@ -10,8 +10,11 @@ editable install notices edits too); entries under another stamp are removed whe
 written. The key covers what the drawing of an exercise depends on: its pose, kind and picture
 (path, size and time). The mirrored side is the same pixels flipped, which Tk does.
 
-Without a usable folder (unwritable, full) the figure is drawn as before and only not kept.
-This module imports no Pillow itself; `draw_and_keep` imports the drawing when it must draw.
+The window has an entry it lacks drawn by a process of its own (``drawer``: the CLI's `prompt
+ID --draw-figure PIXELS`, which calls `draw_and_keep`), so its own memory never holds Pillow;
+only when that fails does it draw itself. Without a usable folder (unwritable, full) the figure
+is drawn each time and only not kept. This module imports no Pillow itself; `draw_and_keep`
+imports the drawing when it must draw.
 """
 
 from __future__ import annotations
