@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     check_display()
     from traybreak.ui.toolkit.screen import MonitorProbe
 
-    probe = MonitorProbe()  # its X round trip overlaps loading the catalog
+    probe = MonitorProbe()
     card = card_for(request)
     logged = _log_start(card, request) if args.log else None
     result = _show(request, card, probe)

@@ -47,8 +47,7 @@ def run_prompt(request: PromptRequest, card: Card, probe: screen.MonitorProbe | 
                figures: FigureCache | None = None) -> PromptResult:
     """Show the window until it is answered or times out; returns how it ended.
 
-    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work,
-    and ``figures`` to keep drawn figures on disk (else each is drawn, and not kept).
+    Pass ``figures`` to keep drawn figures on disk (else each is drawn, and not kept).
     """
     screen.make_dpi_aware()
     probe = probe or screen.MonitorProbe()

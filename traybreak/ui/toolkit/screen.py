@@ -1,9 +1,6 @@
 """Where a window process is: DPI awareness (Windows), Tk scaling from the real DPI, the font
 family, and the monitor under the pointer (X11 RandR through libXrandr, x11_calls.py, else Tk's
 whole screen).
-
-The monitor lookup runs on a helper thread started before Tk, so its X round trip overlaps with
-Tk's own start-up; it touches no Tk object.
 """
 
 from __future__ import annotations
@@ -11,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 import tkinter as tk
 import tkinter.font as tkfont
 from typing import Any
@@ -46,22 +42,22 @@ def make_dpi_aware() -> None:
 
 
 class MonitorProbe:
-    """Reads the X monitor layout (RandR 1.5) on a thread; ``result()`` waits for it briefly."""
+    """The X monitor layout (RandR 1.5), read once when first asked for.
+
+    Asked on the thread that runs Tk, after Tk opened its display: libX11 (Tk's, and
+    x11_calls') is not set up for threads, so a second thread opening a display while Tk opens
+    its own could corrupt libX11's list of displays. The query takes about 2 ms.
+    """
 
     def __init__(self) -> None:
-        self._monitors: list[Area] = []
-        self._thread: threading.Thread | None = None
-        if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
-            self._thread = threading.Thread(target=self._probe, name="monitors", daemon=True)
-            self._thread.start()
+        self._monitors: list[Area] | None = None
 
-    def _probe(self) -> None:
-        self._monitors = [Area(*box) for box in x11_calls.monitors()]
-
-    def result(self, wait_s: float = 0.5) -> list[Area]:
+    def result(self) -> list[Area]:
         """The monitors found (empty when unknown)."""
-        if self._thread is not None:
-            self._thread.join(wait_s)
+        if self._monitors is None:
+            self._monitors = []
+            if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
+                self._monitors = [Area(*box) for box in x11_calls.monitors()]
         return list(self._monitors)
 
 
