@@ -203,6 +203,21 @@ def test_with_no_usable_cache_folder_the_window_draws_its_figure_itself(
     assert prompt.result()["outcome"] == "skipped"
 
 
+def test_a_damaged_kept_figure_is_drawn_again(xdesktop: Desktop, tmp_path: Path) -> None:
+    for damage in (False, True):
+        if damage:
+            (frame,) = (tmp_path / "cache" / "traybreak" / "figures").glob("*/*/1.png")
+            frame.write_bytes(b"\x89PNG\r\n\x1a\n cut short")
+        prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD)
+        layout = prompt.figure_shown()
+        assert layout["figure_frames"] == 3
+        time.sleep(0.4)  # past the input guard
+        prompt.key("Escape")
+        assert prompt.result()["outcome"] == "skipped"
+    assert "PIL" in layout["packages"]  # drawn in the window, and kept again
+    assert frame.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and len(frame.read_bytes()) > 100
+
+
 def load_builtin_stretch() -> Any:
     from traybreak.catalog.load import load_builtin
 

@@ -255,8 +255,12 @@ class PromptWindow:
         exercise, size = self.card.exercise, self.sizes.figure
         assert exercise is not None
         try:
-            frames = kept or self.figures.draw_and_keep(exercise, size)
-            self._frames[False] = [(_photo(frame), max(60, frame.hold_ms)) for frame in frames]
+            photos = None
+            try:
+                photos = _photos(kept) if kept else None
+            except tk.TclError as err:  # a damaged file in the cache: drawn again, here
+                log.info("the kept figure of %s is unreadable (%s); drawing it", exercise.id, err)
+            self._frames[False] = photos or _photos(self.figures.draw_and_keep(exercise, size))
         except Exception:  # a broken figure must not take the prompt down
             log.exception("cannot draw the figure for %s", exercise.id)
             self._frames[False] = []
@@ -341,6 +345,11 @@ class PromptWindow:
 def _box(widget: tk.Misc) -> dict[str, int]:
     return {"x": widget.winfo_rootx(), "y": widget.winfo_rooty(),
             "width": widget.winfo_width(), "height": widget.winfo_height()}
+
+
+def _photos(frames: list[Frame]) -> list[tuple[tk.PhotoImage, int]]:
+    """Each frame as a Tk photo with how long it shows (at least 60 ms)."""
+    return [(_photo(frame), max(60, frame.hold_ms)) for frame in frames]
 
 
 def _photo(frame: Frame) -> tk.PhotoImage:
