@@ -49,6 +49,11 @@ def packs_dir() -> Path:
     return data_dir() / "exercises"
 
 
+def figures_dir() -> Path:
+    """Where prompt windows keep the figures they drew (PNG files; safe to delete)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "figures"
+
+
 def app_log_dir() -> Path:
     """Where the tray writes its diagnostic log file (not the prompt log)."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

@@ -17,7 +17,7 @@ from app.test_tray_app_reload import CONFIG
 from fakes import FakeAutostart, ScriptLauncher, fake_environment
 
 from traybreak.app.tray_app import App
-from traybreak.platform.autostart.base import AutostartState
+from traybreak.platform.autostart.base import AutostartRefused, AutostartState, AutostartStatus
 from traybreak.ui.menu import MenuEntry, MenuFacts, build_menu, find_command
 
 
@@ -96,6 +96,25 @@ def test_an_autostart_request_without_on_or_off_is_refused_in_one_line(
         assert reply == {"ok": False,
                          "error": "autostart: expected enabled true or false, got None"}
         assert autostart.state is AutostartState.ENABLED
+    finally:
+        app.store.close()
+
+
+class RefusingAutostart(FakeAutostart):
+    """A login entry that cannot be written (an awkward data folder, linux.py)."""
+
+    def enable(self, argv: list[str]) -> AutostartStatus:
+        raise AutostartRefused("cannot start traybreak at login: the path '/x%y' holds %")
+
+
+def test_a_refused_login_entry_is_told_in_the_reply_and_the_box_stays_off(
+        with_autostart: Callable[[FakeAutostart, ScriptLauncher], App]) -> None:
+    app = with_autostart(RefusingAutostart(AutostartState.DISABLED), ScriptLauncher(""))
+    try:
+        reply = app.handle({"cmd": "autostart", "enabled": True})
+        assert reply == {"ok": False, "error": "cannot start traybreak at login: the path "
+                                               "'/x%y' holds %"}
+        assert ticked(app) is False
     finally:
         app.store.close()
 

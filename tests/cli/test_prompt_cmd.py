@@ -57,3 +57,24 @@ def test_bad_option_values_are_refused(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     assert exit_.value.code == 2
+
+
+def test_draw_figure_keeps_the_figure_without_a_display(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What a prompt window runs to have a figure drawn outside its own process (#18 point 12).
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert main(["prompt", "chin_tuck", "--draw-figure", "120"]) == ExitStatus.OK
+    assert capsys.readouterr().out == ""
+    (index,) = (tmp_path / "cache" / "traybreak" / "figures").glob("*/chin_tuck-120-*/index.json")
+    assert (index.parent / "0.png").is_file()
+
+
+def test_draw_figure_without_an_exercise_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert main(["prompt", "--draw-figure", "120"]) == ExitStatus.BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err] and "EXERCISE_ID" in err

@@ -38,6 +38,15 @@ class Prompt:
     proc: subprocess.Popen[bytes]
     layout: dict[str, Any]
     desk: Desktop
+    geometry: Path | None = None  # the test hook's file: written again once the figure shows
+
+    def figure_shown(self, timeout: float = 15.0) -> dict[str, Any]:
+        """The window's report once its figure's frames are loaded."""
+        assert self.geometry is not None
+        loaded = wait_until(lambda: json.loads(self.geometry.read_text()).get("figure_frames")
+                            if self.geometry else None, timeout)
+        assert loaded, "the figure never showed"
+        return dict(json.loads(self.geometry.read_text()))
 
     def centre(self, button: str) -> tuple[int, int]:
         box = self.layout["buttons"][button]
@@ -70,6 +79,7 @@ def _isolated_env(tmp_path: Path, geometry: Path) -> dict[str, str]:
         "TRAYBREAK_TEST_GEOMETRY_FILE": str(geometry),
         "TRAYBREAK_CONFIG": str(tmp_path / "no-config.toml"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),  # the figures it draws are kept there
     }
 
 
@@ -82,7 +92,7 @@ def open_prompt(desk: Desktop, tmp_path: Path, *args: str) -> Prompt:
     if not wait_until(geometry.exists, 15):
         proc.kill()
         raise AssertionError(f"window never mapped: {proc.communicate()[1].decode()[-800:]}")
-    return Prompt(proc, json.loads(geometry.read_text()), desk)
+    return Prompt(proc, json.loads(geometry.read_text()), desk, geometry)
 
 
 @pytest.fixture
@@ -139,6 +149,79 @@ def test_window_fits_is_centred_and_is_drawn(exercise: str, size: tuple[int, int
         assert _pixel(shot, g["x"] + g["width"] // 2, g["y"] + g["height"] - 4) == palette.BODY_BG
         prompt.key("Escape")
         assert prompt.result()["outcome"] == "skipped"
+
+
+def _figure_in(shot: Path, box: dict[str, int]) -> Any:
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        return image.convert("RGB").crop((box["x"], box["y"], box["x"] + box["width"],
+                                          box["y"] + box["height"]))
+
+
+def test_a_figure_drawn_before_shows_without_pillow_and_flips_for_the_other_side(
+        xdesktop: Desktop, tmp_path: Path) -> None:
+    # #18 point 12: the first window has the figure drawn by a process of its own, which keeps
+    # it (figures/cache.py); the next reads the PNG files with Tk. No window loads Pillow. The
+    # other side is Tk's flip of them, the same pixels the drawing's mirror gives.
+    from PIL import Image, ImageChops
+
+    from traybreak.ui.figures.draw import render_exercise
+
+    shown = []
+    for mirror in ((), (), ("--mirror",)):
+        prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD, *mirror)
+        layout = prompt.figure_shown()
+        shot = xdesktop.screenshot(tmp_path / f"figure-{len(shown)}.png")
+        shown.append((layout, _figure_in(shot, layout["figure_box"])))
+        time.sleep(0.4)  # past the input guard
+        prompt.key("Escape")
+        assert prompt.result()["outcome"] == "skipped"
+    (first, drawn), (second, read), (third, flipped) = shown
+    assert list((tmp_path / "cache" / "traybreak" / "figures").glob("*/*/index.json"))
+    for layout in (first, second, third):
+        heavy = {"PIL", "Xlib", "hashlib", "_hashlib", "numpy"} & set(layout["packages"])
+        assert not heavy, f"a prompt window loaded {sorted(heavy)}"
+        assert layout["figure_frames"] == 3
+    assert ImageChops.difference(drawn, read).getbbox() is None  # the same pixels on screen
+    size = first["figure"]
+    expected = Image.new("RGB", (size, size), palette.BODY_BG)
+    frame = render_exercise(load_builtin_stretch(), size=size, mirror=True)[0].image
+    expected.paste(frame, (0, 0), frame)
+    worst = max(high for _, high in ImageChops.difference(flipped, expected).getextrema())
+    assert worst <= 2, f"the other side is not the drawing's mirror (off by {worst})"
+
+
+def test_with_no_usable_cache_folder_the_window_draws_its_figure_itself(
+        xdesktop: Desktop, tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD)
+    layout = prompt.figure_shown()
+    assert layout["figure_frames"] == 3 and "PIL" in layout["packages"]  # drawn here
+    time.sleep(0.4)  # past the input guard
+    prompt.key("Escape")
+    assert prompt.result()["outcome"] == "skipped"
+
+
+def test_a_damaged_kept_figure_is_drawn_again(xdesktop: Desktop, tmp_path: Path) -> None:
+    for damage in (False, True):
+        if damage:
+            (frame,) = (tmp_path / "cache" / "traybreak" / "figures").glob("*/*/1.png")
+            frame.write_bytes(b"\x89PNG\r\n\x1a\n cut short")
+        prompt = open_prompt(xdesktop, tmp_path, STRETCH, *FAST_GUARD)
+        layout = prompt.figure_shown()
+        assert layout["figure_frames"] == 3
+        time.sleep(0.4)  # past the input guard
+        prompt.key("Escape")
+        assert prompt.result()["outcome"] == "skipped"
+    assert "PIL" in layout["packages"]  # drawn in the window, and kept again
+    assert frame.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and len(frame.read_bytes()) > 100
+
+
+def load_builtin_stretch() -> Any:
+    from traybreak.catalog.load import load_builtin
+
+    return next(ex for ex in load_builtin() if ex.id == STRETCH)
 
 
 def _kind(exercise_id: str) -> Any:

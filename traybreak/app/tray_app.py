@@ -45,6 +45,7 @@ from traybreak.core.actions import Action, Record
 from traybreak.core.model import AppEvent
 from traybreak.core.skips import SkipCounter
 from traybreak.errors import ExitStatus
+from traybreak.platform.autostart.base import AutostartRefused
 from traybreak.store.prompt_log import Store
 from traybreak.ui.protocol import settings_args
 from traybreak.ui.tray.view import TrayFacts
@@ -241,7 +242,7 @@ class App:
             else:
                 self._menu_only(cmd, req)
             return {"ok": True, "pid": os.getpid()}
-        except BadRequest as err:
+        except (BadRequest, AutostartRefused) as err:  # a menu click's is logged (command())
             return {"ok": False, "error": str(err)}
 
     def _menu_only(self, cmd: str, req: dict[str, Any]) -> None:

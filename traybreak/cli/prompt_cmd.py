@@ -59,6 +59,9 @@ def register(subparsers: object) -> None:
     parser.add_argument("--guard-ms", type=_count, default=1500, metavar="MS",
                         help="ignore keys and clicks for this long after showing (default 1500)")
     parser.add_argument("--occurrence", type=_count, metavar="ID", help=argparse.SUPPRESS)
+    # The window runs `prompt ID --draw-figure PIXELS` to draw a figure it has not kept yet in a
+    # process of its own, so Pillow and the drawing never weigh on the window (figures/cache.py).
+    parser.add_argument("--draw-figure", type=_count, metavar="PIXELS", help=argparse.SUPPRESS)
 
 
 def _count(text: str) -> int:
@@ -131,11 +134,13 @@ def check_display() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler: show the window, print the result line, optionally log it."""
+    if args.draw_figure is not None:
+        return _draw_figure(args.exercise_id, args.draw_figure)
     request = request_from_args(args, _policy(args))
     check_display()
     from traybreak.ui.toolkit.screen import MonitorProbe
 
-    probe = MonitorProbe()  # its X round trip overlaps loading the catalog
+    probe = MonitorProbe()
     card = card_for(request)
     logged = _log_start(card, request) if args.log else None
     result = _show(request, card, probe)
@@ -146,13 +151,27 @@ def run(args: argparse.Namespace) -> int:
     return ExitStatus.OK
 
 
+def _draw_figure(exercise_id: str | None, pixels: int) -> int:
+    """Draw the exercise's figure at ``pixels`` into the figure cache (no window, no display)."""
+    if exercise_id is None:
+        raise UserError("--draw-figure needs the EXERCISE_ID whose figure to draw")
+    from traybreak.catalog.load import load_catalog
+    from traybreak.ui.figures.cache import FigureCache
+
+    FigureCache(paths.figures_dir()).draw_and_keep(load_catalog().require(exercise_id), pixels)
+    return ExitStatus.OK
+
+
 def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResult:
     import tkinter
 
+    from traybreak.ui.figures.cache import FigureCache
     from traybreak.ui.prompt.window import run_prompt
 
     try:
-        return run_prompt(request, card, probe)
+        drawer = ([sys.executable, "-m", "traybreak", "prompt", request.exercise_id,
+                   "--draw-figure"] if request.exercise_id else None)
+        return run_prompt(request, card, probe, FigureCache(paths.figures_dir(), drawer))
     except tkinter.TclError as err:
         if "display" in str(err).lower():
             raise UserError(f"no graphical session: {err}", ExitStatus.NO_DISPLAY) from None

@@ -101,13 +101,16 @@ def entry_text(keys: Sequence[tuple[str, str]]) -> str:
     return "\n".join([GROUP, *(f"{key}={value}" for key, value in keys)]) + "\n"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``path`` through a temporary file beside it and a rename, so a reader (the menu,
-    the session starting up) sees the old file or the new one, never half of one."""
+    the session starting up) sees the old file or the new one, never half of one; ``mode``
+    (e.g. 0o755 for a script) is set before the rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
+        if mode is not None:
+            tmp.chmod(mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):  # the write's own error is the one to tell

@@ -151,7 +151,7 @@ def _fake_launcher(tmp_path: Path, name: str = "bin dir/traybreak-tray") -> Path
 
 def test_linux_enable_status_disable_for_real(tmp_path: Path) -> None:
     launcher = _fake_launcher(tmp_path)
-    adapter = XdgAutostart(tmp_path / "config")
+    adapter = XdgAutostart(tmp_path / "config", tmp_path / "data")
     assert adapter.status().state is AutostartState.DISABLED
     status = adapter.enable([str(launcher)])
     assert status.state is AutostartState.ENABLED
@@ -163,7 +163,7 @@ def test_linux_enable_status_disable_for_real(tmp_path: Path) -> None:
 
 def test_linux_broken_entry_is_reported_and_enable_repairs_it(tmp_path: Path) -> None:
     old = _fake_launcher(tmp_path, "old venv/bin/traybreak-tray")
-    adapter = XdgAutostart(tmp_path / "config")
+    adapter = XdgAutostart(tmp_path / "config", tmp_path / "data")
     adapter.enable([str(old)])
     old.unlink()
     broken = adapter.status()
@@ -178,6 +178,7 @@ def test_cli_under_temporary_xdg_config_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where a login script would go
     assert main(["autostart", "status"]) == 0
     assert "disabled" in capsys.readouterr().out
     assert main(["autostart", "enable"]) == 0

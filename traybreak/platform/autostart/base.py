@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from traybreak.errors import ExitStatus, UserError
+
 
 class AutostartState(StrEnum):
     """What the login entry looks like right now."""
@@ -20,6 +22,14 @@ class AutostartState(StrEnum):
     DISABLED = "disabled"
     BROKEN = "broken"        # an entry exists but its launcher is gone (e.g. venv deleted)
     BLOCKED = "blocked"      # the user switched it off in the OS (Windows Task Manager)
+
+
+class AutostartRefused(UserError):
+    """No login entry can be written that the OS would start; ``str(err)`` says why and what to
+    do (nothing was written)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ExitStatus.FAILURE)
 
 
 @dataclass(frozen=True)

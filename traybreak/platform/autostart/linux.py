@@ -2,7 +2,10 @@
 
 The Exec line is absolute and quoted per the Desktop Entry spec (platform/desktop_file.py), because
 a desktop session's PATH often lacks ~/.local/bin and an unquoted path with a space silently never
-starts.
+starts. A command with a character that GLib and systemd's autostart generator read differently
+(``%``, quotes, a backslash, ``$``, a backquote) is started through a small sh script in
+traybreak's data folder instead (platform/autostart/login_script.py); when that folder's own path
+has one, enable refuses with one line saying why and what to do.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traybreak.paths import APP_ID
-from traybreak.platform.autostart.base import AutostartState, AutostartStatus
+from traybreak.paths import APP_ID, data_dir
+from traybreak.platform.autostart import login_script
+from traybreak.platform.autostart.base import AutostartRefused, AutostartState, AutostartStatus
 from traybreak.platform.desktop_file import (
     entry_text,
     exec_value,
@@ -21,6 +25,9 @@ from traybreak.platform.desktop_file import (
     write_atomically,
 )
 from traybreak.platform.launcher import launcher_missing
+
+#: The login script's file name, in traybreak's data folder (login_script.py says when it is used).
+SCRIPT_NAME = "login-launcher"
 
 
 def desktop_entry(argv: list[str], icon: str | None = None) -> str:
@@ -42,17 +49,20 @@ def desktop_entry(argv: list[str], icon: str | None = None) -> str:
 
 
 class XdgAutostart:
-    """Writes, reads and removes ``<config home>/autostart/<APP_ID>.desktop``."""
+    """Writes, reads and removes ``<config home>/autostart/<APP_ID>.desktop`` (and the login
+    script in ``script_dir`` when the command needs one)."""
 
-    def __init__(self, config_home: Path, icon: str | None = None) -> None:
+    def __init__(self, config_home: Path, script_dir: Path, icon: str | None = None) -> None:
         self.path = config_home / "autostart" / f"{APP_ID}.desktop"
+        self.script = script_dir / SCRIPT_NAME
         self.icon = icon
 
     @classmethod
     def for_user(cls) -> XdgAutostart:
-        """The user's autostart dir ($XDG_CONFIG_HOME honoured) with the installed app icon."""
+        """The user's autostart dir ($XDG_CONFIG_HOME honoured) with the installed app icon;
+        the login script, when needed, in traybreak's data folder ($XDG_DATA_HOME honoured)."""
         home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-        return cls(Path(home), icon=_installed_icon())
+        return cls(Path(home), data_dir(), icon=_installed_icon())
 
     def status(self) -> AutostartStatus:
         """Enabled, disabled, or broken when the entry's launcher no longer exists."""
@@ -69,20 +79,47 @@ class XdgAutostart:
             command = tuple(parse_exec(keys.get("Exec", "")))
         except ValueError as err:
             return AutostartStatus(AutostartState.BROKEN, where, detail=f"bad Exec line: {err}")
+        if command == (str(self.script),):
+            through_script = self._script_command()
+            if through_script is None:
+                detail = (f"login script {self.script} is missing or not ours; "
+                          "run `traybreak autostart enable`")
+                return AutostartStatus(AutostartState.BROKEN, where, command, detail)
+            command = through_script
         if launcher_missing(command):
             missing = command[0] if command else "(none)"
             detail = f"launcher {missing} no longer exists; run `traybreak autostart enable`"
             return AutostartStatus(AutostartState.BROKEN, where, command, detail)
         return AutostartStatus(AutostartState.ENABLED, where, command)
 
+    def _script_command(self) -> tuple[str, ...] | None:
+        try:
+            text = self.script.read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError:
+            return None
+        command = login_script.read_script(text)
+        return None if command is None else tuple(command)
+
     def enable(self, argv: list[str]) -> AutostartStatus:
-        """Write (or repair) the entry atomically."""
-        write_atomically(self.path, desktop_entry(argv, self.icon).encode("utf-8"))
+        """Write (or repair) the entry atomically; through the login script when ``argv`` holds
+        characters an Exec line cannot carry (AutostartRefused when the script's own path
+        does, with nothing written)."""
+        if not login_script.needs_script(argv):
+            write_atomically(self.path, desktop_entry(argv, self.icon).encode("utf-8"))
+            self.script.unlink(missing_ok=True)  # a script left from an earlier install
+            return self.status()
+        refusal = login_script.refusal(self.script)
+        if refusal:
+            raise AutostartRefused(refusal)
+        text = login_script.script_text(argv)
+        write_atomically(self.script, text.encode("utf-8", "surrogateescape"), mode=0o755)
+        write_atomically(self.path, desktop_entry([str(self.script)], self.icon).encode("utf-8"))
         return self.status()
 
     def disable(self) -> AutostartStatus:
-        """Delete our own file (never write Hidden=true over someone else's)."""
+        """Delete our own file and script (never write Hidden=true over someone else's)."""
         self.path.unlink(missing_ok=True)
+        self.script.unlink(missing_ok=True)
         return self.status()
 
 

@@ -1,5 +1,6 @@
 """Exercise figures: the pose library as data and its kinematics (poses, pose_schema; pure
-Python) and their Pillow drawing (draw, props; the only Pillow drawing of figures).
+Python), their Pillow drawing (draw, props; the only Pillow drawing of figures) and the drawn
+figures kept on disk for the prompt window (cache).
 
 May import core, errors and the built-in pose data; never config, store, app or cli.
 """

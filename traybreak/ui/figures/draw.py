@@ -6,9 +6,11 @@ Frames are drawn at 4× their pixel size and downsampled (LANCZOS), then cached 
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageOps
@@ -58,20 +60,41 @@ def render_frames(exercise_id: str, *, size: int = 240, scale: int = 1, mirror: 
 def render_exercise(exercise: Exercise, *, size: int = 240, scale: int = 1, mirror: bool = False,
                     tweens: int = 0) -> list[Frame]:
     """The frames for an exercise card: its own picture, else its pose, else a generic figure."""
-    pixels = size * scale
+    return _exercise_frames(exercise, size * scale, mirror, tweens, _render, _user_picture)
+
+
+def png_frames(exercise: Exercise, pixels: int) -> list[tuple[bytes, int]]:
+    """An exercise card's frames (unmirrored) as PNG files' bytes and how long each shows.
+
+    Drawn afresh and not kept in this module's memory caches: the prompt window draws a figure
+    once and keeps the PNG files (figures/cache.py), so cached images would only hold memory.
+    """
+    frames = _exercise_frames(exercise, pixels, False, 0, _render.__wrapped__,
+                              _user_picture.__wrapped__)
+    encoded = []
+    for frame in frames:
+        buffer = io.BytesIO()
+        frame.image.save(buffer, format="PNG")
+        encoded.append((buffer.getvalue(), frame.hold_ms))
+    return encoded
+
+
+def _exercise_frames(exercise: Exercise, pixels: int, mirror: bool, tweens: int,
+                     render: Callable[[str, int, bool, int], tuple[Frame, ...]],
+                     picture: Callable[[str, int, int, bool], Frame]) -> list[Frame]:
     if exercise.image:
         try:
             stamp = os.stat(exercise.image).st_mtime_ns
-            return [_user_picture(exercise.image, stamp, pixels, mirror)]
+            return [picture(exercise.image, stamp, pixels, mirror)]
         except (OSError, ValueError, Image.DecompressionBombError) as err:
             log.warning("exercise %s: cannot use picture %s (%s); showing a generic figure",
                         exercise.id, exercise.image, err)
-            return list(_render(f"generic_{exercise.kind.value}", pixels, mirror, tweens))
+            return list(render(f"generic_{exercise.kind.value}", pixels, mirror, tweens))
     key = exercise.pose or exercise.id
     if key not in load_library():
         log.warning("exercise %s: no pose named %r; showing a generic figure", exercise.id, key)
         key = f"generic_{exercise.kind.value}"
-    return list(_render(key, pixels, mirror, tweens))
+    return list(render(key, pixels, mirror, tweens))
 
 
 @functools.lru_cache(maxsize=64)

@@ -10,11 +10,11 @@ minimising it is undone at once.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import os
-import threading
+import subprocess
+import sys
 import time
 import tkinter as tk
 from dataclasses import replace
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from traybreak.core.model import Outcome, Reason
+from traybreak.ui.figures.cache import FigureCache, Frame
 from traybreak.ui.prompt import layout as lay
 from traybreak.ui.prompt import view as prompt_view
 from traybreak.ui.prompt.card import Card
@@ -37,21 +38,23 @@ log = logging.getLogger(__name__)
 GEOMETRY_ENV = "TRAYBREAK_TEST_GEOMETRY_FILE"  # test hook: where to write button positions
 TICK_MS = 100
 PACER_MS = 40
+DRAWER_POLL_MS = 30  # how often to look whether the figure drawer is done
+DRAWER_WAIT_S = 15   # then draw here instead
 SCREEN_MARGIN = 48   # keep this much of the monitor free (panels, docks) when fitting
 BUTTON_OUTCOMES = {"done": Outcome.DONE, "snooze": Outcome.SNOOZED, "skip": Outcome.SKIPPED}
 
 
-def run_prompt(request: PromptRequest, card: Card,
-               probe: screen.MonitorProbe | None = None) -> PromptResult:
+def run_prompt(request: PromptRequest, card: Card, probe: screen.MonitorProbe | None = None,
+               figures: FigureCache | None = None) -> PromptResult:
     """Show the window until it is answered or times out; returns how it ended.
 
-    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work.
+    Pass ``figures`` to keep drawn figures on disk (else each is drawn, and not kept).
     """
     screen.make_dpi_aware()
     probe = probe or screen.MonitorProbe()
     root = tk.Tk(className="traybreak")
     root.withdraw()
-    window = PromptWindow(root, card, request, probe)
+    window = PromptWindow(root, card, request, probe, figures)
     # Its tray gone, nobody would read an answer: close at once (the tray's log row, left open,
     # is closed as ignored/crashed when the tray next starts).
     watch_tray(root, lambda: window.finish(
@@ -64,7 +67,7 @@ class PromptWindow:
     """One prompt on screen; ``result`` is set once it has been answered or gave up."""
 
     def __init__(self, root: tk.Tk, card: Card, request: PromptRequest,
-                 probe: screen.MonitorProbe) -> None:
+                 probe: screen.MonitorProbe, figures: FigureCache | None = None) -> None:
         self.root, self.card, self.request = root, card, request
         self.result: PromptResult | None = None
         self.shown_at: float | None = None
@@ -76,7 +79,9 @@ class PromptWindow:
         self._frames: dict[bool, list[tuple[tk.PhotoImage, int]]] = {}
         self._side_mirror: bool | None = None
         self._frame_job: str | None = None
-        self._rendered: dict[bool, list[Any]] = {}
+        self.figures = figures or FigureCache(None)
+        self._drawer: subprocess.Popen[bytes] | None = None
+        self._drawer_deadline = 0.0
         self.area = screen.pointer_area(root, probe)
         self.scale = screen.apply_scaling(root, self.area)
         self.button_states = lay.button_states(request, 0.0)
@@ -148,7 +153,7 @@ class PromptWindow:
         if self.view.pacer is not None:
             self.root.after(0, self._pace)
         if self.card.exercise is not None and self.view.figure is not None:
-            self._start_rendering()
+            self.root.after(0, self._start_figure)
         if os.environ.get(GEOMETRY_ENV):
             self.root.after(50, self._write_geometry, os.environ[GEOMETRY_ENV])
         self._tick_once()
@@ -218,31 +223,68 @@ class PromptWindow:
 
     # -- the illustration ---------------------------------------------------------------------
 
-    def _start_rendering(self) -> None:
-        """Draw the frames on a worker thread (Pillow only, no Tk); pick them up on this thread."""
+    def _start_figure(self) -> None:
+        """Load the figure's frames: PNG files Tk reads itself when it was drawn before, else
+        drawn by a process of its own into the cache and then read (figures/cache.py: Pillow
+        and drawing were a third of this window's memory); drawn here only when that fails.
+        The other side's frames are these, flipped by Tk."""
         exercise, size = self.card.exercise, self.sizes.figure
-        mirrors = [self.request.mirror]
-        if self.card.plan.per_side:
-            mirrors.append(not self.request.mirror)
+        if exercise is None or self.result is not None:
+            return
+        kept = self.figures.lookup(exercise, size)
+        if kept is None and self.figures.drawer:
+            try:
+                self._drawer = subprocess.Popen(
+                    [*self.figures.drawer, str(size)], stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                self._drawer_deadline = time.monotonic() + DRAWER_WAIT_S
+                self.root.after(DRAWER_POLL_MS, self._await_drawer)
+                return
+            except OSError as err:
+                log.info("cannot start the figure drawer (%s); drawing here", err)
+        self._load_figure(kept)
 
-        def render() -> None:
-            from traybreak.ui.figures.draw import render_exercise
+    def _await_drawer(self) -> None:
+        drawer = self._drawer
+        if drawer is None or self.result is not None:
+            return
+        if drawer.poll() is None and time.monotonic() < self._drawer_deadline:
+            self.root.after(DRAWER_POLL_MS, self._await_drawer)
+            return
+        self._drawer = None
+        if drawer.poll() is None:
+            drawer.kill()
+        _, err = drawer.communicate()
+        if drawer.returncode:
+            log.info("the figure drawer failed (%s): %s; drawing here", drawer.returncode,
+                     err.decode(errors="replace").strip()[-300:])
+        assert self.card.exercise is not None
+        self._load_figure(self.figures.lookup(self.card.exercise, self.sizes.figure))
 
-            for mirror in mirrors:
-                try:
-                    assert exercise is not None
-                    self._rendered[mirror] = render_exercise(exercise, size=size, mirror=mirror)
-                except Exception:  # a broken figure must not take the prompt down
-                    log.exception("cannot draw the figure for %s", exercise and exercise.id)
-                    self._rendered[mirror] = []
-
-        threading.Thread(target=render, name="figures", daemon=True).start()
+    def _load_figure(self, kept: list[Frame] | None) -> None:
+        exercise, size = self.card.exercise, self.sizes.figure
+        assert exercise is not None
+        try:
+            photos = None
+            try:
+                photos = _photos(kept) if kept else None
+            except tk.TclError as err:  # a damaged file in the cache: drawn again, here
+                log.info("the kept figure of %s is unreadable (%s); drawing it", exercise.id, err)
+            self._frames[False] = photos or _photos(self.figures.draw_and_keep(exercise, size))
+        except Exception:  # a broken figure must not take the prompt down
+            log.exception("cannot draw the figure for %s", exercise.id)
+            self._frames[False] = []
+        self._tick_once()
+        if os.environ.get(GEOMETRY_ENV):  # the test hook again, now with the figure
+            self.root.after(0, self._write_geometry, os.environ[GEOMETRY_ENV])
 
     def _show_side(self, mirror: bool) -> None:
-        if mirror not in self._frames and mirror in self._rendered:
-            self._frames[mirror] = [(_photo(f.image), max(60, int(f.hold_ms)))
-                                    for f in self._rendered[mirror]]
-        if mirror == self._side_mirror or not self._frames.get(mirror):
+        if False not in self._frames:
+            return  # not loaded yet
+        if mirror not in self._frames:  # Tk flips the photo: a subsample of -1 across
+            self._frames[mirror] = [(photo.subsample(-1, 1), hold)
+                                    for photo, hold in self._frames[False]]
+        if mirror == self._side_mirror or not self._frames[mirror]:
             return
         self._side_mirror = mirror
         if self._frame_job is not None:
@@ -286,6 +328,9 @@ class PromptWindow:
         """Record ``result`` and close the window (ends mainloop)."""
         if self.result is None:
             self.result = result
+            if self._drawer is not None:  # answered before the figure came: not needed now
+                self._drawer.kill()
+                self._drawer.wait()
             self.root.destroy()
 
     # -- test hook ---------------------------------------------------------------------------
@@ -297,7 +342,11 @@ class PromptWindow:
             "buttons": {key: _box(b) for key, b in self.view.buttons.items()},
             "area": vars(self.area), "scale": self.scale, "figure": self.sizes.figure,
             "title": self.card.window_title, "mapped_at": self.mapped_wall,
-            "countdown_s": self.card.countdown_s, "timeout_s": self.timeout_s}
+            "countdown_s": self.card.countdown_s, "timeout_s": self.timeout_s,
+            # what the window has loaded (memory: no Pillow, python-xlib or hashlib here)
+            "figure_frames": len(self._frames.get(False, [])),
+            "packages": sorted({name.partition(".")[0] for name in sys.modules}),
+            "figure_box": _box(self.view.figure) if self.view.figure is not None else None}
         tmp = Path(path).with_suffix(".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         tmp.replace(path)  # atomic: a test polling the file never reads half of it
@@ -308,8 +357,13 @@ def _box(widget: tk.Misc) -> dict[str, int]:
             "width": widget.winfo_width(), "height": widget.winfo_height()}
 
 
-def _photo(image: Any) -> tk.PhotoImage:
-    """A Pillow image as a Tk photo via PNG (Tk 8.6 reads PNG itself; no ImageTk needed)."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return tk.PhotoImage(data=base64.b64encode(buffer.getvalue()).decode("ascii"))
+def _photos(frames: list[Frame]) -> list[tuple[tk.PhotoImage, int]]:
+    """Each frame as a Tk photo with how long it shows (at least 60 ms)."""
+    return [(_photo(frame), max(60, frame.hold_ms)) for frame in frames]
+
+
+def _photo(frame: Frame) -> tk.PhotoImage:
+    """A frame as a Tk photo: Tk 8.6 reads PNG itself (no Pillow, no ImageTk)."""
+    if frame.path is not None:
+        return tk.PhotoImage(file=str(frame.path))
+    return tk.PhotoImage(data=base64.b64encode(frame.png).decode("ascii"))

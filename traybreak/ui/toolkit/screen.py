@@ -1,8 +1,6 @@
 """Where a window process is: DPI awareness (Windows), Tk scaling from the real DPI, the font
-family, and the monitor under the pointer (X11 RandR through python-xlib, else Tk's whole screen).
-
-The monitor lookup runs on a helper thread started before Tk, so its ~50 ms X round trip and
-import overlap with Tk's own start-up; it touches no Tk object.
+family, and the monitor under the pointer (X11 RandR through libXrandr, x11_calls.py, else Tk's
+whole screen).
 """
 
 from __future__ import annotations
@@ -10,11 +8,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 import tkinter as tk
 import tkinter.font as tkfont
 from typing import Any
 
+from traybreak.ui.toolkit import x11_calls
 from traybreak.ui.toolkit.geometry import Area, monitor_at, ui_scale
 
 log = logging.getLogger(__name__)
@@ -44,35 +42,22 @@ def make_dpi_aware() -> None:
 
 
 class MonitorProbe:
-    """Reads the X monitor layout (RandR 1.5) on a thread; ``result()`` waits for it briefly."""
+    """The X monitor layout (RandR 1.5), read once when first asked for.
+
+    Asked on the thread that runs Tk, after Tk opened its display: libX11 (Tk's, and
+    x11_calls') is not set up for threads, so a second thread opening a display while Tk opens
+    its own could corrupt libX11's list of displays. The query takes about 2 ms.
+    """
 
     def __init__(self) -> None:
-        self._monitors: list[Area] = []
-        self._thread: threading.Thread | None = None
-        if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
-            self._thread = threading.Thread(target=self._probe, name="monitors", daemon=True)
-            self._thread.start()
+        self._monitors: list[Area] | None = None
 
-    def _probe(self) -> None:
-        try:
-            from Xlib import display as xdisplay
-            from Xlib.ext import randr
-
-            conn = xdisplay.Display()
-            try:
-                if conn.has_extension("RANDR"):
-                    reply = randr.get_monitors(conn.screen().root, True)
-                    self._monitors = [Area(m.x, m.y, m.width_in_pixels, m.height_in_pixels)
-                                      for m in reply.monitors]
-            finally:
-                conn.close()
-        except Exception as err:  # no xlib, old server, odd display: the whole screen will do
-            log.debug("monitor layout unknown (%s); using the whole screen", err)
-
-    def result(self, wait_s: float = 0.5) -> list[Area]:
+    def result(self) -> list[Area]:
         """The monitors found (empty when unknown)."""
-        if self._thread is not None:
-            self._thread.join(wait_s)
+        if self._monitors is None:
+            self._monitors = []
+            if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
+                self._monitors = [Area(*box) for box in x11_calls.monitors()]
         return list(self._monitors)
 
 
@@ -81,30 +66,17 @@ def ask_not_to_be_focused(root: tk.Tk) -> bool:
     (openbox, mutter, kwin, xfwm) read as "do not give this new window the focus".
 
     So keystrokes keep going to the app the user is typing in; the prompt takes keys once it
-    is clicked. Returns False when this is not X11 or python-xlib is missing (the input guard
+    is clicked. Returns False when this is not X11 or libX11 is missing (the input guard
     still protects the first 1.5 s).
     """
     if root.tk.call("tk", "windowingsystem") != "x11":
         return False
-    try:
-        from Xlib import X, Xatom
-        from Xlib import display as xdisplay
-
-        conn = xdisplay.Display(root.winfo_screen())
-        try:
-            # Tk's wrapper (the window the WM manages) is the parent of the root widget's
-            # window; `wm frame` does not name it before the first map.
-            inner = conn.create_resource_object("window", root.winfo_id())
-            window = inner.query_tree().parent
-            window.change_property(conn.intern_atom("_NET_WM_USER_TIME"), Xatom.CARDINAL, 32,
-                                   [0], X.PropModeReplace)
-            conn.sync()
-        finally:
-            conn.close()
+    # Tk's wrapper (the window the WM manages) is the parent of the root widget's window;
+    # `wm frame` does not name it before the first map.
+    if x11_calls.set_user_time_zero(root.winfo_screen(), root.winfo_id()):
         return True
-    except Exception as err:  # no xlib, odd server: focus is then the window manager's call
-        log.debug("cannot ask the window manager not to focus the prompt: %s", err)
-        return False
+    log.debug("cannot ask the window manager not to focus the prompt")
+    return False
 
 
 def pointer_area(root: tk.Tk, probe: MonitorProbe) -> Area:
