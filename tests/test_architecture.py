@@ -38,6 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ui.history": {"core", "errors", "ui.toolkit"},
     "ui.about": {"core", "errors", "paths", "ui.toolkit"},
     "ui.settings_file": {"core", "errors", "ui.toolkit"},
+    "ui.notice": {"core", "errors", "platform", "ui.toolkit"},
     "app": {"core", "config", "catalog", "store", "platform", "ui", "errors", "paths"},
     "cli": {"core", "config", "catalog", "store", "platform", "ui", "app", "errors", "paths"},
     "__main__": {"cli"},

@@ -22,7 +22,7 @@ from traybreak.app.action_sink import CRASH_GRACE_S, ActionSink
 from traybreak.app.engine_thread import NoteExercise, WindowLost
 from traybreak.catalog.load import Catalog, load_builtin
 from traybreak.config.settings import default_config
-from traybreak.core.actions import Record, ShowPrompt
+from traybreak.core.actions import Notice, Record, ShowPrompt
 from traybreak.core.model import Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
 from traybreak.store.prompt_log import Store
 
@@ -167,3 +167,16 @@ def test_a_first_show_never_picks_a_card_the_config_avoids(tmp_path: Path) -> No
         actions([ShowPrompt(occurrence, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
     chosen = {p.exercise_id for p in _requests(actions)}
     assert chosen and chosen <= fits
+
+
+def test_a_notice_is_said_with_the_time_left(tmp_path: Path) -> None:
+    """#17 point 4: the engine's Notice goes to the tray's notices (app/notices.py, every
+    backend) with the words and the time left, which bounds how long it stays up."""
+    said: list[tuple[str, timedelta]] = []
+    sink = ActionSink(Store.open(tmp_path / "log.sqlite3"), Catalog({}), default_config(),
+                      Commands(), lambda text, left: said.append((text, left)), lambda: None,
+                      ScriptLauncher(CRASHING_WINDOW))
+    sink([Notice("stretch", Kind.STRETCH, timedelta(seconds=10)),
+          Notice("water", None, timedelta(seconds=30))])
+    assert said == [("A stretch break in 10 s", timedelta(seconds=10)),
+                    ("A water break in 30 s", timedelta(seconds=30))]

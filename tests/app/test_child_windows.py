@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -270,4 +272,58 @@ def test_a_prompt_closes_the_open_menu_window(tmp_path: Path) -> None:
     prompt = launcher.prompt(PromptRequest(message="Water"), None)
     menu.join(timeout=5)
     assert not menu.is_alive() and chosen == [None]    # closed at once, no choice
+    assert prompt.wait(timeout=5) is not None
+
+
+def test_the_notice_window_is_started_with_its_text_and_the_icon_window(tmp_path: Path) -> None:
+    """#17 point 4: the toast gets the text after "--" (a text may start with "-"), how long
+    it stays and the tray icon's X window to open beside."""
+    seen: list[tuple[str, list[str]]] = []
+    done = tmp_path / "done"
+
+    def argv(command: str, args: Sequence[str]) -> list[str]:
+        seen.append((command, list(args)))
+        return [sys.executable, "-c", f"open({str(done)!r}, 'w').close()"]
+
+    ChildLauncher(argv).notice("-A stretch break in 5 s", timedelta(seconds=5), 0x2400003)
+    assert seen == [("notice", ["--for", "5s", "--near-window", "0x2400003", "--",
+                                "-A stretch break in 5 s"])]
+    deadline = time.monotonic() + 10
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert done.exists()
+
+
+def test_a_notice_window_that_hangs_is_killed_and_one_that_fails_says_why(
+        caplog: pytest.LogCaptureFixture) -> None:
+    scripts = {"hangs": HANGS, "fails": "import sys; sys.exit('no display here')"}
+    with caplog.at_level(logging.WARNING, "traybreak.app.child_windows"):
+        for script in scripts.values():
+            launcher = ChildLauncher(lambda _c, _a, script=script: [sys.executable, "-c", script],
+                                     notice_grace=timedelta(seconds=1))
+            launcher.notice("text", timedelta(seconds=1), None)
+        for thread in [t for t in threading.enumerate() if t.name.startswith("notice-")]:
+            thread.join(10)
+    failed, hung = sorted((r.getMessage() for r in caplog.records), key=lambda m: "killed" in m)
+    assert failed == "notice window failed (exit status 1): no display here"
+    assert re.fullmatch(r"notice window \d+ still open after 2 s; killed", hung)
+
+
+def test_a_prompt_closes_the_notice_window(tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    """The toast announced the break; once the prompt is up it has nothing left to say."""
+    started = tmp_path / "notice-started"
+    launcher = _launcher({"notice": f"open({str(started)!r}, 'w').close(); {HANGS}",
+                          "prompt": "print('{\"outcome\": \"done\", \"elapsed_s\": 1}')"})
+    with caplog.at_level(logging.WARNING, "traybreak.app.child_windows"):
+        launcher.notice("A stretch break in 8 s", timedelta(seconds=8), None)
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        began = time.monotonic()
+        prompt = launcher.prompt(PromptRequest(message="Water"), None)
+        for reaper in [t for t in threading.enumerate() if t.name.startswith("notice-")]:
+            reaper.join(5)
+    assert time.monotonic() - began < 5   # ended at once, not after its 8 s and the grace
+    assert caplog.records == []     # closed on purpose: no failure logged
     assert prompt.wait(timeout=5) is not None

@@ -16,6 +16,7 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from traybreak.app.child_windows import WindowProcess
@@ -50,7 +51,8 @@ class ActionSink:
     """The engine's hands: ``__call__(actions)`` is the service sink."""
 
     def __init__(self, store: Store, catalog: Catalog, config: Config,
-                 submit: Callable[[Command], None], notify: Callable[[str], None],
+                 submit: Callable[[Command], None],
+                 notify: Callable[[str, timedelta], None],
                  on_change: Callable[[], None], launcher: Launcher,
                  config_path: Path | None = None, rng: random.Random | None = None) -> None:
         self.store, self.catalog, self.config = store, catalog, config
@@ -81,7 +83,7 @@ class ActionSink:
             self._close(action.occurrence, action.reason)
         elif isinstance(action, Notice):
             what = (action.kind.value if action.kind else action.rule).replace("_", " ")
-            self.notify(f"A {what} break in {humanize(action.remaining)}")
+            self.notify(f"A {what} break in {humanize(action.remaining)}", action.remaining)
         elif isinstance(action, StateChanged):
             log.info("state: %s", action.state)
 

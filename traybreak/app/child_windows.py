@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import IO
 
+from traybreak.core.durations import format_duration
 from traybreak.core.model import Outcome, Reason
 from traybreak.errors import ExitStatus
 from traybreak.ui.menu import MenuEntry
@@ -200,22 +201,31 @@ class ChildLauncher:
     """The tray's launcher (``Launcher`` in app/environment.py): every window a child process.
 
     ``argv`` builds a window's command line (tests start stand-in scripts); ``panel_deadline``
-    is how long the tray waits for the menu window before killing it.
+    is how long the tray waits for the menu window before killing it; a notice window still
+    open ``notice_grace`` after its time is killed.
     """
 
     def __init__(self, argv: ArgvFor = window_argv,
-                 panel_deadline: float = panel_deadline_s()) -> None:
+                 panel_deadline: float = panel_deadline_s(),
+                 notice_grace: timedelta = DEFAULT_GRACE) -> None:
         self._argv, self._panel_deadline = argv, panel_deadline
+        self._notice_grace = notice_grace
         self._panel: subprocess.Popen[str] | None = None
+        self._notice: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
     def prompt(self, request: PromptRequest, config: str | None) -> WindowProcess:
         """Start a prompt window (``config``: the settings file it reads, if not the default).
 
         An open menu window is closed first: it stays on top holding the pointer and keyboard,
-        and its header and entries (Take a break now) no longer hold once a prompt is up.
+        and its header and entries (Take a break now) no longer hold once a prompt is up. So
+        is the notice toast: the break it announced is here.
         """
         self.close_panel()
+        with self._lock:
+            notice, self._notice = self._notice, None
+        if notice is not None and notice.poll() is None:
+            notice.terminate()
         return launch_prompt(request, config=config, argv=self._argv)
 
     def panel(self, entries: Sequence[MenuEntry], header: str) -> str | None:
@@ -255,6 +265,39 @@ class ChildLauncher:
         --window``); nothing waits for it."""
         subprocess.Popen(self._argv(command, [*args, "--window"]), stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, start_new_session=True)
+
+    def notice(self, text: str, lasting: timedelta, near_window: int | None) -> None:
+        """Show the notice toast (``traybreak notice``) beside the icon in X window
+        ``near_window``, if known; nothing waits for it, but one still open a grace time after
+        its time is killed (a hung window must not stay on screen)."""
+        near = ["--near-window", hex(near_window)] if near_window is not None else []
+        argv = self._argv("notice", ["--for", format_duration(lasting), *near, "--", text])
+        try:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as problem:
+            log.warning("notice window failed to start: %s", problem)
+            return
+        with self._lock:
+            self._notice = proc
+        deadline = (lasting + self._notice_grace).total_seconds()
+        threading.Thread(target=_reap, args=(proc, deadline, "notice window"),
+                         name=f"notice-{proc.pid}", daemon=True).start()
+
+
+def _reap(proc: subprocess.Popen[bytes], deadline_s: float, what: str) -> None:
+    """Wait for a child whose answer nobody needs; kill it past ``deadline_s``; log a failure
+    with the last line it wrote on stderr."""
+    try:
+        _, err = proc.communicate(timeout=deadline_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        log.warning("%s %s still open after %.0f s; killed", what, proc.pid, deadline_s)
+        return
+    if proc.returncode != 0 and proc.returncode not in STOP_STATUSES:
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        log.warning("%s failed (exit status %s): %s", what, proc.returncode, last[0][:200])
 
 
 def _panel_choice(code: int, out: str, err: str) -> str | None:

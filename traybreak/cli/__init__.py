@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         desktop_entry_cmd,
         exercises_cmd,
         log_cmd,
+        notice_cmd,
         prompt_cmd,
         small_window_cmd,
     )
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each module adds its group of subcommands; this order is the order in --help.
     for module in (app_cmd, autostart_cmd, config_cmd, desktop_entry_cmd, exercises_cmd, log_cmd,
-                   prompt_cmd, small_window_cmd):
+                   notice_cmd, prompt_cmd, small_window_cmd):
         module.register(subparsers)
     return parser
 

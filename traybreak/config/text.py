@@ -34,7 +34,7 @@ SECTION_HELP: dict[str, dict[str, str]] = {
         "max_snoozes": "snoozes allowed per prompt",
         "strict": "Skip is unavailable this long after a prompt shows",
         "daily_skips": "skips allowed per day; absent: unlimited",
-        "notice": "heads-up before a break where the tray can notify; 0s: none",
+        "notice": "a heads-up this long before a break; 0s: none",
         "respect_dnd": "a due prompt waits while the desktop's do-not-disturb is on",
         "respect_fullscreen": "a due prompt waits while a full-screen window has focus",
         "max_wait": "a prompt waits for those at most this long, then shows",
