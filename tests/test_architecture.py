@@ -22,6 +22,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
     "paths": set(),
     "exercises": set(),
+    "sounds": set(),
     "config": {"core", "errors", "paths"},
     "catalog": {"core", "errors", "paths", "exercises"},
     "store": {"core", "errors"},

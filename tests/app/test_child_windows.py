@@ -33,15 +33,15 @@ def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> Win
     PromptRequest(exercise_id="glute_bridge", timeout=timedelta(minutes=3),
                   snooze=timedelta(minutes=10), snoozes_left=0, snoozed=2, skips_left=1,
                   strict=timedelta(seconds=20), guard_ms=250, duration=timedelta(seconds=45),
-                  mirror=True, occurrence=42),
-    PromptRequest(message="Drink some water", title="Water", skips_left=0),
+                  mirror=True, occurrence=42, sound_volume=35),
+    PromptRequest(message="Drink some water", title="Water", skips_left=0, sound_volume=0),
     PromptRequest(message="-- look away: 20 s --", title="-eyes-"),
 ])
 def test_request_round_trips_through_the_cli(request_: PromptRequest) -> None:
     args = build_parser().parse_args(["prompt", *request_.argv()])
     # a policy that differs from every request field proves nothing comes from it
     policy = PromptPolicy(timeout=timedelta(hours=1), snooze=timedelta(hours=1), max_snoozes=9,
-                          strict=timedelta(hours=1), daily_skips=None)
+                          strict=timedelta(hours=1), daily_skips=None, sound=True, volume=99)
     assert request_from_args(args, policy) == request_
 
 
@@ -50,6 +50,17 @@ def test_cli_fills_unset_options_from_the_policy() -> None:
     policy = PromptPolicy(timeout=timedelta(minutes=4), max_snoozes=1, daily_skips=3)
     req = request_from_args(args, policy)
     assert (req.timeout, req.snoozes_left, req.skips_left) == (timedelta(minutes=4), 1, 3)
+    assert req.sound_volume is None                                      # sound is off by default
+    loud = request_from_args(args, PromptPolicy(sound=True, volume=40))
+    assert loud.sound_volume == 40
+
+
+@pytest.mark.parametrize("given", ["101", "-1", "loud", "50%"])
+def test_a_bad_sound_volume_is_a_usage_error(given: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["prompt", "chin_tuck", "--sound", given])
+    assert "expected a volume from 0 to 100 or 'off'" in capsys.readouterr().err
 
 
 def test_effective_timeout_is_the_timeout_after_the_breaks_length() -> None:

@@ -35,6 +35,7 @@ from traybreak.core.actions import (
 )
 from traybreak.core.durations import humanize
 from traybreak.core.model import ANSWERS, Exercise, PromptRecord, Reason
+from traybreak.platform import sound
 from traybreak.store.prompt_log import Store
 from traybreak.ui.protocol import PromptRequest, PromptResult
 
@@ -65,6 +66,7 @@ class ActionSink:
         self._lock = threading.Lock()
         #: Set by the app as it begins to stop: window reports after that are not needed.
         self.stopping = threading.Event()
+        self._player_checked = False
 
     def __call__(self, actions: Sequence[Action]) -> None:
         for action in actions:
@@ -154,7 +156,20 @@ class ActionSink:
             snoozed=action.snoozes, skips_left=action.skips_left, strict=policy.strict,
             duration=action.rule.duration,  # the break lasts the rule's duration, card fitted
             occurrence=action.occurrence,
+            sound_volume=self._sound_volume(),
         )
+
+    def _sound_volume(self) -> int | None:
+        """The chime's volume for a window, if on; the first time, whether this system can
+        play it at all (the window's own warning goes to a stderr nobody reads), said once."""
+        policy = self.config.prompt
+        if not policy.sound:
+            return None
+        if not self._player_checked:
+            self._player_checked = True
+            if sound.find_player() is None:
+                log.warning("%s", sound.MISSING_HINT)
+        return policy.volume
 
     def _window_ended(self, occurrence: int, window: WindowProcess, result: PromptResult) -> None:
         if result.reason is Reason.CRASHED and self.stopping.wait(CRASH_GRACE_S):

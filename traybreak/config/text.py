@@ -38,6 +38,8 @@ SECTION_HELP: dict[str, dict[str, str]] = {
         "respect_dnd": "a due prompt waits while the desktop's do-not-disturb is on",
         "respect_fullscreen": "a due prompt waits while a full-screen window has focus",
         "max_wait": "a prompt waits for those at most this long, then shows",
+        "sound": "a soft chime when a prompt opens and when a hold ends",
+        "volume": "the chime's volume, 0 to 100",
     },
     "hours": {
         "days": "working days",
@@ -98,6 +100,8 @@ def config_tables(config: Config) -> dict[str, dict[str, Any]]:
             "respect_dnd": prompt.respect_dnd,
             "respect_fullscreen": prompt.respect_fullscreen,
             "max_wait": format_duration(prompt.max_wait),
+            "sound": prompt.sound,
+            "volume": prompt.volume,
         },
     }
     if config.hours is not None:

@@ -120,6 +120,8 @@ class PromptPolicy:
     respect_dnd: bool = True                   # a due prompt waits while do-not-disturb is on
     respect_fullscreen: bool = True            # ... and while a full-screen window has focus
     max_wait: timedelta = timedelta(minutes=60)  # then it shows anyway (a forgotten switch)
+    sound: bool = False                        # a chime when a prompt opens and a hold ends
+    volume: int = 70                           # the chime's volume, 0-100 (a desktop slider)
 
     def holds_for(self, busy: frozenset[Reason]) -> Reason | None:
         """Why a due prompt waits, of the session's ``busy`` states this policy respects
