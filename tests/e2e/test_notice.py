@@ -4,7 +4,9 @@ with openbox and trayer, the whole app running (#17 point 4):
 - with a real notification server (dunst) on a private session bus, the notice is a Notify call
   it receives, with the words, and traybreak opens no window of its own;
 - with a session bus but no server, it is traybreak's toast, beside the tray icon, gone by
-  itself before the prompt.
+  itself before the prompt;
+- the toast on its own (`traybreak notice`): the screen's corner without an icon, closed by a
+  click.
 
 The stretch rule of test_tray_app.py falls due every 20 s of work; the notice is the default,
 10 s before. Skips, saying what to install, without dbus-daemon or dunst (.ci/run installs them).
@@ -12,8 +14,11 @@ The stretch rule of test_tray_app.py falls due every 20 s of work; the notice is
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,7 +29,7 @@ from e2e.wayland_session import BusLog, BusMessage, BusMonitor
 from e2e.xdesktop import Desktop, wait_until
 
 from traybreak.app.notices import LONGEST
-from traybreak.ui.notice.layout import GAP, NOTICE_TITLE
+from traybreak.ui.notice.layout import GAP, MARGIN, NOTICE_TITLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -113,3 +118,18 @@ def test_without_a_server_the_notice_is_a_toast_beside_the_tray_icon(tmp_path: P
                           LONGEST.total_seconds() + 5), "the toast did not go away"
         assert time.monotonic() - seen >= LONGEST.total_seconds() - 1.5   # not at once
         app.wait_prompt()
+
+
+def test_the_toast_closes_at_a_click_and_says_so(xdesktop: Desktop) -> None:
+    """`traybreak notice` by hand: the corner of the screen without a tray icon, and a click
+    closes it at once (a toast in the way must never need waiting out)."""
+    proc = xdesktop.spawn([sys.executable, "-m", "traybreak", "notice",
+                           "A relax break in 30 s", "--for", "20s"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    toast = xdesktop.wait_for_window(name=f"^{NOTICE_TITLE}$", timeout=15)
+    assert wait_until(lambda: xdesktop.is_viewable(toast), 5)
+    at = xdesktop.geometry(toast)
+    assert (at.x + at.width, at.y) == (xdesktop.size[0] - MARGIN, MARGIN)   # top right
+    xdesktop.click(toast)
+    out, err = proc.communicate(timeout=5)
+    assert (proc.returncode, json.loads(out)) == (0, {"closed": "click"}), err.decode()

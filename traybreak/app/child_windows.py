@@ -42,6 +42,9 @@ STOP_STATUSES = frozenset(
     [-getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
     + [int(ExitStatus.INTERRUPTED)])
 
+#: Windows: a window's child gets no console window of its own (the tray runs without one).
+_NO_CONSOLE = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+
 
 class WindowProcess:
     """A running window child: ``poll()`` never blocks; past ``deadline_s`` the child is killed.
@@ -63,10 +66,9 @@ class WindowProcess:
         self._err: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self._result: PromptResult | None = None
         self._lock = threading.Lock()
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         self._proc = subprocess.Popen(
             self.argv, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err,
-            env=dict(env) if env is not None else None, creationflags=flags,
+            env=dict(env) if env is not None else None, creationflags=_NO_CONSOLE,
         )
         log.debug("window child %s started: %s", self._proc.pid, self.argv)
 
@@ -274,7 +276,8 @@ class ChildLauncher:
         argv = self._argv("notice", ["--for", format_duration(lasting), *near, "--", text])
         try:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, start_new_session=True)
+                                    stderr=subprocess.PIPE, start_new_session=True,
+                                    creationflags=_NO_CONSOLE)
         except OSError as problem:
             log.warning("notice window failed to start: %s", problem)
             return
