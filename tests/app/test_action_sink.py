@@ -8,6 +8,7 @@ display.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import replace
@@ -22,8 +23,9 @@ from traybreak.app.action_sink import CRASH_GRACE_S, ActionSink
 from traybreak.app.engine_thread import NoteExercise, WindowLost
 from traybreak.catalog.load import Catalog, load_builtin
 from traybreak.config.settings import default_config
-from traybreak.core.actions import Record, ShowPrompt
+from traybreak.core.actions import Notice, Record, ShowPrompt
 from traybreak.core.model import Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.platform.sound import MISSING_HINT
 from traybreak.store.prompt_log import Store
 
 CRASHING_WINDOW = "import sys, time; time.sleep(0.2); sys.exit('X connection broken')"
@@ -167,3 +169,40 @@ def test_a_first_show_never_picks_a_card_the_config_avoids(tmp_path: Path) -> No
         actions([ShowPrompt(occurrence, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
     chosen = {p.exercise_id for p in _requests(actions)}
     assert chosen and chosen <= fits
+
+
+def test_a_notice_is_said_with_the_time_left(tmp_path: Path) -> None:
+    """#17 point 4: the engine's Notice goes to the tray's notices (app/notices.py, every
+    backend) with the words and the time left, which bounds how long it stays up."""
+    said: list[tuple[str, timedelta]] = []
+    sink = ActionSink(Store.open(tmp_path / "log.sqlite3"), Catalog({}), default_config(),
+                      Commands(), lambda text, left: said.append((text, left)), lambda: None,
+                      ScriptLauncher(CRASHING_WINDOW))
+    sink([Notice("stretch", Kind.STRETCH, timedelta(seconds=10)),
+          Notice("water", None, timedelta(seconds=30))])
+    assert said == [("A stretch break in 10 s", timedelta(seconds=10)),
+                    ("A water break in 30 s", timedelta(seconds=30))]
+
+
+def test_the_window_gets_the_chime_volume_and_a_missing_player_is_said_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """#17 point 5: with [prompt] sound on, each window is told the volume; a system with no
+    player is one warning in the tray's log (the window's own goes nowhere), not an error."""
+    monkeypatch.setenv("PATH", str(tmp_path))   # no pw-play, paplay or aplay here
+    monkeypatch.setattr("sys.platform", "linux")
+    config = replace(default_config(), prompt=PromptPolicy(sound=True, volume=40))
+    launcher = ScriptLauncher(WAITING_WINDOW)
+    sink = ActionSink(Store.open(tmp_path / "log.sqlite3"),
+                      Catalog({e.id: e for e in load_builtin()}), config, Commands(),
+                      lambda *_: None, lambda: None, launcher)
+    with caplog.at_level(logging.WARNING, "traybreak.app.action_sink"):
+        for occurrence in (1, 2):
+            sink([ShowPrompt(occurrence, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
+    sink.close_all()
+    assert [r.sound_volume for r in launcher.prompts] == [40, 40]
+    assert [r.getMessage() for r in caplog.records] == [MISSING_HINT]
+    sink.config = default_config()                  # sound off: silent windows
+    sink([ShowPrompt(3, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
+    sink.close_all()
+    assert launcher.prompts[-1].sound_volume is None

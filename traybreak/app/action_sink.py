@@ -15,7 +15,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from traybreak.app.child_windows import WindowProcess
@@ -35,6 +35,7 @@ from traybreak.core.actions import (
 )
 from traybreak.core.durations import humanize
 from traybreak.core.model import ANSWERS, Exercise, Reason
+from traybreak.platform import sound
 from traybreak.store.prompt_log import Store
 from traybreak.ui.protocol import PromptRequest, PromptResult
 
@@ -55,7 +56,8 @@ class ActionSink:
     """
 
     def __init__(self, store: Store, catalog: Catalog, config: Config,
-                 submit: Callable[[Command], None], notify: Callable[[str], None],
+                 submit: Callable[[Command], None],
+                 notify: Callable[[str, timedelta], None],
                  on_change: Callable[[], None], launcher: Launcher,
                  config_path: Path | None = None, rng: random.Random | None = None,
                  writer: LogWriter | None = None) -> None:
@@ -69,6 +71,7 @@ class ActionSink:
         self._lock = threading.Lock()
         #: Set by the app as it begins to stop: window reports after that are not needed.
         self.stopping = threading.Event()
+        self._player_checked = False
 
     def __call__(self, actions: Sequence[Action]) -> None:
         for action in actions:
@@ -87,7 +90,7 @@ class ActionSink:
             self._close(action.occurrence, action.reason)
         elif isinstance(action, Notice):
             what = (action.kind.value if action.kind else action.rule).replace("_", " ")
-            self.notify(f"A {what} break in {humanize(action.remaining)}")
+            self.notify(f"A {what} break in {humanize(action.remaining)}", action.remaining)
         elif isinstance(action, StateChanged):
             log.info("state: %s", action.state)
 
@@ -148,7 +151,20 @@ class ActionSink:
             snoozed=action.snoozes, skips_left=action.skips_left, strict=policy.strict,
             duration=action.rule.duration,  # the break lasts the rule's duration, card fitted
             occurrence=action.occurrence,
+            sound_volume=self._sound_volume(),
         )
+
+    def _sound_volume(self) -> int | None:
+        """The chime's volume for a window, if on; the first time, whether this system can
+        play it at all (the window's own warning goes to a stderr nobody reads), said once."""
+        policy = self.config.prompt
+        if not policy.sound:
+            return None
+        if not self._player_checked:
+            self._player_checked = True
+            if sound.find_player() is None:
+                log.warning("%s", sound.MISSING_HINT)
+        return policy.volume
 
     def _window_ended(self, occurrence: int, window: WindowProcess, result: PromptResult) -> None:
         if result.reason is Reason.CRASHED and self.stopping.wait(CRASH_GRACE_S):

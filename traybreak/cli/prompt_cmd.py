@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MANUAL_RULE = "manual"  # the log's rule name for prompts opened by hand with --log
 UNLIMITED = -1          # --skips-left unlimited
+SILENT = -1             # --sound off
 
 
 def register(subparsers: object) -> None:
@@ -58,6 +59,9 @@ def register(subparsers: object) -> None:
                         help="skips left today, or 'unlimited' (default: config daily_skips)")
     parser.add_argument("--guard-ms", type=_count, default=1500, metavar="MS",
                         help="ignore keys and clicks for this long after showing (default 1500)")
+    parser.add_argument("--sound", type=_volume, metavar="VOLUME",
+                        help="chime at this volume (0-100) when the window opens and when a "
+                             "hold ends, or 'off' (default: config [prompt] sound, volume)")
     parser.add_argument("--occurrence", type=_count, metavar="ID", help=argparse.SUPPRESS)
 
 
@@ -69,6 +73,14 @@ def _count(text: str) -> int:
 
 def _skips(text: str) -> int:
     return UNLIMITED if text == "unlimited" else _count(text)
+
+
+def _volume(text: str) -> int:
+    if text == "off":
+        return SILENT
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"expected a volume from 0 to 100 or 'off', got {text!r}")
+    return int(text)
 
 
 def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptRequest:
@@ -86,8 +98,14 @@ def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptR
         skips_left=_skips_left(args.skips_left, policy),
         strict=args.strict if args.strict is not None else policy.strict,
         guard_ms=args.guard_ms, duration=args.duration, mirror=args.mirror,
-        occurrence=args.occurrence,
+        occurrence=args.occurrence, sound_volume=_sound_volume(args.sound, policy),
     )
+
+
+def _sound_volume(given: int | None, policy: PromptPolicy) -> int | None:
+    if given is None:
+        return policy.volume if policy.sound else None
+    return None if given == SILENT else given
 
 
 def _skips_left(given: int | None, policy: PromptPolicy) -> int | None:
@@ -98,7 +116,7 @@ def _skips_left(given: int | None, policy: PromptPolicy) -> int | None:
 
 def _policy(args: argparse.Namespace) -> PromptPolicy:
     """The config's prompt policy; a broken config falls back to defaults (warned, not fatal)."""
-    given = ("timeout", "snooze", "strict", "snoozes_left", "skips_left")
+    given = ("timeout", "snooze", "strict", "snoozes_left", "skips_left", "sound")
     if all(getattr(args, key) is not None for key in given):
         return PromptPolicy()  # everything given (the tray's case): no need to read the file
     from traybreak.config.settings import load_or_defaults
@@ -151,8 +169,13 @@ def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResu
 
     from traybreak.ui.prompt.window import run_prompt
 
+    chime = None
+    if request.sound_volume is not None:
+        from traybreak.platform.sound import Chime
+
+        chime = Chime(request.sound_volume).play
     try:
-        return run_prompt(request, card, probe)
+        return run_prompt(request, card, probe, chime)
     except tkinter.TclError as err:
         if "display" in str(err).lower():
             raise UserError(f"no graphical session: {err}", ExitStatus.NO_DISPLAY) from None

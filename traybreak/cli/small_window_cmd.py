@@ -118,12 +118,12 @@ def _run_panel(args: argparse.Namespace) -> int:
     check_display()
     from traybreak.ui.protocol import result_line
 
-    with _display_errors():
+    with display_errors():
         from traybreak.ui.panel.window import run_panel
 
         command, via = run_panel(entries, header=args.header,
                                  timeout_s=args.timeout.total_seconds(), at=args.at)
-    _emit(result_line(command, via))
+    emit(result_line(command, via))
     return ExitStatus.OK
 
 
@@ -182,16 +182,16 @@ def text_or_window(window: bool, text: Callable[[], str], show: Callable[[], Non
         sys.stdout.write(text())
         return ExitStatus.OK
     check_display()
-    with _display_errors():
+    with display_errors():
         show()
-    _emit(CLOSED_LINE)
+    emit(CLOSED_LINE)
     return ExitStatus.OK
 
 
 # -- shared ----------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _display_errors() -> Iterator[None]:
+def display_errors() -> Iterator[None]:
     """Turn Tk's "couldn't connect to display" into the one-line no-display error."""
     try:
         yield
@@ -201,7 +201,7 @@ def _display_errors() -> Iterator[None]:
         raise
 
 
-def _emit(line: str) -> None:
+def emit(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
 

@@ -85,7 +85,7 @@ class Engine:
                                                 self.paused, self._present, self._ids)
         out.extend(suppressed)
         self._contend(now, mono, fresh + on_clock, out)
-        if counting:
+        if counting and self.hold.reason is None:   # no heads-up over a presentation either
             out.extend(notices(self._idle_timers(), self.policy.notice, self.skip_pending))
         self.hold.settle(self._snapshot(now).reshow_due(mono))
         self._last = (now, mono)

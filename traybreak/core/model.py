@@ -116,10 +116,12 @@ class PromptPolicy:
     max_snoozes: int = 2
     strict: timedelta = timedelta(0)           # Skip is unavailable for this long after showing
     daily_skips: int | None = None             # None: unlimited skips per day
-    notice: timedelta = timedelta(seconds=10)  # pre-break notice, where the tray can notify
+    notice: timedelta = timedelta(seconds=10)  # pre-break notice (0: none)
     respect_dnd: bool = True                   # a due prompt waits while do-not-disturb is on
     respect_fullscreen: bool = True            # ... and while a full-screen window has focus
     max_wait: timedelta = timedelta(minutes=60)  # then it shows anyway (a forgotten switch)
+    sound: bool = False                        # a chime when a prompt opens and a hold ends
+    volume: int = 70                           # the chime's volume, 0-100 (a desktop slider)
 
     def holds_for(self, busy: frozenset[Reason]) -> Reason | None:
         """Why a due prompt waits, of the session's ``busy`` states this policy respects

@@ -48,6 +48,8 @@ class PromptRequest:
     overrides the countdown length (None: the exercise's own duration). ``skips_left`` None
     means unlimited. ``snoozed`` is how often this occurrence was snoozed already (for the
     "Snoozed twice already" reason); with ``snoozes_left`` 0 too, the window has no Snooze.
+    ``sound_volume``: the chime's volume (0–100) when it opens and at each hold's end; None:
+    silent.
     """
 
     exercise_id: str | None = None
@@ -63,6 +65,7 @@ class PromptRequest:
     duration: timedelta | None = None
     mirror: bool = False
     occurrence: int | None = None
+    sound_volume: int | None = None
 
     def argv(self) -> list[str]:
         """Arguments after ``traybreak prompt`` that reproduce this request."""
@@ -83,6 +86,7 @@ class PromptRequest:
             args.append("--mirror")
         if self.occurrence is not None:
             args += ["--occurrence", str(self.occurrence)]
+        args += ["--sound", "off" if self.sound_volume is None else str(self.sound_volume)]
         return args
 
     def effective_timeout(self, countdown: timedelta | None = None) -> timedelta:

@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import tkinter as tk
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
@@ -27,7 +28,7 @@ from traybreak.core.model import Outcome, Reason
 from traybreak.ui.prompt import layout as lay
 from traybreak.ui.prompt import view as prompt_view
 from traybreak.ui.prompt.card import Card
-from traybreak.ui.prompt.countdown import segments, state_at
+from traybreak.ui.prompt.countdown import holds_ended, segments, state_at
 from traybreak.ui.protocol import PromptRequest, PromptResult
 from traybreak.ui.toolkit import geometry, palette, screen
 from traybreak.ui.toolkit.lifeline import watch_tray
@@ -42,16 +43,18 @@ BUTTON_OUTCOMES = {"done": Outcome.DONE, "snooze": Outcome.SNOOZED, "skip": Outc
 
 
 def run_prompt(request: PromptRequest, card: Card,
-               probe: screen.MonitorProbe | None = None) -> PromptResult:
+               probe: screen.MonitorProbe | None = None,
+               chime: Callable[[], None] | None = None) -> PromptResult:
     """Show the window until it is answered or times out; returns how it ended.
 
-    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work.
+    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work,
+    and a ``chime`` (returning at once) to sound when it opens and when each hold ends.
     """
     screen.make_dpi_aware()
     probe = probe or screen.MonitorProbe()
     root = tk.Tk(className="traybreak")
     root.withdraw()
-    window = PromptWindow(root, card, request, probe)
+    window = PromptWindow(root, card, request, probe, chime)
     # Its tray gone, nobody would read an answer: close at once (the tray's log row, left open,
     # is closed as ignored/crashed when the tray next starts).
     watch_tray(root, lambda: window.finish(
@@ -64,8 +67,10 @@ class PromptWindow:
     """One prompt on screen; ``result`` is set once it has been answered or gave up."""
 
     def __init__(self, root: tk.Tk, card: Card, request: PromptRequest,
-                 probe: screen.MonitorProbe) -> None:
+                 probe: screen.MonitorProbe, chime: Callable[[], None] | None = None) -> None:
         self.root, self.card, self.request = root, card, request
+        self.chime = chime
+        self.holds_ended = 0
         self.result: PromptResult | None = None
         self.shown_at: float | None = None
         self.mapped_wall = 0.0
@@ -151,6 +156,7 @@ class PromptWindow:
             self._start_rendering()
         if os.environ.get(GEOMETRY_ENV):
             self.root.after(50, self._write_geometry, os.environ[GEOMETRY_ENV])
+        self._sound()
         self._tick_once()
 
     def _unmapped(self, event: tk.Event[tk.Misc]) -> None:
@@ -184,6 +190,7 @@ class PromptWindow:
         side = 0
         if self.view.status is not None and self.view.bar is not None:
             state = state_at(self.segments, self.card.countdown_s, t)
+            self._hold_ends(t)
             self.view.bar.set(state.fraction)
             band = palette.style_for(self.card.kind).band  # the kind's colour marks a change
             self.view.status.configure(text=state.text, fg=band if state.switching or
@@ -195,6 +202,19 @@ class PromptWindow:
             self.view.closes.configure(text=f"Closes by itself in {lay.clock(left)}"
                                        if left <= 60 else "")
         self._refresh_buttons(t)
+
+    def _hold_ends(self, t: float) -> None:
+        ended = holds_ended(self.segments, self.card.countdown_s, t)
+        if ended > self.holds_ended:
+            self.holds_ended = ended
+            self._sound()
+
+    def _sound(self) -> None:
+        if self.chime is not None:
+            try:
+                self.chime()
+            except Exception:  # a sound is a courtesy: the prompt goes on without it
+                log.exception("the chime failed")
 
     def _pace(self) -> None:
         if self.result is None and self.view.pacer is not None:
