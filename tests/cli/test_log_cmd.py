@@ -16,12 +16,12 @@ import pytest
 
 from traybreak import paths
 from traybreak.cli import main
-from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+from traybreak.core.model import AppEvent, Feedback, Kind, Outcome, PromptRecord, Reason
 from traybreak.errors import ExitStatus
 from traybreak.store.prompt_log import Store
 
 JSON_FIELDS = ["id", "rule", "kind", "exercise_id", "due_at", "shown_at", "ended_at",
-               "outcome", "reason", "snoozes"]
+               "outcome", "reason", "snoozes", "feedback", "level"]
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 
 
@@ -59,6 +59,8 @@ def _fill() -> list[PromptRecord]:
             ))
             record = replace(record, shown_at=due, ended_at=due + timedelta(seconds=40),
                              outcome=outcome, reason=reason, snoozes=snoozes)
+            if outcome is Outcome.DONE:  # what the user added after Done, at the level shown
+                record = replace(record, feedback=Feedback.TOO_EASY, level=2)
             store.update_prompt(record)
             stored.append(record)
         stored.append(store.add_prompt(PromptRecord(rule="water", kind=None, due_at=NOW)))
@@ -95,12 +97,14 @@ def test_log_table_in_local_time_with_summary(
     status, out, _ = _run(capsys, "log")
     assert status == 0
     header, *rows, summary = out.splitlines()
-    assert header.split() == ["due", "kind", "rule", "exercise", "outcome", "reason", "snoozes"]
+    assert header.split() == ["due", "kind", "rule", "exercise", "outcome", "reason", "snoozes",
+                              "level", "feedback"]
     assert len(rows) == len(stored)
     first_local = (stored[0].due_at.astimezone(UTC) + timedelta(hours=5, minutes=30))
     assert rows[0].startswith(first_local.strftime("%Y-%m-%d %H:%M"))  # oldest first, local
-    assert rows[1].split()[-3:] == ["skipped", "user", "1"]
-    assert rows[-1].split()[2:] == ["-", "water", "-", "open", "-", "0"]
+    assert rows[0].split()[-4:] == ["0", "2", "too", "easy"]
+    assert rows[1].split()[-5:] == ["skipped", "user", "1", "-", "-"]
+    assert rows[-1].split()[2:] == ["-", "water", "-", "open", "-", "0", "-", "-"]
     assert summary == "5 prompts: 1 done · 1 skipped · 1 ignored · 1 natural · 1 open"
     assert len({row.index("stretch") for row in rows[:4]}) == 1  # columns line up
 
@@ -170,6 +174,8 @@ def _record_from_csv(row: dict[str, str]) -> PromptRecord:
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         reason=Reason(row["reason"]) if row["reason"] else None,
         snoozes=int(row["snoozes"]), detail=row["detail"] or None,
+        feedback=Feedback(row["feedback"]) if row["feedback"] else None,
+        level=int(row["level"]) if row["level"] else None,
     )
 
 

@@ -112,7 +112,8 @@ def _run_log(args: argparse.Namespace) -> int:
         print(f"{_plural(len(events), 'event')}{scope}", file=out)
     else:
         prompts = [r for r in records if isinstance(r, PromptRecord)]
-        _print_table(out, ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes"),
+        _print_table(out, ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes",
+                           "level", "feedback"),
                      [_prompt_cells(p) for p in prompts])
         print(summary(prompts, scope), file=out)
     return 0
@@ -122,6 +123,8 @@ def _prompt_cells(record: PromptRecord) -> tuple[str, ...]:
     return (
         _local(record.due_at), record.kind or _NONE, record.rule, record.exercise_id or _NONE,
         record.outcome or "open", record.reason or _NONE, str(record.snoozes),
+        _NONE if record.level is None else str(record.level),
+        record.feedback.value.replace("_", " ") if record.feedback else _NONE,
     )
 
 

@@ -298,9 +298,8 @@ def _open_reader(path: Path) -> sqlite3.Connection:
         ) from problem
     if version == 0:
         raise missing
-    if version < LATEST_VERSION:
-        raise UserError(f"the log at {path} is in an older format (version {version}): start "
-                        "traybreak once to upgrade it", ExitStatus.FAILURE)
+    # An older schema is read as it is (the columns added since read as empty); only the tray
+    # upgrades a log, so a reader never changes it.
     # mode=rw, not ro: it still never creates the file, and the last connection to close can
     # tidy away the -wal/-shm that any WAL reader makes; query_only forbids our own writes.
     conn = _connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+from traybreak.core.model import AppEvent, Feedback, Kind, Outcome, PromptRecord, Reason
 
 # MIGRATIONS[n] takes the log from schema version n to n + 1 (PRAGMA user_version).
 # Append only: never edit a migration that has shipped.
@@ -38,13 +38,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX events_at ON events (at)",
     ),
+    (   # 2: what the user added after Done, and the progression level shown (#16 point 4).
+        # ADD COLUMN keeps every row; old rows read NULL (no feedback, level unknown).
+        "ALTER TABLE prompts ADD COLUMN feedback TEXT",
+        "ALTER TABLE prompts ADD COLUMN level INTEGER",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 
 # Column order of the prompts table, of `export` and of `log --json` (which leaves out detail).
 PROMPT_COLUMNS: tuple[str, ...] = (
     "id", "rule", "kind", "exercise_id", "due_at", "shown_at", "ended_at",
-    "outcome", "reason", "snoozes", "detail",
+    "outcome", "reason", "snoozes", "detail", "feedback", "level",
 )
 EVENT_COLUMNS: tuple[str, ...] = ("at", "event", "detail")
 
@@ -83,6 +88,8 @@ def prompt_row(record: PromptRecord) -> dict[str, Cell]:
         raise ValueError("a prompt record needs a rule name")
     if record.snoozes < 0:
         raise ValueError(f"snoozes cannot be negative (got {record.snoozes})")
+    if record.level is not None and record.level < 1:
+        raise ValueError(f"a level starts at 1 (got {record.level})")
     return {
         "id": record.id,
         "rule": record.rule,
@@ -95,11 +102,14 @@ def prompt_row(record: PromptRecord) -> dict[str, Cell]:
         "reason": None if record.reason is None else Reason(record.reason).value,
         "snoozes": record.snoozes,
         "detail": record.detail or None,
+        "feedback": None if record.feedback is None else Feedback(record.feedback).value,
+        "level": record.level,
     }
 
 
 def prompt_record(row: Mapping[str, object]) -> PromptRecord:
-    """The record for a prompts row (as read from SQLite)."""
+    """The record for a prompts row (as read from SQLite). A row of a log still at schema 1
+    (read by the CLI before the tray has upgraded it) has no feedback or level: None."""
     def opt_time(name: str) -> datetime | None:
         value = row[name]
         return None if value is None else from_text(str(value))
@@ -117,7 +127,18 @@ def prompt_record(row: Mapping[str, object]) -> PromptRecord:
         reason=None if reason is None else Reason(str(reason)),
         snoozes=int(str(row["snoozes"])),
         detail=None if row["detail"] is None else str(row["detail"]),
+        feedback=_feedback(row.get("feedback")),
+        level=None if row.get("level") is None else int(str(row["level"])),
     )
+
+
+def _feedback(value: object) -> Feedback | None:
+    """The stored feedback; a word this version does not know (written by a newer one) reads as
+    none rather than making the whole log unreadable."""
+    try:
+        return None if value is None else Feedback(str(value))
+    except ValueError:
+        return None
 
 
 def event_row(event: AppEvent) -> dict[str, Cell]:
