@@ -196,3 +196,20 @@ def test_the_choice_carries_the_users_level() -> None:
                          random.Random(1))
     assert choice is not None and choice.exercise.id == angel.id
     assert choice.progress.words() == "Level 2 of 3"
+
+
+def test_a_harder_variant_is_offered_only_when_the_user_can_do_it() -> None:
+    """The seated glute squeeze's third level is sit to stand, which needs a chair without
+    wheels: a user without one stays at level 2 of 2."""
+    squeeze = CATALOG.require("seated_glute_squeeze")
+    assert [lv.variant for lv in levels_for(squeeze)] == [None, None, "sit_to_stand"]
+    assert level_length(squeeze, 3, timedelta(minutes=2)) == timedelta(minutes=2)
+    history = [row(squeeze.id, MONDAY, Feedback.TOO_EASY, level=2),
+               row("sit_to_stand", MONDAY + timedelta(hours=1))]  # shown last: not next
+    only = [e for e in EXERCISES if e.kind is not Kind.STRENGTHEN
+            or e.id in (squeeze.id, "sit_to_stand")]
+    later = MONDAY + timedelta(days=1)
+    for have, words in ((None, "Level 3 of 3"), ({"wall"}, "Level 2 of 2")):
+        choice = choose_next(Kind.STRENGTHEN, only, history, later, random.Random(1), have=have)
+        assert choice is not None and choice.exercise.id == squeeze.id
+        assert choice.progress.words() == words

@@ -16,7 +16,7 @@ from typing import Any
 
 import traybreak.exercises
 from traybreak import paths
-from traybreak.catalog.validate import PackCheck, check_pack
+from traybreak.catalog.validate import PackCheck, check_pack, unknown_variants
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.errors import UserError
 
@@ -94,6 +94,7 @@ def _builtin() -> tuple[Exercise, ...]:
             if exercise.id in found:
                 problems.append(f'{name}: exercise "{exercise.id}": id: also in another file')
             found[exercise.id] = exercise
+    problems += unknown_variants(list(found.values()), found, "built-in pack")
     if problems:
         raise RuntimeError("the built-in exercise pack is broken:\n" + "\n".join(problems))
     return tuple(found.values())

@@ -86,10 +86,13 @@ def work(dosage: Dosage) -> float:
 
 def level_length(exercise: Exercise, level: int, length: timedelta | None = None) -> timedelta:
     """How long ``level`` takes in a break of ``length`` (None: the card's own duration): level 1
-    takes ``length``; a higher level as much longer as it is more work, at most ``LONGEST`` x."""
+    takes ``length``; a higher level as much longer as it is more work, at most ``LONGEST`` x;
+    a level that shows a harder card (variant) takes ``length``."""
     levels = levels_for(exercise)
     base = exercise.duration if length is None else length
     chosen = levels[_clamp(level, len(levels)) - 1]
+    if chosen.variant is not None:  # a harder card in the same time, not more of this one
+        return base
     ratio = work(chosen.dosage) / max(work(levels[0].dosage), 1e-9)
     return base * min(max(ratio, 1.0), LONGEST)
 

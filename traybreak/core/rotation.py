@@ -9,14 +9,14 @@ import logging
 import math
 import random
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from traybreak.core.conditions import left_out
 from traybreak.core.model import Exercise, Feedback, Kind, Outcome, PromptRecord, Setting
 from traybreak.core.muscles import GROUPS, Side, partner_groups
-from traybreak.core.progression import Progress, progress, resting, strain
+from traybreak.core.progression import Progress, levels_for, progress, resting, strain
 from traybreak.core.stats import finished_at, is_served, local_day, stamp
 
 log = logging.getLogger(__name__)
@@ -92,15 +92,22 @@ def choose_next(
     A card answered "This hurts" rests (core.progression.REST) and is left out meanwhile.
     """
     allowed = DESK_SETTINGS if settings is None else frozenset(settings)
-    pool = [e for e in exercises if e.kind is kind and left_out(
-        e, settings=allowed, exclude=exclude, avoid=avoid, have=have) is None
-        and not resting(e, history, now)]
+    index = {e.id: e for e in exercises}
+
+    def fits(exercise: Exercise | None) -> bool:
+        return exercise is not None and left_out(
+            exercise, settings=allowed, exclude=exclude, avoid=avoid, have=have) is None \
+            and not resting(exercise, history, now)
+
+    def with_level(exercise: Exercise) -> Progress:
+        return _usable_levels(exercise, progress(exercise, history, now), index, fits)
+
+    pool = [e for e in exercises if e.kind is kind and fits(e)]
     if not pool:
         return None
     if len(pool) == 1:
         return Choice(pool[0], f"The only {kind} exercise your choices allow", None,
-                      progress(pool[0], history, now))
-    index = {e.id: e for e in exercises}
+                      with_level(pool[0]))
     ledger = _read(kind, index, history, now)
     # A group that missed a full round of this kind's prompts is overdue: balance beats pairing.
     # One that will be overdue after this prompt unless it is served is "about due".
@@ -121,7 +128,20 @@ def choose_next(
         reason += " · a gentler one after \"This hurts\""
     if exercise.id in favoured:
         reason += " · one of your favourites"
-    return Choice(exercise, reason, focus, progress(exercise, history, now))
+    return Choice(exercise, reason, focus, with_level(exercise))
+
+def _usable_levels(exercise: Exercise, where: Progress, index: Mapping[str, Exercise],
+                   fits: Callable[[Exercise | None], bool]) -> Progress:
+    """``where`` within the levels this user can do: a level showing a harder card (variant)
+    that their choices leave out, and every level after it, is not offered."""
+    usable = 0
+    for level in levels_for(exercise):
+        if level.variant is not None and not fits(index.get(level.variant)):
+            break
+        usable += 1
+    usable = max(usable, 1)
+    return replace(where, level=min(where.level, usable), of=usable)
+
 
 def focus_groups(exercise: Exercise) -> tuple[str, ...]:
     """The targets the rotation balances for this exercise: those on its kind's side (tight for a
