@@ -84,17 +84,22 @@ def work(dosage: Dosage) -> float:
     return dosage.sets * (dosage.reps or 1) * (dosage.hold_s or REP_S) * sides
 
 
+def work_ratio(exercise: Exercise, level: int) -> float:
+    """How many times the work of level 1 ``level`` asks (1.0 for level 1 and for a level that
+    shows a harder card instead)."""
+    levels = levels_for(exercise)
+    chosen = levels[_clamp(level, len(levels)) - 1]
+    if chosen.variant is not None:  # a harder card in the same time, not more of this one
+        return 1.0
+    return max(work(chosen.dosage) / max(work(levels[0].dosage), 1e-9), 1.0)
+
+
 def level_length(exercise: Exercise, level: int, length: timedelta | None = None) -> timedelta:
     """How long ``level`` takes in a break of ``length`` (None: the card's own duration): level 1
     takes ``length``; a higher level as much longer as it is more work, at most ``LONGEST`` x;
     a level that shows a harder card (variant) takes ``length``."""
-    levels = levels_for(exercise)
     base = exercise.duration if length is None else length
-    chosen = levels[_clamp(level, len(levels)) - 1]
-    if chosen.variant is not None:  # a harder card in the same time, not more of this one
-        return base
-    ratio = work(chosen.dosage) / max(work(levels[0].dosage), 1e-9)
-    return base * min(max(ratio, 1.0), LONGEST)
+    return base * min(work_ratio(exercise, level), LONGEST)
 
 
 def progress(exercise: Exercise, history: Sequence[PromptRecord], now: datetime) -> Progress:
