@@ -11,15 +11,7 @@ from fakes import TickClock
 
 from traybreak.core.actions import ClosePrompt, Record, ShowPrompt
 from traybreak.core.engine import Engine
-from traybreak.core.model import (
-    ActivityPolicy,
-    Feedback,
-    Kind,
-    Outcome,
-    PromptPolicy,
-    Reason,
-    Rule,
-)
+from traybreak.core.model import ActivityPolicy, Feedback, Kind, Outcome, PromptPolicy, Reason, Rule
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 RULE = Rule("stretch", Kind.STRETCH, timedelta(seconds=10), every=timedelta(seconds=60))
