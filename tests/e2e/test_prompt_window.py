@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
@@ -460,3 +460,23 @@ def test_the_feedback_row_closes_by_itself_as_done(xdesktop: Desktop, tmp_path: 
     result = prompt.result(timeout=10)
     assert result["outcome"] == "done" and "feedback" not in result
     assert result["elapsed_s"] < 2  # the time Done was pressed, not when the row closed
+
+
+def test_the_tray_side_reads_the_feedback(xdesktop: Desktop, tmp_path: Path) -> None:
+    """The window the tray starts (launch_prompt) reports "This hurts" to the tray's reader."""
+    geometry = tmp_path / "g.json"
+    env = {**xdesktop.env, **_isolated_env(tmp_path, geometry)}
+    window = launch_prompt(PromptRequest(exercise_id="wall_angel", guard_ms=300, occurrence=4,
+                                         level=1, levels=3, feedback=timedelta(seconds=8)),
+                           env=env)
+    assert wait_until(geometry.exists, 15)
+    prompt = Prompt(cast(Any, None), json.loads(geometry.read_text()), xdesktop, geometry)
+    time.sleep(0.4)
+    prompt.click("done")
+    hurts = _feedback_boxes(prompt)["hurts"]
+    time.sleep(0.5)
+    xdesktop.xdotool("mousemove", "--sync", hurts["x"] + 8, hurts["y"] + 8, "click", "1")
+    result = window.wait(10)
+    assert result is not None
+    assert (result.outcome, result.feedback, result.occurrence) == \
+        (Outcome.DONE, Feedback.HURTS, 4)

@@ -249,12 +249,17 @@ def test_history_window_with_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:
     now = datetime.now().astimezone()
     assert isinstance(now.tzinfo, timezone)
     write_sample_log(tmp_path / "data" / "traybreak" / "log.sqlite3", now.date(), now.tzinfo)
-    window = open_window(wm_desktop, tmp_path, "history", "--window")
-    assert wm_desktop.wait_for_window(name="^traybreak history$")
+    _history_opens_and_closes(wm_desktop, tmp_path, "history_1024x768.png")
+
+
+def _history_opens_and_closes(desk: Desktop, tmp_path: Path, shot: str) -> None:
+    """Open `traybreak history --window`, check it is on screen, keep a screenshot, Esc."""
+    window = open_window(desk, tmp_path, "history", "--window")
+    assert desk.wait_for_window(name="^traybreak history$")
     assert window.on_screen()
     time.sleep(0.2)
-    wm_desktop.screenshot("history_1024x768.png")
-    wm_desktop.xdotool("key", "Escape")
+    desk.screenshot(shot)
+    desk.xdotool("key", "Escape")
     assert window.result() == {"closed": True}
 
 
@@ -275,13 +280,7 @@ def test_history_window_with_levels_and_a_resting_exercise(wm_desktop: Desktop,
                 rule="strengthen", kind=Kind.STRENGTHEN, due_at=at, exercise_id=exercise,
                 shown_at=at, ended_at=at + timedelta(minutes=2), outcome=Outcome.DONE,
                 feedback=feedback, level=1))
-    window = open_window(wm_desktop, tmp_path, "history", "--window")
-    assert wm_desktop.wait_for_window(name="^traybreak history$")
-    assert window.on_screen()
-    time.sleep(0.2)
-    wm_desktop.screenshot("history_progress_1024x768.png")
-    wm_desktop.xdotool("key", "Escape")
-    assert window.result() == {"closed": True}
+    _history_opens_and_closes(wm_desktop, tmp_path, "history_progress_1024x768.png")
 
 
 def test_history_window_without_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:
