@@ -125,6 +125,14 @@ def test_too_hard_restarts_the_count_and_skips_do_not_count() -> None:
     assert progress(angel, history, at[11]) == Progress(1, 3, AUTO_ADVANCE - 1)
 
 
+def test_rows_from_before_levels_existed_do_not_step_anyone_up() -> None:
+    """A log written before #16 point 4 has done rows without a level: an upgraded user starts
+    at level 1, not several levels up at once."""
+    angel = CATALOG.require("wall_angel")
+    old = [row(angel.id, MONDAY + timedelta(days=n)) for n in range(3 * AUTO_ADVANCE)]
+    assert progress(angel, old, MONDAY + timedelta(days=20)) == Progress(1, 3, 0)
+
+
 def test_the_level_stored_on_the_latest_row_carries_on() -> None:
     """Four weeks of history hold no row from the day the user reached level 3: the rows
     since then say it."""

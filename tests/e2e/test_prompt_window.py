@@ -444,6 +444,7 @@ def test_feedback_is_optional_and_a_one_level_card_offers_only_this_hurts(
     time.sleep(0.4)
     prompt.key("Return")
     assert sorted(_feedback_boxes(prompt)) == ["hurts"]  # no levels to move between
+    xdesktop.screenshot("prompt_feedback_one_level_1024x768.png")
     prompt.key("Escape")  # closes it: still done, nothing added
     result = prompt.result()
     assert result["outcome"] == "done" and "feedback" not in result

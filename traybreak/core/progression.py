@@ -9,6 +9,7 @@ The rules, read from the user's own rows of one exercise (oldest first):
 - ``AUTO_ADVANCE`` Done in a row at the same level with no feedback: one level up by itself.
 - Each row keeps the level it was shown at, so the log carries the level from row to row; a card
   with no row in the history passed (the rotation passes four weeks) starts again at level 1.
+  A done row without a level (logged before levels existed) does not count toward a step up.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def progress(exercise: Exercise, history: Sequence[PromptRecord], now: datetime)
     level, streak, resting = 1, 0, None
     rows = [r for r in history if r.exercise_id == exercise.id and r.outcome is Outcome.DONE]
     for row in sorted(rows, key=lambda r: stamp(finished_at(r))):
+        if row.level is None and row.feedback is None:
+            continue  # written before levels existed: it says nothing about one
         shown = _clamp(row.level, of) if row.level is not None else level
         if shown != level:
             level, streak = shown, 0
