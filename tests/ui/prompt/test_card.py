@@ -104,3 +104,12 @@ def test_a_card_at_a_higher_level_asks_that_levels_amounts_and_says_its_level() 
                                                           "10 reps · 2 sets")
     breathing = exercise_card(catalog.require("box_breathing"))
     assert (breathing.level, breathing.progresses) == ("", False)
+
+
+def test_a_variant_level_whose_card_is_missing_shows_the_card_itself() -> None:
+    from traybreak.catalog.load import load_catalog
+
+    squeeze = load_catalog().require("seated_glute_squeeze")
+    card = exercise_card(squeeze, timedelta(seconds=80), level=3)  # no variant passed
+    assert (card.name, card.dosage, card.level) == (squeeze.name, "Hold 5 s · 10 reps",
+                                                    "Level 3 of 3")

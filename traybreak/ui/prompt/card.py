@@ -66,8 +66,9 @@ def exercise_card(exercise: Exercise, countdown: timedelta | None = None, *, lev
     if shown is not exercise:  # the harder card, at the level's amounts if it gives any
         dosage = step.dosage if step.dosage.hold_s or step.dosage.reps else shown.dosage
         own = shown.duration
-    else:
-        dosage = step.dosage if of > 1 else exercise.dosage
+    else:  # a variant missing from the catalog (never offered by the tray) shows the card
+        amounts = of > 1 and bool(step.dosage.hold_s or step.dosage.reps)
+        dosage = step.dosage if amounts else exercise.dosage
         own = exercise.duration * work_ratio(exercise, level)
     length = countdown if countdown is not None else level_length(exercise, level)
     style = style_for(shown.kind)
