@@ -20,13 +20,15 @@ import pytest
 from fakes import ScriptLauncher
 
 from traybreak.app.action_sink import CRASH_GRACE_S, ActionSink
-from traybreak.app.engine_thread import NoteExercise, WindowLost
+from traybreak.app.engine_thread import Answer, NoteExercise, WindowLost
 from traybreak.catalog.load import Catalog, load_builtin
 from traybreak.config.settings import default_config
 from traybreak.core.actions import Notice, Record, ShowPrompt
-from traybreak.core.model import Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.core.model import Feedback, Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.core.progression import levels_for
 from traybreak.platform.sound import MISSING_HINT
 from traybreak.store.prompt_log import Store
+from traybreak.ui.protocol import FEEDBACK_WAIT, PromptResult
 
 CRASHING_WINDOW = "import sys, time; time.sleep(0.2); sys.exit('X connection broken')"
 
@@ -74,7 +76,9 @@ def test_a_first_show_chooses_the_exercise_and_tells_the_engine(
     [shown] = _requests(actions)
     chosen = actions.catalog.exercises[shown.exercise_id]
     assert chosen.kind is Kind.STRETCH
-    assert commands.seen[0] == NoteExercise(1, chosen.id, RULE.duration)
+    assert commands.seen[0] == NoteExercise(1, chosen.id, RULE.duration, shown.level)
+    progresses = len(levels_for(chosen)) > 1  # a new user: level 1 of a card with levels
+    assert (shown.level, shown.feedback) == (1 if progresses else None, FEEDBACK_WAIT)
 
 
 def test_a_re_show_after_a_snooze_shows_the_same_card(sink: tuple[ActionSink, Commands]) -> None:
@@ -92,6 +96,36 @@ def test_the_window_runs_for_the_rules_duration_at_every_show(
     _show(actions)
     _show(actions, exercise_id="chin_tuck", snoozes=1)
     assert [p.duration for p in _requests(actions)] == [RULE.duration] * 2
+
+
+def test_the_level_from_the_log_is_shown_and_noted_and_the_feedback_answered(
+        sink: tuple[ActionSink, Commands], tmp_path: Path) -> None:
+    """#16 point 4: a user who found the wall angel too easy sees it at level 2 (the longer
+    break it takes), the engine notes that level, and the window's feedback reaches it."""
+    actions, commands = sink
+    strengthen = Rule("strengthen", Kind.STRENGTHEN, timedelta(minutes=2),
+                      every=timedelta(minutes=55))
+    due = datetime.now(UTC)
+    actions.store.add_prompt(PromptRecord(
+        rule="strengthen", kind=Kind.STRENGTHEN, due_at=due - timedelta(hours=1),
+        exercise_id="wall_angel", shown_at=due - timedelta(hours=1),
+        ended_at=due - timedelta(minutes=59), outcome=Outcome.DONE,
+        feedback=Feedback.TOO_EASY, level=1))
+    others = {e.id: e for e in load_builtin() if e.kind is not Kind.STRENGTHEN
+              or e.id == "wall_angel"}
+    actions.catalog = Catalog(others)
+    actions([ShowPrompt(5, strengthen, Kind.STRENGTHEN, None, due, 0, True)])
+    [shown] = _requests(actions)
+    assert (shown.exercise_id, shown.level, shown.levels) == ("wall_angel", 2, 3)
+    assert shown.duration == timedelta(minutes=3)  # 12 reps where level 1 had 8
+    assert commands.seen[0] == NoteExercise(5, "wall_angel", timedelta(minutes=3), 2)
+    actions([ShowPrompt(5, strengthen, Kind.STRENGTHEN, None, due, 1, True,
+                        exercise_id="wall_angel", level=2)])  # after a snooze: the same level
+    assert (_requests(actions)[-1].level, _requests(actions)[-1].levels) == (2, 3)
+    window = actions._windows[5]
+    actions._window_ended(5, window, PromptResult(Outcome.DONE, 30.0, occurrence=5,
+                                                  feedback=Feedback.HURTS))
+    assert commands.seen[-1] == Answer(5, Outcome.DONE, Feedback.HURTS)
 
 
 def test_log_rows_are_written_as_the_engine_sends_them(

@@ -19,9 +19,9 @@ import pytest
 from traybreak.app.child_windows import ChildLauncher, WindowProcess, launch_prompt, window_argv
 from traybreak.cli import build_parser
 from traybreak.cli.prompt_cmd import request_from_args
-from traybreak.core.model import Outcome, PromptPolicy, Reason
+from traybreak.core.model import Feedback, Outcome, PromptPolicy, Reason
 from traybreak.ui.menu import MenuFacts, build_menu
-from traybreak.ui.protocol import PromptRequest, PromptResult, parse_result
+from traybreak.ui.protocol import FEEDBACK_WAIT, PromptRequest, PromptResult, parse_result
 
 
 def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> WindowProcess:
@@ -36,6 +36,7 @@ def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> Win
                   mirror=True, occurrence=42, sound_volume=35),
     PromptRequest(message="Drink some water", title="Water", skips_left=0, sound_volume=0),
     PromptRequest(message="-- look away: 20 s --", title="-eyes-"),
+    PromptRequest(exercise_id="wall_angel", level=2, levels=3, feedback=timedelta(seconds=8)),
 ])
 def test_request_round_trips_through_the_cli(request_: PromptRequest) -> None:
     args = build_parser().parse_args(["prompt", *request_.argv()])
@@ -80,6 +81,24 @@ def test_result_json_round_trip() -> None:
     assert "\n" not in line
     back = parse_result("some log noise\n" + line + "\n")
     assert back == PromptResult(Outcome.SNOOZED, 12.346, None, None, 5, {"snooze_s": 300})
+
+
+def test_the_feedback_after_done_round_trips_and_an_unknown_word_is_left_out() -> None:
+    result = PromptResult(Outcome.DONE, 20.0, occurrence=5, feedback=Feedback.HURTS)
+    assert '"feedback": "hurts"' in result.to_json()
+    assert parse_result(result.to_json()) == result
+    odd = parse_result('{"outcome": "done", "elapsed_s": 1, "feedback": "meh"}')
+    assert (odd.outcome, odd.feedback, dict(odd.extra)) == (Outcome.DONE, None, {})
+    skipped = parse_result('{"outcome": "skipped", "elapsed_s": 1, "feedback": "hurts"}')
+    assert skipped.feedback is None  # only a done carries feedback
+
+
+def test_the_feedback_row_is_offered_by_default_only_when_the_answer_is_logged() -> None:
+    policy = PromptPolicy()
+    plain = request_from_args(build_parser().parse_args(["prompt", "chin_tuck"]), policy)
+    logged = request_from_args(build_parser().parse_args(["prompt", "chin_tuck", "--log"]),
+                               policy)
+    assert (plain.feedback, logged.feedback) == (timedelta(0), FEEDBACK_WAIT)
 
 
 @pytest.mark.parametrize(("text", "problem"), [

@@ -239,10 +239,11 @@ def launch_prompt(request: PromptRequest, *, grace: timedelta = DEFAULT_GRACE,
                   argv: ArgvFor = window_argv) -> WindowProcess:
     """Start a prompt window for ``request``; killed if it has not answered by timeout + grace.
 
-    Pass ``request.duration`` (the break's length) so the deadline covers the exercise.
+    Pass ``request.duration`` (the break's length) so the deadline covers the exercise; the
+    feedback row after Done (``request.feedback``) is covered too.
     """
     extra = ["--config", config] if config else []
-    deadline = (request.effective_timeout() + grace).total_seconds()
+    deadline = (request.effective_timeout() + request.feedback + grace).total_seconds()
     return WindowProcess(argv("prompt", [*request.argv(), *extra]), deadline,
                          occurrence=request.occurrence, env=env)
 

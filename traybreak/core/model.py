@@ -36,6 +36,14 @@ class Outcome(StrEnum):
     SUPPRESSED = "suppressed"
 
 
+class Feedback(StrEnum):
+    """What the user may add after Done: how the exercise felt (core.progression acts on it)."""
+
+    TOO_EASY = "too_easy"
+    TOO_HARD = "too_hard"
+    HURTS = "hurts"
+
+
 #: What the user can answer a prompt with.
 ANSWERS = frozenset({Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED})
 #: What a prompt window can report when it ends: an answer, or none (its own timeout).
@@ -176,6 +184,15 @@ class Caution:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One step of an exercise's progression (core.progression): the dosage asked at that step
+    and, optionally, a harder card shown in its place (``variant``, an exercise id)."""
+
+    dosage: Dosage
+    variant: str | None = None
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise card. ``counters`` names the imbalance pattern it addresses (core.muscles)."""
 
@@ -195,6 +212,7 @@ class Exercise:
     image: str | None = None       # a user pack picture (absolute path), shown instead of a pose
     breath: tuple[int, int, int, int] | None = None  # pacer seconds: inhale, hold, exhale, hold out
     requires: tuple[str, ...] = ()  # props it needs (core.conditions.PROPS), e.g. ("step",)
+    levels: tuple[Level, ...] = ()  # declared progression; () derives one (core.progression)
 
     @property
     def caution_texts(self) -> tuple[str, ...]:
@@ -226,6 +244,8 @@ class PromptRecord:
     snoozes: int = 0
     id: int | None = None
     detail: str | None = None
+    feedback: Feedback | None = None  # what the user added after Done
+    level: int | None = None          # the progression level shown (None: before levels existed)
 
 
 @dataclass(frozen=True)
