@@ -212,6 +212,12 @@ BROKEN_CARDS = [
                  id="unknown-prop"),
     pytest.param(card(requires="wall"), 'exercise "cat_camel": requires: must be a non-empty '
                  'list of props, e.g. ["wall"]', id="requires-not-a-list"),
+    # A list in the list was a TypeError (unhashable) out of the duplicate check (fuzz case).
+    pytest.param(card(requires=[["wall"], "wall", "wall"]), 'exercise "cat_camel": requires: '
+                 '"[\'wall\']" is not a prop', id="requires-a-list-in-the-list"),
+    pytest.param(card(cautions=[{"text": "Skip it.", "tags": ["knee", ["knee"], "knee"]}]),
+                 'exercise "cat_camel": cautions[1].tags: "[\'knee\']" is not a caution tag',
+                 id="caution-tags-a-list-in-the-list"),
     pytest.param(card(levels=[{"reps": 8}]), 'exercise "cat_camel": levels: must be a list of '
                  "2–5 tables, easiest first", id="one-level"),
     pytest.param(card(levels=[{"reps": 8}, {"reps": 8}]), 'exercise "cat_camel": levels[2]: 8 '

@@ -297,7 +297,8 @@ def _known_names(card: FieldSink, name: str, value: Any, known: Collection[str],
     for item in unknown:
         card.bad(name, f'"{item}" is not a {what}{suggest(str(item), known)}; '
                        f"use any of {', '.join(known)}")
-    if len(set(value)) != len(value):
+    names = [item for item in value if isinstance(item, str)]  # a list in it is unhashable
+    if len(set(names)) != len(names):
         card.bad(name, "lists a name twice")
         return None
     return None if unknown else tuple(value)
