@@ -90,6 +90,10 @@ print(statistics.median(times), min(times), statistics.median(cpus), len(today))
 """
 
 
+#: Feedback after Done, mostly none.
+FEEDBACK = (None,) * 16 + ("too_easy", "too_easy", "too_hard", "hurts")
+
+
 def write_log(path: Path, rows: int, seed: int = 18) -> None:
     """A log of ``rows`` prompts, evenly over the last DAYS days up to now, and two events a
     day."""
@@ -120,6 +124,10 @@ def write_log(path: Path, rows: int, seed: int = 18) -> None:
             ended.isoformat(timespec="microseconds"), outcome, reason,
             rng.choice((0, 0, 0, 1, 2)) if outcome != "suppressed" else 0,
             "said later, then: ünïcode" if rng.random() < 0.02 else None,
+            # What a user says after Done now and then, and the level each exercise was shown at
+            # (log schema 2): the history's Progress list reads both.
+            rng.choice(FEEDBACK) if outcome == "done" and exercise else None,
+            rng.choice((1, 1, 2)) if exercise else None,
         ))
     for day in range(DAYS):
         start = first + timedelta(days=day, hours=7, minutes=55)

@@ -294,6 +294,9 @@ class FakeView:
     def notify(self, text: str) -> None:
         self.notes.append(text)
 
+    def icon_window(self) -> int | None:
+        return None
+
     def tooltip(self) -> str:
         return self.tooltip_now
 
@@ -338,6 +341,7 @@ class ScriptLauncher:
         self.prompts: list[Any] = []
         self.panels: list[tuple[tuple[Any, ...], str]] = []
         self.opened: list[str] = []   # "history", "config path --config FILE", ...
+        self.notices: list[tuple[str, Any, int | None]] = []   # (text, lasting, near_window)
 
     def prompt(self, request: Any, config: str | None) -> WindowProcess:
         self.prompts.append(request)
@@ -350,6 +354,9 @@ class ScriptLauncher:
 
     def window(self, command: str, args: Sequence[str] = ()) -> None:
         self.opened.append(" ".join([command, *args]))
+
+    def notice(self, text: str, lasting: Any, near_window: int | None) -> None:
+        self.notices.append((text, lasting, near_window))
 
 
 #: A prompt window for tests that expect none: it ends at once, crashed, saying so.

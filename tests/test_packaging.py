@@ -56,6 +56,7 @@ def test_wheel_ships_icons_and_data(wheel: Path) -> None:
         assert f"traybreak/icons/{icon}" in names
     for size in (16, 22, 24, 32, 48, 64, 128, 256):   # what `desktop-entry install` copies
         assert f"traybreak/icons/hicolor/{size}.png" in names
+    assert "traybreak/sounds/chime.wav" in names   # the chime of [prompt] sound
     for pack in (ROOT / "traybreak" / "exercises").glob("*.toml"):
         assert f"traybreak/exercises/{pack.name}" in names
     entry_points = zipfile.ZipFile(wheel).read(

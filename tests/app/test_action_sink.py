@@ -8,6 +8,7 @@ display.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import replace
@@ -19,12 +20,16 @@ import pytest
 from fakes import ScriptLauncher
 
 from traybreak.app.action_sink import CRASH_GRACE_S, ActionSink
-from traybreak.app.engine_thread import NoteExercise, WindowLost
+from traybreak.app.engine_thread import Answer, NoteExercise, WindowLost
+from traybreak.app.recent_prompts import RecentPrompts
 from traybreak.catalog.load import Catalog, load_builtin
 from traybreak.config.settings import default_config
-from traybreak.core.actions import Record, ShowPrompt
-from traybreak.core.model import Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.core.actions import Notice, Record, ShowPrompt
+from traybreak.core.model import Feedback, Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.core.progression import levels_for
+from traybreak.platform.sound import MISSING_HINT
 from traybreak.store.prompt_log import Store
+from traybreak.ui.protocol import FEEDBACK_WAIT, PromptResult
 
 CRASHING_WINDOW = "import sys, time; time.sleep(0.2); sys.exit('X connection broken')"
 
@@ -72,7 +77,9 @@ def test_a_first_show_chooses_the_exercise_and_tells_the_engine(
     [shown] = _requests(actions)
     chosen = actions.catalog.exercises[shown.exercise_id]
     assert chosen.kind is Kind.STRETCH
-    assert commands.seen[0] == NoteExercise(1, chosen.id, RULE.duration)
+    assert commands.seen[0] == NoteExercise(1, chosen.id, RULE.duration, shown.level)
+    progresses = len(levels_for(chosen)) > 1  # a new user: level 1 of a card with levels
+    assert (shown.level, shown.feedback) == (1 if progresses else None, FEEDBACK_WAIT)
 
 
 def test_a_re_show_after_a_snooze_shows_the_same_card(sink: tuple[ActionSink, Commands]) -> None:
@@ -90,6 +97,38 @@ def test_the_window_runs_for_the_rules_duration_at_every_show(
     _show(actions)
     _show(actions, exercise_id="chin_tuck", snoozes=1)
     assert [p.duration for p in _requests(actions)] == [RULE.duration] * 2
+
+
+def test_the_level_from_the_log_is_shown_and_noted_and_the_feedback_answered(
+        sink: tuple[ActionSink, Commands], tmp_path: Path) -> None:
+    """#16 point 4: a user who found the wall angel too easy sees it at level 2 (the longer
+    break it takes), the engine notes that level, and the window's feedback reaches it."""
+    actions, commands = sink
+    strengthen = Rule("strengthen", Kind.STRENGTHEN, timedelta(minutes=2),
+                      every=timedelta(minutes=55))
+    due = datetime.now(UTC)
+    actions.store.add_prompt(PromptRecord(
+        rule="strengthen", kind=Kind.STRENGTHEN, due_at=due - timedelta(hours=1),
+        exercise_id="wall_angel", shown_at=due - timedelta(hours=1),
+        ended_at=due - timedelta(minutes=59), outcome=Outcome.DONE,
+        feedback=Feedback.TOO_EASY, level=1))
+    others = {e.id: e for e in load_builtin() if e.kind is not Kind.STRENGTHEN
+              or e.id == "wall_angel"}
+    actions.catalog = Catalog(others)
+    # As at a tray start after that row: the rotation's memory reads the log from before it once.
+    actions.recent = RecentPrompts(actions.store, others.values())
+    actions([ShowPrompt(5, strengthen, Kind.STRENGTHEN, None, due, 0, True)])
+    [shown] = _requests(actions)
+    assert (shown.exercise_id, shown.level, shown.levels) == ("wall_angel", 2, 3)
+    assert shown.duration == timedelta(minutes=3)  # 12 reps where level 1 had 8
+    assert commands.seen[0] == NoteExercise(5, "wall_angel", timedelta(minutes=3), 2)
+    actions([ShowPrompt(5, strengthen, Kind.STRENGTHEN, None, due, 1, True,
+                        exercise_id="wall_angel", level=2)])  # after a snooze: the same level
+    assert (_requests(actions)[-1].level, _requests(actions)[-1].levels) == (2, 3)
+    window = actions._windows[5]
+    actions._window_ended(5, window, PromptResult(Outcome.DONE, 30.0, occurrence=5,
+                                                  feedback=Feedback.HURTS))
+    assert commands.seen[-1] == Answer(5, Outcome.DONE, Feedback.HURTS)
 
 
 def test_log_rows_are_written_as_the_engine_sends_them(
@@ -167,3 +206,40 @@ def test_a_first_show_never_picks_a_card_the_config_avoids(tmp_path: Path) -> No
         actions([ShowPrompt(occurrence, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
     chosen = {p.exercise_id for p in _requests(actions)}
     assert chosen and chosen <= fits
+
+
+def test_a_notice_is_said_with_the_time_left(tmp_path: Path) -> None:
+    """#17 point 4: the engine's Notice goes to the tray's notices (app/notices.py, every
+    backend) with the words and the time left, which bounds how long it stays up."""
+    said: list[tuple[str, timedelta]] = []
+    sink = ActionSink(Store.open(tmp_path / "log.sqlite3"), Catalog({}), default_config(),
+                      Commands(), lambda text, left: said.append((text, left)), lambda: None,
+                      ScriptLauncher(CRASHING_WINDOW))
+    sink([Notice("stretch", Kind.STRETCH, timedelta(seconds=10)),
+          Notice("water", None, timedelta(seconds=30))])
+    assert said == [("A stretch break in 10 s", timedelta(seconds=10)),
+                    ("A water break in 30 s", timedelta(seconds=30))]
+
+
+def test_the_window_gets_the_chime_volume_and_a_missing_player_is_said_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """#17 point 5: with [prompt] sound on, each window is told the volume; a system with no
+    player is one warning in the tray's log (the window's own goes nowhere), not an error."""
+    monkeypatch.setenv("PATH", str(tmp_path))   # no pw-play, paplay or aplay here
+    monkeypatch.setattr("sys.platform", "linux")
+    config = replace(default_config(), prompt=PromptPolicy(sound=True, volume=40))
+    launcher = ScriptLauncher(WAITING_WINDOW)
+    sink = ActionSink(Store.open(tmp_path / "log.sqlite3"),
+                      Catalog({e.id: e for e in load_builtin()}), config, Commands(),
+                      lambda *_: None, lambda: None, launcher)
+    with caplog.at_level(logging.WARNING, "traybreak.app.action_sink"):
+        for occurrence in (1, 2):
+            sink([ShowPrompt(occurrence, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
+    sink.close_all()
+    assert [r.sound_volume for r in launcher.prompts] == [40, 40]
+    assert [r.getMessage() for r in caplog.records] == [MISSING_HINT]
+    sink.config = default_config()                  # sound off: silent windows
+    sink([ShowPrompt(3, RULE, Kind.STRETCH, None, datetime.now(UTC), 0, True)])
+    sink.close_all()
+    assert launcher.prompts[-1].sound_volume is None

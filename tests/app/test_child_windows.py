@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,9 +19,9 @@ import pytest
 from traybreak.app.child_windows import ChildLauncher, WindowProcess, launch_prompt, window_argv
 from traybreak.cli import build_parser
 from traybreak.cli.prompt_cmd import request_from_args
-from traybreak.core.model import Outcome, PromptPolicy, Reason
+from traybreak.core.model import Feedback, Outcome, PromptPolicy, Reason
 from traybreak.ui.menu import MenuFacts, build_menu
-from traybreak.ui.protocol import PromptRequest, PromptResult, parse_result
+from traybreak.ui.protocol import FEEDBACK_WAIT, PromptRequest, PromptResult, parse_result
 
 
 def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> WindowProcess:
@@ -31,15 +33,16 @@ def _child(code: str, deadline: float = 10.0, occurrence: int | None = 7) -> Win
     PromptRequest(exercise_id="glute_bridge", timeout=timedelta(minutes=3),
                   snooze=timedelta(minutes=10), snoozes_left=0, snoozed=2, skips_left=1,
                   strict=timedelta(seconds=20), guard_ms=250, duration=timedelta(seconds=45),
-                  mirror=True, occurrence=42),
-    PromptRequest(message="Drink some water", title="Water", skips_left=0),
+                  mirror=True, occurrence=42, sound_volume=35),
+    PromptRequest(message="Drink some water", title="Water", skips_left=0, sound_volume=0),
     PromptRequest(message="-- look away: 20 s --", title="-eyes-"),
+    PromptRequest(exercise_id="wall_angel", level=2, levels=3, feedback=timedelta(seconds=8)),
 ])
 def test_request_round_trips_through_the_cli(request_: PromptRequest) -> None:
     args = build_parser().parse_args(["prompt", *request_.argv()])
     # a policy that differs from every request field proves nothing comes from it
     policy = PromptPolicy(timeout=timedelta(hours=1), snooze=timedelta(hours=1), max_snoozes=9,
-                          strict=timedelta(hours=1), daily_skips=None)
+                          strict=timedelta(hours=1), daily_skips=None, sound=True, volume=99)
     assert request_from_args(args, policy) == request_
 
 
@@ -48,6 +51,17 @@ def test_cli_fills_unset_options_from_the_policy() -> None:
     policy = PromptPolicy(timeout=timedelta(minutes=4), max_snoozes=1, daily_skips=3)
     req = request_from_args(args, policy)
     assert (req.timeout, req.snoozes_left, req.skips_left) == (timedelta(minutes=4), 1, 3)
+    assert req.sound_volume is None                                      # sound is off by default
+    loud = request_from_args(args, PromptPolicy(sound=True, volume=40))
+    assert loud.sound_volume == 40
+
+
+@pytest.mark.parametrize("given", ["101", "-1", "loud", "50%"])
+def test_a_bad_sound_volume_is_a_usage_error(given: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["prompt", "chin_tuck", "--sound", given])
+    assert "expected a volume from 0 to 100 or 'off'" in capsys.readouterr().err
 
 
 def test_effective_timeout_is_the_timeout_after_the_breaks_length() -> None:
@@ -67,6 +81,24 @@ def test_result_json_round_trip() -> None:
     assert "\n" not in line
     back = parse_result("some log noise\n" + line + "\n")
     assert back == PromptResult(Outcome.SNOOZED, 12.346, None, None, 5, {"snooze_s": 300})
+
+
+def test_the_feedback_after_done_round_trips_and_an_unknown_word_is_left_out() -> None:
+    result = PromptResult(Outcome.DONE, 20.0, occurrence=5, feedback=Feedback.HURTS)
+    assert '"feedback": "hurts"' in result.to_json()
+    assert parse_result(result.to_json()) == result
+    odd = parse_result('{"outcome": "done", "elapsed_s": 1, "feedback": "meh"}')
+    assert (odd.outcome, odd.feedback, dict(odd.extra)) == (Outcome.DONE, None, {})
+    skipped = parse_result('{"outcome": "skipped", "elapsed_s": 1, "feedback": "hurts"}')
+    assert skipped.feedback is None  # only a done carries feedback
+
+
+def test_the_feedback_row_is_offered_by_default_only_when_the_answer_is_logged() -> None:
+    policy = PromptPolicy()
+    plain = request_from_args(build_parser().parse_args(["prompt", "chin_tuck"]), policy)
+    logged = request_from_args(build_parser().parse_args(["prompt", "chin_tuck", "--log"]),
+                               policy)
+    assert (plain.feedback, logged.feedback) == (timedelta(0), FEEDBACK_WAIT)
 
 
 @pytest.mark.parametrize(("text", "problem"), [
@@ -273,6 +305,60 @@ def test_a_prompt_closes_the_open_menu_window(tmp_path: Path) -> None:
     assert prompt.wait(timeout=5) is not None
 
 
+def test_the_notice_window_is_started_with_its_text_and_the_icon_window(tmp_path: Path) -> None:
+    """#17 point 4: the toast gets the text after "--" (a text may start with "-"), how long
+    it stays and the tray icon's X window to open beside."""
+    seen: list[tuple[str, list[str]]] = []
+    done = tmp_path / "done"
+
+    def argv(command: str, args: Sequence[str]) -> list[str]:
+        seen.append((command, list(args)))
+        return [sys.executable, "-c", f"open({str(done)!r}, 'w').close()"]
+
+    ChildLauncher(argv).notice("-A stretch break in 5 s", timedelta(seconds=5), 0x2400003)
+    assert seen == [("notice", ["--for", "5s", "--near-window", "0x2400003", "--",
+                                "-A stretch break in 5 s"])]
+    deadline = time.monotonic() + 10
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert done.exists()
+
+
+def test_a_notice_window_that_hangs_is_killed_and_one_that_fails_says_why(
+        caplog: pytest.LogCaptureFixture) -> None:
+    scripts = {"hangs": HANGS, "fails": "import sys; sys.exit('no display here')"}
+    with caplog.at_level(logging.WARNING, "traybreak.app.child_windows"):
+        for script in scripts.values():
+            launcher = ChildLauncher(lambda _c, _a, script=script: [sys.executable, "-c", script],
+                                     notice_grace=timedelta(seconds=1))
+            launcher.notice("text", timedelta(seconds=1), None)
+        for thread in [t for t in threading.enumerate() if t.name.startswith("notice-")]:
+            thread.join(10)
+    failed, hung = sorted((r.getMessage() for r in caplog.records), key=lambda m: "killed" in m)
+    assert failed == "notice window failed (exit status 1): no display here"
+    assert re.fullmatch(r"notice window \d+ still open after 2 s; killed", hung)
+
+
+def test_a_prompt_closes_the_notice_window(tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    """The toast announced the break; once the prompt is up it has nothing left to say."""
+    started = tmp_path / "notice-started"
+    launcher = _launcher({"notice": f"open({str(started)!r}, 'w').close(); {HANGS}",
+                          "prompt": "print('{\"outcome\": \"done\", \"elapsed_s\": 1}')"})
+    with caplog.at_level(logging.WARNING, "traybreak.app.child_windows"):
+        launcher.notice("A stretch break in 8 s", timedelta(seconds=8), None)
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        began = time.monotonic()
+        prompt = launcher.prompt(PromptRequest(message="Water"), None)
+        for reaper in [t for t in threading.enumerate() if t.name.startswith("notice-")]:
+            reaper.join(5)
+    assert time.monotonic() - began < 5   # ended at once, not after its 8 s and the grace
+    assert caplog.records == []     # closed on purpose: no failure logged
+    assert prompt.wait(timeout=5) is not None
+
+
 # --- the lifeline (#18 point 7) -----------------------------------------------------------------
 
 #: A stand-in window: says it has a lifeline, then waits for the end of its stdin.
@@ -280,22 +366,27 @@ _WAITS_FOR_ITS_TRAY = (
     "import os, sys; print(os.environ.get('TRAYBREAK_LIFELINE'), os.getpid(), flush=True); "
     "sys.stdin.buffer.read(); sys.exit(0)"
 )
-#: A stand-in tray: starts a prompt window and a window of its own (as for history), then waits
+#: A stand-in tray: starts a prompt window, a window of its own (as for history) and a notice
+#: toast, then waits
 #: to be killed. The windows' pids go to the file named in argv[1], one line each.
 _TRAY = f"""
 import sys, time
+from datetime import timedelta
 from traybreak.app.child_windows import ChildLauncher, WindowProcess
 script = {_WAITS_FOR_ITS_TRAY!r}
 prompt = WindowProcess([sys.executable, "-c", script], 60.0)
 stand_in = lambda command, args: [sys.executable, "-c", script]
-ChildLauncher(argv=stand_in).window("history")
+launcher = ChildLauncher(argv=stand_in)
+launcher.window("history")
+launcher.notice("A break in 1 min", timedelta(minutes=1), None)
 print("started", flush=True)
 time.sleep(60)
 """
 
 
 def test_windows_end_when_their_tray_is_killed(tmp_path: Path) -> None:
-    """kill -9 of the process that started the windows: each reads the end of its stdin at once
+    """kill -9 of the process that started the windows (the notice toast too, #17 point 4):
+    each reads the end of its stdin at once
     (no other child holds the tray's end of its pipe open)."""
     import subprocess
 
@@ -304,7 +395,7 @@ def test_windows_end_when_their_tray_is_killed(tmp_path: Path) -> None:
     try:
         assert tray.stdout.readline().strip() == "started"
         windows = children_of(tray.pid)
-        assert len(windows) == 2
+        assert len(windows) == 3   # the prompt, the history window, the notice toast
         time.sleep(0.3)
         assert all(map(running, windows)), "the windows did not wait for their tray"
         os.kill(tray.pid, signal.SIGKILL)

@@ -212,6 +212,24 @@ BROKEN_CARDS = [
                  id="unknown-prop"),
     pytest.param(card(requires="wall"), 'exercise "cat_camel": requires: must be a non-empty '
                  'list of props, e.g. ["wall"]', id="requires-not-a-list"),
+    # A list in the list was a TypeError (unhashable) out of the duplicate check (fuzz case).
+    pytest.param(card(requires=[["wall"], "wall", "wall"]), 'exercise "cat_camel": requires: '
+                 '"[\'wall\']" is not a prop', id="requires-a-list-in-the-list"),
+    pytest.param(card(cautions=[{"text": "Skip it.", "tags": ["knee", ["knee"], "knee"]}]),
+                 'exercise "cat_camel": cautions[1].tags: "[\'knee\']" is not a caution tag',
+                 id="caution-tags-a-list-in-the-list"),
+    pytest.param(card(levels=[{"reps": 8}]), 'exercise "cat_camel": levels: must be a list of '
+                 "2–5 tables, easiest first", id="one-level"),
+    pytest.param(card(levels=[{"reps": 8}, {"reps": 8}]), 'exercise "cat_camel": levels[2]: 8 '
+                 "reps is not more than level 1 (8 reps); list levels easiest first",
+                 id="level-not-harder"),
+    pytest.param(card(levels=[{"reps": 8}, {"rep": 12}]), 'exercise "cat_camel": levels[2].rep: '
+                 'unknown field (did you mean "reps"?)', id="level-unknown-field"),
+    pytest.param(card(levels=[{"reps": 8}, {"sets": 2}]), 'exercise "cat_camel": levels[2]: give '
+                 "hold_s or reps (or both), or variant = an exercise id", id="level-no-amount"),
+    pytest.param(card(levels=[{"reps": 8}, {"variant": "sit_to_stnd"}]),
+                 'exercise "cat_camel": levels[2].variant: no exercise "sit_to_stnd" (did you '
+                 'mean "sit_to_stand"?)', id="level-unknown-variant"),
 ]
 
 
@@ -299,6 +317,20 @@ def test_the_example_in_the_docs_validates(tmp_path: Path) -> None:
     catalog = load_catalog(tmp_path)
     assert {"physio_cat_camel", "physio_chin_tuck", "slow_square_breathing"} <= set(
         catalog.exercises)
+
+
+def test_a_pack_card_can_declare_its_levels_and_a_harder_variant(tmp_path: Path) -> None:
+    """Levels (#16 point 4): each side comes from the card's dosage; a level may show a harder
+    card of this pack or a built-in one."""
+    levels = [{"reps": 8}, {"reps": 12}, {"reps": 12, "sets": 2}, {"variant": "standing_cat_cow"}]
+    write_pack(tmp_path, "mine.toml", card(dosage={"reps": 8, "per_side": True}, levels=levels,
+                                           duration="1m"))
+    catalog = load_catalog(tmp_path)
+    assert catalog.warnings == []
+    got = catalog.require("cat_camel").levels
+    assert [(lv.dosage.reps, lv.dosage.sets, lv.dosage.per_side, lv.variant) for lv in got] == \
+        [(8, 1, True, None), (12, 1, True, None), (12, 2, True, None),
+         (None, 1, False, "standing_cat_cow")]
 
 
 def test_a_pack_card_can_tag_its_cautions_and_name_its_props(tmp_path: Path) -> None:

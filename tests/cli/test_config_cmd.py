@@ -183,3 +183,22 @@ def test_config_check_reports_a_named_file_that_does_not_exist(
     assert status == ExitStatus.BAD_INPUT and "$TRAYBREAK_CONFIG names" in err
     monkeypatch.delenv(paths.CONFIG_ENV)
     assert run(capsys, "config", "check")[0] == ExitStatus.OK  # the default file may be absent
+
+
+@pytest.mark.parametrize(("lines", "problem"), [
+    ('sound = "yes"', 'prompt.sound: "yes" is not true or false (expected true or false, '
+                      "without quotes)"),
+    ("volume = 101", "prompt.volume: 101 is more than 100 (expected a whole number from 0 to 100)"),
+    ("sound = true\nvolume = 0", None),
+])
+def test_config_check_validates_sound_and_volume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, problem: str | None
+) -> None:
+    """#17 point 5: the chime's keys are checked like every other key, one line per problem."""
+    config = tmp_path / "config.toml"
+    config.write_text(f"[prompt]\n{lines}\n", encoding="utf-8")
+    status, _, err = run(capsys, "config", "check", "--config", str(config))
+    if problem is None:
+        assert (status, err) == (ExitStatus.OK, "")
+    else:
+        assert (status, err) == (ExitStatus.BAD_INPUT, f"{config}: {problem}\n")

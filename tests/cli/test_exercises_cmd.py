@@ -64,6 +64,12 @@ def test_list_rejects_an_unknown_kind(packs: Path, capsys: Capture) -> None:
     assert "invalid choice: 'yoga'" in capsys.readouterr().err
 
 
+def test_show_lists_the_levels(packs: Path, capsys: Capture) -> None:
+    """#16 point 4: the steps Too easy moves through; none for a one-level card."""
+    assert "Levels: 8 reps → 12 reps → 12 reps · 2 sets" in run(capsys, "show", "wall_angel")[1]
+    assert "Levels:" not in run(capsys, "show", "box_breathing")[1]
+
+
 def test_show_prints_the_whole_card(packs: Path, capsys: Capture) -> None:
     status, out, err = run(capsys, "show", "seated_hip_flexor_stretch")
     assert status == ExitStatus.OK and err == ""

@@ -20,13 +20,13 @@ import pytest
 from traybreak import paths
 from traybreak.cli import main
 from traybreak.cli.log_cmd import PAGE
-from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+from traybreak.core.model import AppEvent, Feedback, Kind, Outcome, PromptRecord, Reason
 from traybreak.errors import ExitStatus
 from traybreak.store.prompt_log import Store
 from traybreak.store.schema import PROMPT_COLUMNS, prompt_row, to_text
 
 JSON_FIELDS = ["id", "rule", "kind", "exercise_id", "due_at", "shown_at", "ended_at",
-               "outcome", "reason", "snoozes"]
+               "outcome", "reason", "snoozes", "feedback", "level"]
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 
 
@@ -64,6 +64,8 @@ def _fill() -> list[PromptRecord]:
             ))
             record = replace(record, shown_at=due, ended_at=due + timedelta(seconds=40),
                              outcome=outcome, reason=reason, snoozes=snoozes)
+            if outcome is Outcome.DONE:  # what the user added after Done, at the level shown
+                record = replace(record, feedback=Feedback.TOO_EASY, level=2)
             store.update_prompt(record)
             stored.append(record)
         stored.append(store.add_prompt(PromptRecord(rule="water", kind=None, due_at=NOW)))
@@ -100,12 +102,14 @@ def test_log_table_in_local_time_with_summary(
     status, out, _ = _run(capsys, "log")
     assert status == 0
     header, *rows, summary = out.splitlines()
-    assert header.split() == ["due", "kind", "rule", "exercise", "outcome", "reason", "snoozes"]
+    assert header.split() == ["due", "kind", "rule", "exercise", "outcome", "reason", "snoozes",
+                              "level", "feedback"]
     assert len(rows) == len(stored)
     first_local = (stored[0].due_at.astimezone(UTC) + timedelta(hours=5, minutes=30))
     assert rows[-1].startswith(first_local.strftime("%Y-%m-%d %H:%M"))  # newest first, local
-    assert rows[-2].split()[-3:] == ["skipped", "user", "1"]
-    assert rows[0].split()[2:] == ["-", "water", "-", "open", "-", "0"]
+    assert rows[-1].split()[-4:] == ["0", "2", "too", "easy"]
+    assert rows[-2].split()[-5:] == ["skipped", "user", "1", "-", "-"]
+    assert rows[0].split()[2:] == ["-", "water", "-", "open", "-", "0", "-", "-"]
     assert summary == "5 prompts: 1 done · 1 skipped · 1 ignored · 1 natural · 1 open"
     assert len({row.index("stretch") for row in rows[1:]}) == 1  # columns line up
 
@@ -175,6 +179,8 @@ def _record_from_csv(row: dict[str, str]) -> PromptRecord:
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         reason=Reason(row["reason"]) if row["reason"] else None,
         snoozes=int(row["snoozes"]), detail=row["detail"] or None,
+        feedback=Feedback(row["feedback"]) if row["feedback"] else None,
+        level=int(row["level"]) if row["level"] else None,
     )
 
 
@@ -386,3 +392,41 @@ def test_log_and_export_stream_in_flat_memory(
         sink.close()
     # Holding the 4,800 more rows (as the commands did) takes over 5 MB.
     assert large - small < 200_000, (small, large)
+
+
+def test_log_json_and_export_read_a_schema_1_log_with_the_new_columns_empty(
+        data_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A log from before levels (#16 point 4), read before the upgraded tray has run: every
+    command shows it, level and feedback empty, and leaves it at schema 1."""
+    import sqlite3
+
+    from traybreak.store.schema import MIGRATIONS
+
+    db = paths.log_db()
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO prompts (rule, kind, exercise_id, due_at, outcome) VALUES "
+                 "('stretch', 'stretch', 'doorway-chest', ?, 'done')",
+                 (to_text(NOW - timedelta(hours=1), "due_at"),))
+    conn.commit()
+    conn.close()
+    status, out, err = _run(capsys, "log")
+    assert (status, err) == (0, "")
+    header, row, summary = out.splitlines()
+    assert header.split()[-2:] == ["level", "feedback"]
+    assert row.split()[-5:] == ["done", "-", "0", "-", "-"]
+    assert summary == "1 prompt: 1 done"
+    status, out, _ = _run(capsys, "log", "--json")
+    assert status == 0 and list(json.loads(out)) == JSON_FIELDS
+    assert (json.loads(out)["feedback"], json.loads(out)["level"]) == (None, None)
+    status, out, _ = _run(capsys, "export")
+    assert status == 0
+    (exported,) = csv.DictReader(io.StringIO(out))
+    assert list(exported) == list(PROMPT_COLUMNS)
+    assert (exported["feedback"], exported["level"]) == ("", "")
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    conn.close()

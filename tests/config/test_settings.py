@@ -68,6 +68,7 @@ def test_defaults_are_the_documented_ones() -> None:
         timeout=timedelta(minutes=2), snooze=timedelta(minutes=5), max_snoozes=2,
         strict=timedelta(0), daily_skips=None, notice=timedelta(seconds=10),
         respect_dnd=True, respect_fullscreen=True, max_wait=timedelta(minutes=60),
+        sound=False, volume=70,
     )
     assert config.hours is None
     assert config.exercises == ExercisePrefs((), (), frozenset({Setting.SEATED, Setting.STANDING}))
@@ -212,6 +213,11 @@ ERROR_CASES = [
      "true or false"),
     ("respect as number", "[prompt]\nrespect_fullscreen = 0", "prompt.respect_fullscreen",
      "true or false"),
+    ("sound as string", '[prompt]\nsound = "on"', "prompt.sound", "true or false"),
+    ("volume too high", "[prompt]\nvolume = 150", "prompt.volume", "more than 100"),
+    ("volume as string", '[prompt]\nvolume = "70"', "prompt.volume", "without quotes"),
+    ("volume negative", "[prompt]\nvolume = -5", "prompt.volume", "negative"),
+    ("volume as float", "[prompt]\nvolume = 0.7", "prompt.volume", "whole number"),
     ("zero sampling", '[activity]\nsample_every = "0s"', "activity.sample_every", "zero"),
     ("every within duration", '[breaks.relax]\nevery = "3m"', "breaks.relax.every",
      "not longer than"),

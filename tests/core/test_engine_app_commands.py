@@ -11,7 +11,7 @@ from fakes import TickClock
 
 from traybreak.core.actions import ClosePrompt, Record, ShowPrompt
 from traybreak.core.engine import Engine
-from traybreak.core.model import ActivityPolicy, Kind, Outcome, PromptPolicy, Reason, Rule
+from traybreak.core.model import ActivityPolicy, Feedback, Kind, Outcome, PromptPolicy, Reason, Rule
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 RULE = Rule("stretch", Kind.STRETCH, timedelta(seconds=10), every=timedelta(seconds=60))
@@ -78,6 +78,22 @@ def test_the_noted_exercise_is_the_occurrences_own_from_then_on() -> None:
     done = engine.answer(clock.now, clock.mono, show.occurrence, Outcome.DONE)
     assert [a.record.exercise_id for a in done if isinstance(a, Record)] == ["chin_tuck"]
     assert engine.note_exercise(show.occurrence, "too_late") == []  # no longer live
+
+
+def test_the_level_and_the_feedback_after_done_go_into_the_row() -> None:
+    """#16 point 4: the level noted with the exercise stays on every row and re-show; what the
+    user added after Done is logged with the final row, and only with a done."""
+    engine, clock = _engine()
+    show = _shown(clock.run(60))
+    noted = engine.note_exercise(show.occurrence, "wall_angel", timedelta(seconds=20), level=2)
+    assert [a.record.level for a in noted if isinstance(a, Record)] == [2]
+    engine.answer(clock.now, clock.mono, show.occurrence, Outcome.SNOOZED, Feedback.TOO_EASY)
+    again = _shown(clock.run(POLICY.snooze.total_seconds() + 10))
+    assert (again.exercise_id, again.level) == ("wall_angel", 2)
+    done = engine.answer(clock.now, clock.mono, show.occurrence, Outcome.DONE, Feedback.TOO_HARD)
+    rows = [a.record for a in done if isinstance(a, Record)]
+    assert [(r.outcome, r.feedback, r.level, r.snoozes) for r in rows] == \
+        [(Outcome.DONE, Feedback.TOO_HARD, 2, 1)]
 
 
 def test_reconfigure_keeps_active_time_of_rules_that_stay() -> None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from traybreak.core.actions import ClosePrompt, Record, ShowPrompt, busy_words, prompt_words
+from traybreak.core.actions import (
+    ClosePrompt,
+    Notice,
+    Record,
+    ShowPrompt,
+    busy_words,
+    prompt_words,
+)
 from traybreak.core.engine import Engine
 from traybreak.core.model import ActivityPolicy, Kind, Outcome, PromptPolicy, Reason, Rule
 
@@ -236,3 +243,28 @@ def test_break_now_shows_even_in_dnd() -> None:
     out = desk.engine.break_now(desk.now, desk.mono, Kind.RELAX)
     assert [a.manual for a in out if isinstance(a, ShowPrompt)] == [True]   # the user asked
     assert desk.engine.hold.held == []
+
+
+def _notices(actions: list[object]) -> list[Notice]:
+    return [a for a in actions if isinstance(a, Notice)]
+
+
+def test_the_notice_comes_once_notice_before_a_prompt_falls_due() -> None:
+    """#17 point 4: `[prompt] notice` is a heads-up that long before the prompt, once per
+    interval (the tray shows it on every backend: app/notices.py)."""
+    desk = Desk(policy=PromptPolicy(notice=timedelta(seconds=20)))
+    before = desk.run(35)
+    assert _notices(before) == []                            # 25 s still to go at 35 s
+    around = desk.run(25)                                    # to 60 s: due
+    assert _notices(around) == [Notice("stretch", Kind.STRETCH, timedelta(seconds=20))]
+    assert [s.rule.name for s in desk.shows()] == ["stretch"]
+    assert _notices(Desk(policy=PromptPolicy(notice=timedelta(0))).run(60)) == []  # "0s": off
+
+
+def test_no_notice_while_the_session_is_busy() -> None:
+    """A prompt held back by do-not-disturb or a full-screen window gets no heads-up either: the
+    notice would pop up over the presentation the hold keeps the prompt away from."""
+    for busy in (DND, FULL):
+        desk = Desk(policy=PromptPolicy(notice=timedelta(seconds=20)))
+        desk.busy = busy
+        assert _notices(desk.run(120)) == []

@@ -18,6 +18,7 @@ from e2e.test_app_menu_launch import Home
 from e2e.wayland_app import (
     ABOUT,
     ACTIVE_TOOLTIP,
+    DUE_SOON,
     MENU,
     PROMPT_TITLE,
     SessionApp,
@@ -29,6 +30,7 @@ from e2e.wayland_app import (
 from e2e.wayland_session import WaylandSession
 from e2e.xdesktop import ARTIFACTS, wait_until
 
+from traybreak.ui.notice.layout import NOTICE_TITLE
 from traybreak.ui.panel.layout import PANEL_TITLE
 
 pytestmark = [pytest.mark.e2e]
@@ -170,6 +172,30 @@ def test_without_the_extension_the_menu_entry_starts_it_and_then_shows_its_menu(
     finally:
         home.end()
         gnome.set_appindicator_extension(True)
+
+
+def test_the_notice_is_a_gnome_notification_not_a_window(
+        gnome: WaylandSession, tmp_path: Path) -> None:
+    """#17 point 4: before a prompt, GNOME's own notification server says a break is near (the
+    shell shows it as a banner); traybreak opens no toast of its own."""
+    gnome.set_appindicator_extension(True)
+    since = gnome.bus_log.mark()
+    app = SessionApp(gnome, tmp_path, DUE_SOON + '[prompt]\nnotice = "10s"\n')
+    try:
+        def notices() -> list[tuple[str, str, str]]:
+            return [note for note in gnome.notifications(since)
+                    if note[0] == "traybreak" and note[1].startswith("A stretch break in")]
+
+        assert wait_until(notices, 30, 0.2), gnome.notifications(since)
+        [(_name, summary, _body)] = notices()
+        assert re.fullmatch(r"A stretch break in (9|10) s", summary), summary
+        gnome.shot(ARTIFACTS / "gnome_notice.png")
+        assert not app.x_windows(re.compile(f"^{NOTICE_TITLE}$")), "a toast as well"
+        assert wait_until(lambda: app.x_windows(PROMPT_TITLE), 20), "no prompt after the notice"
+        status, stderr = app.quit()
+        assert status == 0 and "Traceback" not in stderr, stderr
+    finally:
+        app.end()
 
 
 # --- helpers ------------------------------------------------------------------------------

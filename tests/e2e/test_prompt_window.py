@@ -4,6 +4,7 @@ guard, timeout, snooze cap and strict mode hold, and the tray side survives a ki
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -14,13 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
 
 from traybreak.app.child_windows import launch_prompt
-from traybreak.core.model import Outcome, Reason
+from traybreak.core.model import Feedback, Outcome, Reason
 from traybreak.ui.protocol import PromptRequest
 from traybreak.ui.toolkit import palette
 
@@ -38,7 +39,7 @@ class Prompt:
     proc: subprocess.Popen[bytes]
     layout: dict[str, Any]
     desk: Desktop
-    geometry: Path | None = None  # the test hook's file: written again once the figure shows
+    geometry: Path | None = None  # the test hook's file: again once the figure shows, at Done
 
     def figure_shown(self, timeout: float = 15.0) -> dict[str, Any]:
         """The window's report once its figure's frames are loaded."""
@@ -486,3 +487,93 @@ def test_a_minimised_prompt_comes_back(tmp_path: Path) -> None:
         assert prompt.running()
         prompt.click("done")
         assert prompt.result()["outcome"] == "done"
+
+
+def _feedback_boxes(prompt: Prompt) -> dict[str, dict[str, int]]:
+    """The feedback buttons' boxes, once the window has rewritten its layout after Done."""
+    assert prompt.geometry is not None
+
+    def boxes() -> dict[str, dict[str, int]]:
+        with contextlib.suppress(OSError, ValueError):
+            return dict(json.loads(prompt.geometry.read_text()).get("feedback") or {})
+        return {}
+
+    assert wait_until(lambda: bool(boxes()), 10), "no feedback row after Done"
+    return boxes()
+
+
+def test_feedback_after_done_lands_in_the_log_with_the_level(xdesktop: Desktop,
+                                                             tmp_path: Path) -> None:
+    """#16 point 4: after Done, "Too easy / Too hard / This hurts" take the buttons' place; the
+    choice ends the prompt done and is logged with its row, at the level shown."""
+    from traybreak.store.prompt_log import Store
+
+    prompt = open_prompt(xdesktop, tmp_path, "wall_angel", *FAST_GUARD, "--log", "--level", "2")
+    assert prompt.layout["feedback"] == {}  # nothing to choose before Done
+    xdesktop.screenshot("prompt_level_1024x768.png")
+    time.sleep(0.4)
+    prompt.click("done")
+    boxes = _feedback_boxes(prompt)
+    assert sorted(boxes) == ["hurts", "too_easy", "too_hard"]
+    assert prompt.running()  # Done alone does not close it while the choices are up
+    win = xdesktop.geometry(xdesktop.wait_for_window(name="traybreak$"))
+    for box in boxes.values():
+        assert win.x <= box["x"] and box["x"] + box["width"] <= win.x + win.width
+        assert win.y <= box["y"] and box["y"] + box["height"] <= win.y + win.height
+    time.sleep(0.5)  # past the double-click guard
+    xdesktop.screenshot("prompt_feedback_1024x768.png")
+    x, y = boxes["too_easy"]["x"] + 8, boxes["too_easy"]["y"] + 8
+    xdesktop.xdotool("mousemove", "--sync", x, y, "click", "1")
+    result = prompt.result()
+    assert (result["outcome"], result["feedback"]) == ("done", "too_easy")
+    with Store.open(tmp_path / "data" / "traybreak" / "log.sqlite3", create=False) as store:
+        rows = store.prompts()
+    assert [(r.exercise_id, r.outcome, r.feedback, r.level) for r in rows] == \
+        [("wall_angel", Outcome.DONE, Feedback.TOO_EASY, 2)]
+
+
+def test_feedback_is_optional_and_a_one_level_card_offers_only_this_hurts(
+        xdesktop: Desktop, tmp_path: Path) -> None:
+    from traybreak.store.prompt_log import Store
+
+    prompt = open_prompt(xdesktop, tmp_path, "seated_neck_rotation", *FAST_GUARD, "--log")
+    time.sleep(0.4)
+    prompt.key("Return")
+    assert sorted(_feedback_boxes(prompt)) == ["hurts"]  # no levels to move between
+    xdesktop.screenshot("prompt_feedback_one_level_1024x768.png")
+    prompt.key("Escape")  # closes it: still done, nothing added
+    result = prompt.result()
+    assert result["outcome"] == "done" and "feedback" not in result
+    with Store.open(tmp_path / "data" / "traybreak" / "log.sqlite3", create=False) as store:
+        rows = store.prompts()
+    assert [(r.outcome, r.feedback, r.level) for r in rows] == [(Outcome.DONE, None, None)]
+
+
+def test_the_feedback_row_closes_by_itself_as_done(xdesktop: Desktop, tmp_path: Path) -> None:
+    prompt = open_prompt(xdesktop, tmp_path, "wall_angel", *FAST_GUARD, "--feedback", "2s")
+    time.sleep(0.4)
+    prompt.click("done")
+    _feedback_boxes(prompt)
+    result = prompt.result(timeout=10)
+    assert result["outcome"] == "done" and "feedback" not in result
+    assert result["elapsed_s"] < 2  # the time Done was pressed, not when the row closed
+
+
+def test_the_tray_side_reads_the_feedback(xdesktop: Desktop, tmp_path: Path) -> None:
+    """The window the tray starts (launch_prompt) reports "This hurts" to the tray's reader."""
+    geometry = tmp_path / "g.json"
+    env = {**xdesktop.env, **_isolated_env(tmp_path, geometry)}
+    window = launch_prompt(PromptRequest(exercise_id="wall_angel", guard_ms=300, occurrence=4,
+                                         level=1, levels=3, feedback=timedelta(seconds=8)),
+                           env=env)
+    assert wait_until(geometry.exists, 15)
+    prompt = Prompt(cast(Any, None), json.loads(geometry.read_text()), xdesktop, geometry)
+    time.sleep(0.4)
+    prompt.click("done")
+    hurts = _feedback_boxes(prompt)["hurts"]
+    time.sleep(0.5)
+    xdesktop.xdotool("mousemove", "--sync", hurts["x"] + 8, hurts["y"] + 8, "click", "1")
+    result = window.wait(10)
+    assert result is not None
+    assert (result.outcome, result.feedback, result.occurrence) == \
+        (Outcome.DONE, Feedback.HURTS, 4)

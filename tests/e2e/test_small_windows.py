@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pytest
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
 from ui.history.test_history import write_sample_log
 
+from traybreak.store.prompt_log import Store
 from traybreak.ui.menu import MenuFacts, build_menu
 from traybreak.ui.protocol import panel_args
 
@@ -257,13 +258,38 @@ def test_history_window_with_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:
     now = datetime.now().astimezone()
     assert isinstance(now.tzinfo, timezone)
     write_sample_log(tmp_path / "data" / "traybreak" / "log.sqlite3", now.date(), now.tzinfo)
-    window = open_window(wm_desktop, tmp_path, "history", "--window")
-    assert wm_desktop.wait_for_window(name="^traybreak history$")
+    _history_opens_and_closes(wm_desktop, tmp_path, "history_1024x768.png")
+
+
+def _history_opens_and_closes(desk: Desktop, tmp_path: Path, shot: str) -> None:
+    """Open `traybreak history --window`, check it is on screen, keep a screenshot, Esc."""
+    window = open_window(desk, tmp_path, "history", "--window")
+    assert desk.wait_for_window(name="^traybreak history$")
     assert window.on_screen()
     time.sleep(0.2)
-    wm_desktop.screenshot("history_1024x768.png")
-    wm_desktop.xdotool("key", "Escape")
+    desk.screenshot(shot)
+    desk.xdotool("key", "Escape")
     assert window.result() == {"closed": True}
+
+
+def test_history_window_with_levels_and_a_resting_exercise(wm_desktop: Desktop,
+                                                           tmp_path: Path) -> None:
+    """#16 point 4: the Progress list (levels, a card resting after "This hurts") fits."""
+    from traybreak.core.model import Feedback, Kind, Outcome, PromptRecord
+
+    now = datetime.now().astimezone()
+    assert isinstance(now.tzinfo, timezone)
+    db = write_sample_log(tmp_path / "data" / "traybreak" / "log.sqlite3", now.date(), now.tzinfo)
+    with Store.open(db) as store:
+        for hours, exercise, feedback in ((5, "wall_angel", Feedback.TOO_EASY),
+                                          (3, "wall_side_plank", Feedback.TOO_EASY),
+                                          (2, "sit_to_stand", Feedback.HURTS)):
+            at = now - timedelta(hours=hours)
+            store.add_prompt(PromptRecord(
+                rule="strengthen", kind=Kind.STRENGTHEN, due_at=at, exercise_id=exercise,
+                shown_at=at, ended_at=at + timedelta(minutes=2), outcome=Outcome.DONE,
+                feedback=feedback, level=1))
+    _history_opens_and_closes(wm_desktop, tmp_path, "history_progress_1024x768.png")
 
 
 def test_history_window_without_a_log(wm_desktop: Desktop, tmp_path: Path) -> None:

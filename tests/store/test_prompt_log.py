@@ -17,11 +17,12 @@ from typing import Any, cast
 
 import pytest
 
-from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+from traybreak.core.model import AppEvent, Feedback, Kind, Outcome, PromptRecord, Reason
 from traybreak.errors import UserError
 from traybreak.store.prompt_log import LogMissingError, LogNewerError, LogUnreadableError, Store
 from traybreak.store.schema import (
     LATEST_VERSION,
+    MIGRATIONS,
     PROMPT_COLUMNS,
     NaiveDatetimeError,
     prompt_row,
@@ -82,6 +83,103 @@ def test_new_log_is_private(tmp_path: Path) -> None:
     db = tmp_path / "log.sqlite3"
     Store.open(db).close()
     assert db.stat().st_mode & 0o077 == 0
+
+
+def _schema_1_log(db: Path) -> None:
+    """A log as traybreak wrote it before feedback and levels: schema 1, two finished rows."""
+    conn = sqlite3.connect(db)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.executemany(
+        "INSERT INTO prompts (rule, kind, exercise_id, due_at, shown_at, ended_at, outcome, "
+        "reason, snoozes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [("strengthen", "strengthen", "wall_angel", "2024-05-01T12:00:00.000000+00:00",
+          "2024-05-01T12:00:01.000000+00:00", "2024-05-01T12:02:00.000000+00:00", "done", None,
+          0, None),
+         ("stretch", "stretch", None, "2024-05-01T12:30:00.000000+00:00", None,
+          "2024-05-01T12:30:00.000000+00:00", "suppressed", "idle", 0, "away")])
+    conn.execute("INSERT INTO events (at, event, detail) VALUES (?, 'start', '')",
+                 ("2024-05-01T11:59:00.000000+00:00",))
+    conn.commit()
+    conn.close()
+
+
+def test_a_schema_1_log_is_upgraded_keeping_every_row(tmp_path: Path) -> None:
+    """Feedback and level (#16 point 4) are added as columns: old rows stay, read as none."""
+    db = tmp_path / "log.sqlite3"
+    _schema_1_log(db)
+    before = _sql(db, "SELECT * FROM prompts ORDER BY id")
+    with Store.open(db) as store:
+        old = store.prompts()
+        assert [(r.exercise_id, r.outcome, r.feedback, r.level) for r in old] == \
+            [("wall_angel", Outcome.DONE, None, None), (None, Outcome.SUPPRESSED, None, None)]
+        assert old[1].detail == "away" and len(store.events()) == 1
+        new = store.add_prompt(_prompt(60, outcome=Outcome.DONE, ended_at=T0,
+                                       feedback=Feedback.TOO_EASY, level=2))
+        assert store.prompt(cast(int, new.id)) == new
+    assert _sql(db, "PRAGMA user_version") == [(LATEST_VERSION,)]
+    assert tuple(row[1] for row in _sql(db, "PRAGMA table_info(prompts)")) == PROMPT_COLUMNS
+    after = _sql(db, "SELECT * FROM prompts ORDER BY id")
+    assert [row[:-2] for row in after[:2]] == before  # every old cell as it was
+    assert after[2][-2:] == ("too_easy", 2)
+
+
+def test_a_reader_reads_a_schema_1_log_without_changing_it(tmp_path: Path) -> None:
+    """`traybreak log` before the upgraded tray has run: the old log reads, and stays schema 1."""
+    db = tmp_path / "log.sqlite3"
+    _schema_1_log(db)
+    with Store.open(db, create=False) as reader:
+        rows = reader.prompts()
+    assert [(r.exercise_id, r.feedback, r.level) for r in rows] == \
+        [("wall_angel", None, None), (None, None, None)]
+    assert _sql(db, "PRAGMA user_version") == [(1,)]
+    assert "feedback" not in [row[1] for row in _sql(db, "PRAGMA table_info(prompts)")]
+
+
+def test_every_read_of_a_schema_1_log_has_feedback_and_level_as_none(tmp_path: Path) -> None:
+    """The streamed rows, the JSON, one prompt and the open ones (the store names its columns
+    since the log streams): the two columns a schema-1 log lacks read as NULL, never 'no such
+    column'; the file stays schema 1."""
+    db = tmp_path / "log.sqlite3"
+    _schema_1_log(db)
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO prompts (rule, due_at) VALUES ('water', "
+                 "'2024-05-01T13:00:00.000000+00:00')")   # an open one
+    conn.commit()
+    conn.close()
+    with Store.open(db, create=False) as reader:
+        rows = list(reader.prompt_rows())
+        newest = list(reader.prompt_rows(newest_first=True, limit=1))
+        objects = [json.loads(line) for line in reader.prompt_json(fields=("id", "feedback",
+                                                                            "level"))]
+        one = reader.prompt(1)
+        still_open = reader.open_prompts()
+    assert [len(row) for row in rows] == [len(PROMPT_COLUMNS)] * 3
+    assert [row[-2:] for row in rows] == [(None, None)] * 3
+    assert rows[0][:3] == (1, "strengthen", "strengthen") and newest[0][1] == "water"
+    assert objects == [{"id": n, "feedback": None, "level": None} for n in (1, 2, 3)]
+    assert one is not None and (one.exercise_id, one.feedback, one.level) == \
+        ("wall_angel", None, None)
+    assert [(r.rule, r.feedback, r.level) for r in still_open] == [("water", None, None)]
+    assert _sql(db, "PRAGMA user_version") == [(1,)]
+
+
+def test_feedback_and_level_round_trip_and_an_unknown_word_reads_as_none(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    with Store.open(db) as store:
+        rows = [store.add_prompt(_prompt(n, outcome=Outcome.DONE, ended_at=T0, feedback=f,
+                                         level=n + 1))
+                for n, f in enumerate(Feedback)]
+        assert store.prompts() == rows
+        with pytest.raises(ValueError, match="level"):
+            store.add_prompt(_prompt(level=0))
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE prompts SET feedback = 'meh' WHERE id = ?", (rows[0].id,))
+    conn.commit()
+    conn.close()
+    with Store.open(db, create=False) as reader:
+        assert reader.prompts()[0].feedback is None  # a newer version's word: not a broken log
 
 
 # -- records -----------------------------------------------------------------------------------

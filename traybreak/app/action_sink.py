@@ -15,7 +15,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from traybreak.app.child_windows import WindowProcess
@@ -36,8 +36,10 @@ from traybreak.core.actions import (
 )
 from traybreak.core.durations import humanize
 from traybreak.core.model import ANSWERS, Exercise, Reason
+from traybreak.core.progression import Progress, level_length, levels_for
+from traybreak.platform import sound
 from traybreak.store.prompt_log import Store
-from traybreak.ui.protocol import PromptRequest, PromptResult
+from traybreak.ui.protocol import FEEDBACK_WAIT, PromptRequest, PromptResult
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,8 @@ class ActionSink:
     """
 
     def __init__(self, store: Store, catalog: Catalog, config: Config,
-                 submit: Callable[[Command], None], notify: Callable[[str], None],
+                 submit: Callable[[Command], None],
+                 notify: Callable[[str, timedelta], None],
                  on_change: Callable[[], None], launcher: Launcher,
                  config_path: Path | None = None, rng: random.Random | None = None,
                  writer: LogWriter | None = None) -> None:
@@ -67,9 +70,11 @@ class ActionSink:
         self.writer = writer or LogWriter(store, lambda: datetime.now(UTC))
         self.recent = RecentPrompts(store, catalog.exercises.values())
         self._windows: dict[int, WindowProcess] = {}
+        self._levels: dict[int, Progress] = {}      # occurrence -> its level, for re-shows
         self._lock = threading.Lock()
         #: Set by the app as it begins to stop: window reports after that are not needed.
         self.stopping = threading.Event()
+        self._player_checked = False
 
     def __call__(self, actions: Sequence[Action]) -> None:
         for action in actions:
@@ -88,7 +93,7 @@ class ActionSink:
             self._close(action.occurrence, action.reason)
         elif isinstance(action, Notice):
             what = (action.kind.value if action.kind else action.rule).replace("_", " ")
-            self.notify(f"A {what} break in {humanize(action.remaining)}")
+            self.notify(f"A {what} break in {humanize(action.remaining)}", action.remaining)
         elif isinstance(action, StateChanged):
             log.info("state: %s", action.state)
 
@@ -97,6 +102,8 @@ class ActionSink:
     def _record(self, action: Record) -> None:
         self.recent.note(action.occurrence, action.record)
         self.writer.prompt(action.occurrence, action.record)
+        if action.record.outcome is not None:   # ended: no re-show will need its level
+            self._levels.pop(action.occurrence, None)
 
     # --- prompt windows -------------------------------------------------------------------
 
@@ -105,10 +112,13 @@ class ActionSink:
         exercise = self.catalog.get(action.exercise_id) if action.exercise_id else None
         first = exercise is None
         if first:
-            exercise = self._choose(action)
-        request = self._request(action, exercise)
+            exercise, where = self._choose(action)
+        else:  # a re-show: the level the engine noted, within the levels offered at the first
+            where = self._levels.get(occurrence) or Progress(action.level or 1, 0)
+        request = self._request(action, exercise, where)
         if first and exercise is not None:  # its log row names it once the engine has noted it
-            self.submit(NoteExercise(occurrence, exercise.id, request.duration))
+            self._levels[occurrence] = where
+            self.submit(NoteExercise(occurrence, exercise.id, request.duration, request.level))
         window = self.launcher.prompt(request, str(self.config_path) if self.config_path else None)
         with self._lock:
             old = self._windows.pop(occurrence, None)
@@ -117,9 +127,9 @@ class ActionSink:
             old.kill(Reason.SUPERSEDED, "replaced by a new window for the same prompt")
         window.watch(lambda result: self._window_ended(occurrence, window, result))
 
-    def _choose(self, action: ShowPrompt) -> Exercise | None:
+    def _choose(self, action: ShowPrompt) -> tuple[Exercise | None, Progress]:
         if action.kind is None:
-            return None
+            return None, Progress()
         prefs = self.config.exercises
         now = action.due_at
         choice = rotation.choose_next(
@@ -130,11 +140,13 @@ class ActionSink:
         )
         if choice is None:
             log.warning("no %s exercise fits the settings; showing a plain reminder", action.kind)
-            return None
-        log.info("prompt %s: %s (%s)", action.occurrence, choice.exercise.id, choice.reason)
-        return choice.exercise
+            return None, Progress()
+        log.info("prompt %s: %s (%s%s)", action.occurrence, choice.exercise.id, choice.reason,
+                 f", {choice.progress.words().lower()}" if choice.progress.of > 1 else "")
+        return choice.exercise, choice.progress
 
-    def _request(self, action: ShowPrompt, exercise: Exercise | None) -> PromptRequest:
+    def _request(self, action: ShowPrompt, exercise: Exercise | None,
+                 where: Progress) -> PromptRequest:
         policy = self.config.prompt
         title = None
         message = action.message
@@ -144,13 +156,33 @@ class ActionSink:
         if exercise is None:
             title = action.rule.name.replace("_", " ").capitalize()
         snoozes_left = max(policy.max_snoozes - action.snoozes, 0) if action.snooze_allowed else 0
+        # The break lasts the rule's duration, the card fitted to it; a higher progression level
+        # takes longer (core.progression.level_length).
+        duration = action.rule.duration
+        level = levels = None
+        if exercise is not None and len(levels_for(exercise)) > 1:
+            level, levels = where.level, where.of or None
+            duration = level_length(exercise, level, duration)
         return PromptRequest(
             exercise_id=exercise.id if exercise else None, message=message, title=title,
             timeout=policy.timeout, snooze=policy.snooze, snoozes_left=snoozes_left,
             snoozed=action.snoozes, skips_left=action.skips_left, strict=policy.strict,
-            duration=action.rule.duration,  # the break lasts the rule's duration, card fitted
-            occurrence=action.occurrence,
+            duration=duration, occurrence=action.occurrence, level=level, levels=levels,
+            feedback=FEEDBACK_WAIT if exercise is not None else timedelta(0),
+            sound_volume=self._sound_volume(),
         )
+
+    def _sound_volume(self) -> int | None:
+        """The chime's volume for a window, if on; the first time, whether this system can
+        play it at all (the window's own warning goes to a stderr nobody reads), said once."""
+        policy = self.config.prompt
+        if not policy.sound:
+            return None
+        if not self._player_checked:
+            self._player_checked = True
+            if sound.find_player() is None:
+                log.warning("%s", sound.MISSING_HINT)
+        return policy.volume
 
     def _window_ended(self, occurrence: int, window: WindowProcess, result: PromptResult) -> None:
         if result.reason is Reason.CRASHED and self.stopping.wait(CRASH_GRACE_S):
@@ -160,7 +192,7 @@ class ActionSink:
                 return  # closed or replaced on purpose: the engine already knows
             del self._windows[occurrence]
         if result.outcome in ANSWERS:
-            self.submit(Answer(occurrence, result.outcome))
+            self.submit(Answer(occurrence, result.outcome, result.feedback))
         else:
             self.submit(WindowLost(occurrence, result.reason or Reason.TIMEOUT,
                                    result.detail or "no answer"))

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import IO, Any
 
+from traybreak.core.durations import format_duration
 from traybreak.core.model import Outcome, Reason
 from traybreak.errors import ExitStatus
 from traybreak.ui.menu import MenuEntry
@@ -46,6 +47,9 @@ DEFAULT_GRACE = timedelta(seconds=20)
 STOP_STATUSES = frozenset(
     [-getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
     + [int(ExitStatus.INTERRUPTED)])
+
+#: Windows: a window's child gets no console window of its own (the tray runs without one).
+_NO_CONSOLE = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
 
 
 class Lifeline:
@@ -103,11 +107,10 @@ class WindowProcess:
         self._err: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self._result: PromptResult | None = None
         self._lock = threading.Lock()
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         self._lifeline = Lifeline()
         try:
             self._proc = subprocess.Popen(
-                self.argv, stdout=self._out, stderr=self._err, creationflags=flags,
+                self.argv, stdout=self._out, stderr=self._err, creationflags=_NO_CONSOLE,
                 **self._lifeline.popen_args(env),
             )
         except BaseException:
@@ -236,10 +239,11 @@ def launch_prompt(request: PromptRequest, *, grace: timedelta = DEFAULT_GRACE,
                   argv: ArgvFor = window_argv) -> WindowProcess:
     """Start a prompt window for ``request``; killed if it has not answered by timeout + grace.
 
-    Pass ``request.duration`` (the break's length) so the deadline covers the exercise.
+    Pass ``request.duration`` (the break's length) so the deadline covers the exercise; the
+    feedback row after Done (``request.feedback``) is covered too.
     """
     extra = ["--config", config] if config else []
-    deadline = (request.effective_timeout() + grace).total_seconds()
+    deadline = (request.effective_timeout() + request.feedback + grace).total_seconds()
     return WindowProcess(argv("prompt", [*request.argv(), *extra]), deadline,
                          occurrence=request.occurrence, env=env)
 
@@ -248,13 +252,17 @@ class ChildLauncher:
     """The tray's launcher (``Launcher`` in app/environment.py): every window a child process.
 
     ``argv`` builds a window's command line (tests start stand-in scripts); ``panel_deadline``
-    is how long the tray waits for the menu window before killing it.
+    is how long the tray waits for the menu window before killing it; a notice window still
+    open ``notice_grace`` after its time is killed.
     """
 
     def __init__(self, argv: ArgvFor = window_argv,
-                 panel_deadline: float = panel_deadline_s()) -> None:
+                 panel_deadline: float = panel_deadline_s(),
+                 notice_grace: timedelta = DEFAULT_GRACE) -> None:
         self._argv, self._panel_deadline = argv, panel_deadline
+        self._notice_grace = notice_grace
         self._panel: subprocess.Popen[str] | None = None
+        self._notice: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._windows: list[tuple[subprocess.Popen[bytes], Lifeline]] = []  # history, about...
 
@@ -262,9 +270,14 @@ class ChildLauncher:
         """Start a prompt window (``config``: the settings file it reads, if not the default).
 
         An open menu window is closed first: it stays on top holding the pointer and keyboard,
-        and its header and entries (Take a break now) no longer hold once a prompt is up.
+        and its header and entries (Take a break now) no longer hold once a prompt is up. So
+        is the notice toast: the break it announced is here.
         """
         self.close_panel()
+        with self._lock:
+            notice, self._notice = self._notice, None
+        if notice is not None and notice.poll() is None:
+            notice.terminate()
         return launch_prompt(request, config=config, argv=self._argv)
 
     def panel(self, entries: Sequence[MenuEntry], header: str) -> str | None:
@@ -323,6 +336,46 @@ class ChildLauncher:
                 else:
                     line.cut()
             self._windows = [*running, (proc, lifeline)]
+
+    def notice(self, text: str, lasting: timedelta, near_window: int | None) -> None:
+        """Show the notice toast (``traybreak notice``) beside the icon in X window
+        ``near_window``, if known; nothing waits for it, but one still open a grace time after
+        its time is killed (a hung window must not stay on screen)."""
+        near = ["--near-window", hex(near_window)] if near_window is not None else []
+        argv = self._argv("notice", ["--for", format_duration(lasting), *near, "--", text])
+        lifeline = Lifeline()
+        try:
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    start_new_session=True, creationflags=_NO_CONSOLE,
+                                    **lifeline.popen_args())
+        except OSError as problem:
+            lifeline.cut()
+            log.warning("notice window failed to start: %s", problem)
+            return
+        lifeline.started()
+        with self._lock:
+            self._notice = proc
+        deadline = (lasting + self._notice_grace).total_seconds()
+        threading.Thread(target=_reap, args=(proc, lifeline, deadline, "notice window"),
+                         name=f"notice-{proc.pid}", daemon=True).start()
+
+
+def _reap(proc: subprocess.Popen[bytes], lifeline: Lifeline, deadline_s: float,
+          what: str) -> None:
+    """Wait for a child whose answer nobody needs; kill it past ``deadline_s``; log a failure
+    with the last line it wrote on stderr. Its lifeline is cut once it has ended."""
+    try:
+        _, err = proc.communicate(timeout=deadline_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        log.warning("%s %s still open after %.0f s; killed", what, proc.pid, deadline_s)
+        return
+    finally:
+        lifeline.cut()
+    if proc.returncode != 0 and proc.returncode not in STOP_STATUSES:
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        log.warning("%s failed (exit status %s): %s", what, proc.returncode, last[0][:200])
 
 
 def _panel_choice(code: int, out: str, err: str) -> str | None:

@@ -20,7 +20,7 @@ from traybreak.config.settings import Config
 from traybreak.core.actions import Action, ShowPrompt, Status
 from traybreak.core.durations import shift
 from traybreak.core.engine import Engine
-from traybreak.core.model import Kind, Outcome, Reason
+from traybreak.core.model import Feedback, Kind, Outcome, Reason
 from traybreak.core.skips import SkipCounter
 from traybreak.platform.busy.base import BusySources
 from traybreak.platform.idle.base import IdleSource, Wakes
@@ -61,21 +61,24 @@ class BreakNow:
 
 @dataclass(frozen=True)
 class Answer:
-    """The prompt window's result for ``occurrence``: done, skipped or snoozed."""
+    """The prompt window's result for ``occurrence``: done, skipped or snoozed, and what the
+    user added after Done (``feedback``)."""
 
     occurrence: int
     outcome: Outcome
+    feedback: Feedback | None = None
 
 
 @dataclass(frozen=True)
 class NoteExercise:
     """The app chose ``exercise_id`` for the prompt ``occurrence`` at its first show: the engine's
-    occurrence keeps it (its log rows and re-shows carry it) and times out no sooner than
-    ``countdown``."""
+    occurrence keeps it (its log rows and re-shows carry it, with its progression ``level``) and
+    times out no sooner than ``countdown``."""
 
     occurrence: int
     exercise_id: str
     countdown: timedelta | None = None
+    level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,13 +234,14 @@ class EngineService:
         if isinstance(command, BreakNow):
             return engine.break_now(now, mono, command.kind)
         if isinstance(command, Answer):
-            return engine.answer(now, mono, command.occurrence, command.outcome)
+            return engine.answer(now, mono, command.occurrence, command.outcome, command.feedback)
         if isinstance(command, WindowLost):
             return engine.window_lost(now, mono, command.occurrence, command.reason,
                                       command.detail)
         if isinstance(command, Reconfigure):
             return self._reconfigure(command.config, now, mono)
-        return engine.note_exercise(command.occurrence, command.exercise_id, command.countdown)
+        return engine.note_exercise(command.occurrence, command.exercise_id, command.countdown,
+                                    command.level)
 
     def _reconfigure(self, config: Config, now: datetime, mono: float) -> list[Action]:
         if self.scheduler is not None:

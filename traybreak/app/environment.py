@@ -1,17 +1,19 @@
 """The tray process's side effects in one object, passed in rather than reached through module
 globals: tray view, idle source, busy sources (do-not-disturb, full screen), autostart, file
-opener, window launcher, clocks and the config file's watch. ``this_session()`` builds the real
-one; tests build one from fakes."""
+opener, window launcher, clocks, the config file's watch and the desktop's notifications.
+``this_session()`` builds the real one; tests build one from fakes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from traybreak.app.child_windows import ChildLauncher, WindowProcess
 from traybreak.app.clocks import Clocks
+from traybreak.platform import notifications
 from traybreak.platform.autostart.base import Autostart
 from traybreak.platform.autostart.choose import for_this_os
 from traybreak.platform.busy.base import BusySources
@@ -33,6 +35,7 @@ class View(Protocol):
     def stop(self) -> None: ...
     def refresh(self, facts: TrayFacts) -> None: ...
     def notify(self, text: str) -> None: ...
+    def icon_window(self) -> int | None: ...
     def tooltip(self) -> str: ...
     def menu_entries(self) -> Sequence[MenuEntry]: ...
 
@@ -43,6 +46,14 @@ class Launcher(Protocol):
     def prompt(self, request: PromptRequest, config: str | None) -> WindowProcess: ...
     def panel(self, entries: Sequence[MenuEntry], header: str) -> str | None: ...
     def window(self, command: str, args: Sequence[str] = ()) -> None: ...
+    def notice(self, text: str, lasting: timedelta, near_window: int | None) -> None: ...
+
+
+class DesktopNotices(Protocol):
+    """The desktop's notification server (platform/notifications.py's DesktopNotifications)."""
+
+    def show(self, summary: str, body: str = "", lasting: timedelta | None = None) -> bool: ...
+    def close(self) -> None: ...
 
 
 class Watch(Protocol):
@@ -69,6 +80,9 @@ class Environment:
     file_watch: Callable[[Path, Callable[[], None]], Watch]
     #: The session's do-not-disturb and full-screen sources (none unless given).
     busy_sources: Callable[[], BusySources] = BusySources
+    #: The desktop's notification server, for the pre-break notice; None (the default, and
+    #: where the session has no bus): the notice is the launcher's toast window.
+    desktop_notices: Callable[[], DesktopNotices | None] = lambda: None
 
 
 def this_session() -> Environment:
@@ -76,4 +90,5 @@ def this_session() -> Environment:
     return Environment(tray_view=TrayView, idle_source=choose_idle_source,
                        autostart=for_this_os, open_file=open_in_default_app,
                        launcher=ChildLauncher(), clocks=Clocks(), file_watch=watch_file,
-                       busy_sources=choose_busy_sources)
+                       busy_sources=choose_busy_sources,
+                       desktop_notices=notifications.for_this_session)

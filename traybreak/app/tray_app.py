@@ -29,6 +29,7 @@ from traybreak.app.engine_thread import (
 )
 from traybreak.app.environment import Environment
 from traybreak.app.log_writer import LogWriter
+from traybreak.app.notices import Notices
 from traybreak.app.requests import (
     BadRequest,
     autostart_wanted,
@@ -83,8 +84,9 @@ class App:
             ClockScheduler(self.config.rules, now), env.idle_source(),
             sink=self._sink_proxy, clocks=env.clocks, on_wake=self._on_engine_wake,
             wake_every=refresh_s, busy=env.busy_sources())
+        self.notices = Notices(env.desktop_notices(), env.launcher, self.view.icon_window)
         self.sink = ActionSink(self.store, self.catalog, self.config, self.service.submit,
-                               self.view.notify, self.refresh, env.launcher, config_path,
+                               self.notices.show, self.refresh, env.launcher, config_path,
                                writer=self.log_writer)
         self.tray_facts = TrayFactsSource(today, env.autostart, env.clocks.wall)
         self.control = ControlServer(runtime, self.handle, self._refused)
@@ -161,6 +163,7 @@ class App:
         self.sink.close_all()
         self.control.close()
         self._watch.close()
+        self.notices.close()
         try:
             self.service.idle.close()   # its bus connections, the lock watch's thread
         except Exception:  # ending anyway; a connection already gone is no news

@@ -14,17 +14,19 @@ from typing import Any
 
 from traybreak.core.conditions import CAUTION_TAGS, PROPS
 from traybreak.core.durations import DurationError, parse_duration
-from traybreak.core.model import Caution, Dosage, Kind, Setting
+from traybreak.core.model import Caution, Dosage, Kind, Level, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS
 from traybreak.core.printable import control_char
 
 REQUIRED = ("id", "name", "kind", "setting", "targets", "counters", "steps", "dosage",
             "duration", "cautions", "why")
-OPTIONAL = ("breath", "pose", "requires")
+OPTIONAL = ("breath", "pose", "requires", "levels")
 USER_ONLY = ("image", "replaces")
 DOSAGE_FIELDS = ("hold_s", "reps", "sets", "per_side", "unit")
 BREATH_FIELDS = ("inhale", "hold", "exhale", "hold_out")
 CAUTION_FIELDS = ("text", "tags")
+LEVEL_FIELDS = ("hold_s", "reps", "sets", "variant")
+LEVELS = (2, 5)         # how many levels a card that declares them has
 UNITS = ("reps", "breaths")
 IMAGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg")   # what the figure code opens with Pillow
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff")
@@ -186,6 +188,39 @@ def _read_dosage(card: FieldSink, value: Any) -> Dosage:
     return Dosage(hold_s=hold, reps=reps, sets=sets or 1, per_side=bool(per_side), unit=unit)
 
 
+def _read_levels(card: FieldSink, value: Any) -> tuple[Level, ...]:
+    """``levels = [{ reps = 8 }, { reps = 12 }, { reps = 12, sets = 2 }]``, or a level that shows
+    a harder card: ``{ variant = "sit_to_stand" }``. Each side and the unit come from ``dosage``
+    (validate.py fills them in and checks that each level asks more than the one before)."""
+    low, high = LEVELS
+    if not isinstance(value, list) or not low <= len(value) <= high:
+        raise FieldProblem(f"must be a list of {low}–{high} tables, easiest first, e.g. "
+                           "[{ reps = 8 }, { reps = 12 }, { reps = 12, sets = 2 }]")
+    before = len(card.problems)
+    levels = []
+    for number, item in enumerate(value, start=1):
+        name = f"levels[{number}]"
+        try:
+            table = _sub_table(card, name, item, LEVEL_FIELDS)
+        except FieldProblem as err:
+            card.bad(name, str(err))
+            continue
+        variant = table.get("variant")
+        if variant is not None and (not isinstance(variant, str)
+                                    or not ID_PATTERN.fullmatch(variant)):
+            card.bad(f"{name}.variant", f"{variant!r} is not an exercise id")
+        if variant is None and "hold_s" not in table and "reps" not in table:
+            card.bad(name, "give hold_s or reps (or both), or variant = an exercise id")
+        hold = _int_field(card, f"{name}.hold_s", table["hold_s"], 1, 600) \
+            if "hold_s" in table else None
+        reps = _int_field(card, f"{name}.reps", table["reps"], 1, 100) if "reps" in table else None
+        sets = _int_field(card, f"{name}.sets", table.get("sets", 1), 1, 10) or 1
+        levels.append(Level(Dosage(hold_s=hold, reps=reps, sets=sets), variant))
+    if len(card.problems) != before:
+        raise Reported()
+    return tuple(levels)
+
+
 def _read_breath(card: FieldSink, value: Any) -> tuple[int, int, int, int]:
     table = _sub_table(card, "breath", value, BREATH_FIELDS)
     before = len(card.problems)
@@ -262,7 +297,8 @@ def _known_names(card: FieldSink, name: str, value: Any, known: Collection[str],
     for item in unknown:
         card.bad(name, f'"{item}" is not a {what}{suggest(str(item), known)}; '
                        f"use any of {', '.join(known)}")
-    if len(set(value)) != len(value):
+    names = [item for item in value if isinstance(item, str)]  # a list in it is unhashable
+    if len(set(names)) != len(names):
         card.bad(name, "lists a name twice")
         return None
     return None if unknown else tuple(value)
@@ -340,6 +376,7 @@ READERS: dict[str, Callable[[FieldSink, Any], Any]] = {
     "breath": _read_breath,
     "pose": _read_pose,
     "requires": _read_requires,
+    "levels": _read_levels,
     "image": _read_image,
     "replaces": _read_replaces,
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import traybreak.exercises
 from traybreak import paths, user_files
-from traybreak.catalog.validate import PackCheck, check_pack
+from traybreak.catalog.validate import PackCheck, check_pack, unknown_variants
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.core.printable import printable
 from traybreak.errors import UserError
@@ -94,6 +94,7 @@ def _builtin() -> tuple[Exercise, ...]:
             if exercise.id in found:
                 problems.append(f'{name}: exercise "{exercise.id}": id: also in another file')
             found[exercise.id] = exercise
+    problems += unknown_variants(list(found.values()), found, "built-in pack")
     if problems:
         raise RuntimeError("the built-in exercise pack is broken:\n" + "\n".join(problems))
     return tuple(found.values())

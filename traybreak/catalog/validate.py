@@ -9,6 +9,7 @@ import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,10 @@ from traybreak.catalog.fields import (
     suggest,
 )
 from traybreak.core.durations import format_duration
-from traybreak.core.model import Dosage, Exercise, Kind
+from traybreak.core.model import Dosage, Exercise, Kind, Level
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
 from traybreak.core.printable import printable
+from traybreak.core.progression import work
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +112,19 @@ def check_pack(
             result.conflicts.append(printable(f"{card.where}: {clash}", lines=False))
         elif exercise is not None and not card.problems:
             result.entries.append(exercise)
+    if builtin_ids is not None:  # the built-in files are checked together (catalog/load.py)
+        known = {*builtin_ids, *seen}
+        result.problems.extend(unknown_variants(result.entries, known, label))
     return result
+
+
+def unknown_variants(exercises: Collection[Exercise], known: Collection[str], label: str
+                     ) -> list[str]:
+    """A problem for each level whose ``variant`` names no exercise in ``known``."""
+    return [f'{label}: exercise "{exercise.id}": levels[{number}].variant: no exercise '
+            f'"{level.variant}"{suggest(level.variant, known)}; see `traybreak exercises list`'
+            for exercise in exercises for number, level in enumerate(exercise.levels, start=1)
+            if level.variant is not None and level.variant not in known]
 
 
 def _tables(data: Mapping[str, Any], label: str, problems: list[str]) -> list[Mapping[str, Any]]:
@@ -187,7 +201,7 @@ class _Card(FieldSink):
             return f'replaces: no built-in exercise has id "{self.ident}"{suggest(self.ident, ids)}'
         return None
 
-    def _cross_check(self, values: Mapping[str, Any]) -> None:
+    def _cross_check(self, values: dict[str, Any]) -> None:
         """Rules between fields, checked only when the fields themselves are fine."""
         if "image" in values and "pose" in values:
             self.bad("image", "set either image or pose, not both")
@@ -197,6 +211,27 @@ class _Card(FieldSink):
                 self.bad("targets", problem)
         if {"dosage", "duration"} <= values.keys():
             self._duration_fits(values["dosage"], values["duration"], values.get("breath"))
+        if {"dosage", "levels"} <= values.keys():
+            values["levels"] = self._levels_fit(values["dosage"], values["levels"],
+                                                values.get("id"))
+
+    def _levels_fit(self, dosage: Dosage, levels: tuple[Level, ...], ident: str | None
+                    ) -> tuple[Level, ...]:
+        """The levels with the card's sides and unit; each must ask more than the one before
+        (a variant level shows another card, so it is not compared)."""
+        filled = tuple(level if level.dosage == Dosage() else replace(
+            level, dosage=replace(level.dosage, per_side=dosage.per_side, unit=dosage.unit))
+            for level in levels)
+        for number, (easier, harder) in enumerate(pairwise(filled), start=2):
+            if easier.variant is None and harder.variant is None \
+                    and work(harder.dosage) <= work(easier.dosage):
+                self.bad(f"levels[{number}]", f"{harder.dosage.describe()} is not more than "
+                         f"level {number - 1} ({easier.dosage.describe()}); list levels easiest "
+                         "first, each with more reps, sets or a longer hold")
+        for number, level in enumerate(filled, start=1):
+            if level.variant is not None and level.variant == ident:
+                self.bad(f"levels[{number}].variant", "names this card itself; name a harder one")
+        return filled
 
     def _duration_fits(self, dosage: Dosage, duration: timedelta,
                        breath: tuple[int, int, int, int] | None) -> None:

@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "desktop_entry_cmd": ("desktop-entry",),
     "exercises_cmd": ("exercises",),
     "log_cmd": ("log", "export"),
+    "notice_cmd": ("notice",),
     "prompt_cmd": ("prompt",),
     "settings_cmd": ("settings",),
     "small_window_cmd": ("panel", "history", "about"),
@@ -88,6 +89,9 @@ def _command_module(name: str) -> ModuleType:
         case "log_cmd":
             from traybreak.cli import log_cmd
             return log_cmd
+        case "notice_cmd":
+            from traybreak.cli import notice_cmd
+            return notice_cmd
         case "prompt_cmd":
             from traybreak.cli import prompt_cmd
             return prompt_cmd

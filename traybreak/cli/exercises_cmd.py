@@ -21,6 +21,7 @@ from traybreak.core.conditions import CAUTION_TAGS, PROPS, left_out
 from traybreak.core.model import Exercise, Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS, Side
 from traybreak.core.printable import printable
+from traybreak.core.progression import levels_for
 from traybreak.errors import ExitStatus
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,11 @@ def card_lines(ex: Exercise) -> list[str]:
     for number, step in enumerate(ex.steps, start=1):
         lines += _wrapped(f"  {number}. ", step)
     lines += ["", f"Dosage: {ex.dosage.describe()}"]
+    levels = levels_for(ex)
+    if len(levels) > 1:  # core.progression: "Too easy" and five Done in a row move up
+        steps = [f"{lv.variant} (a harder exercise)" if lv.variant else lv.dosage.describe()
+                 for lv in levels]
+        lines += _wrapped("Levels: ", " → ".join(steps))
     if ex.breath:
         names = ("in", "hold", "out", "hold")
         lines.append("Pace: " + " · ".join(f"{n} {s} s" for n, s in zip(names, ex.breath,

@@ -41,7 +41,8 @@ _NONE = "-"
 # JSON output is one object per line everywhere (`log --json`, `export --format json`), so a
 # line-reading script works on both; "jsonl" names the same thing.
 EXPORT_FORMATS = ("csv", "json", "jsonl")
-_PROMPT_HEADER = ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes")
+_PROMPT_HEADER = ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes", "level",
+                  "feedback")
 _EVENT_HEADER = ("when", "event", "detail")
 
 
@@ -166,9 +167,12 @@ Cells = Callable[[Sequence[Cell], Callable[[Cell], str]], tuple[str, ...]]
 
 def _prompt_cells(row: Sequence[Cell], when: Callable[[Cell], str]) -> tuple[str, ...]:
     """A prompts row (PROMPT_COLUMNS) as the table shows it."""
-    _id, rule, kind, exercise, due_at, _shown, _ended, outcome, reason, snoozes, _detail = row
+    (_id, rule, kind, exercise, due_at, _shown, _ended, outcome, reason, snoozes, _detail,
+     feedback, level) = row
     return (when(due_at), str(kind or _NONE), str(rule), str(exercise or _NONE),
-            str(outcome or "open"), str(reason or _NONE), str(snoozes))
+            str(outcome or "open"), str(reason or _NONE), str(snoozes),
+            _NONE if level is None else str(level),
+            _NONE if feedback is None else str(feedback).replace("_", " "))
 
 
 def _event_cells(row: Sequence[Cell], when: Callable[[Cell], str]) -> tuple[str, ...]:

@@ -11,15 +11,17 @@ import logging
 import os
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from traybreak import paths
 from traybreak.cli.common import add_command, duration_arg
+from traybreak.core.durations import format_duration
 from traybreak.core.model import Outcome, PromptPolicy, PromptRecord
+from traybreak.core.progression import levels_for
 from traybreak.errors import ExitStatus, UserError
 from traybreak.ui.prompt.card import Card, exercise_card, message_card
-from traybreak.ui.protocol import PromptRequest, PromptResult
+from traybreak.ui.protocol import FEEDBACK_WAIT, PromptRequest, PromptResult
 
 if TYPE_CHECKING:
     from traybreak.store.prompt_log import Store
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MANUAL_RULE = "manual"  # the log's rule name for prompts opened by hand with --log
 UNLIMITED = -1          # --skips-left unlimited
+SILENT = -1             # --sound off
 
 
 def register(subparsers: object) -> None:
@@ -58,7 +61,16 @@ def register(subparsers: object) -> None:
                         help="skips left today, or 'unlimited' (default: config daily_skips)")
     parser.add_argument("--guard-ms", type=_count, default=1500, metavar="MS",
                         help="ignore keys and clicks for this long after showing (default 1500)")
+    parser.add_argument("--sound", type=_volume, metavar="VOLUME",
+                        help="chime at this volume (0-100) when the window opens and when a "
+                             "hold ends, or 'off' (default: config [prompt] sound, volume)")
     parser.add_argument("--occurrence", type=_count, metavar="ID", help=argparse.SUPPRESS)
+    parser.add_argument("--level", type=_level, metavar="N",
+                        help="show the exercise at progression level N (default: 1)")
+    parser.add_argument("--levels", type=_level, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--feedback", metavar="DURATION", type=duration_arg,
+                        help="after Done, offer Too easy / Too hard / This hurts for this long "
+                             f"(default: {format_duration(FEEDBACK_WAIT)} with --log, else none)")
     # The window runs `prompt ID --draw-figure PIXELS` to draw a figure it has not kept yet in a
     # process of its own, so Pillow and the drawing never weigh on the window (figures/cache.py).
     parser.add_argument("--draw-figure", type=_count, metavar="PIXELS", help=argparse.SUPPRESS)
@@ -70,8 +82,22 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _level(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a level of 1 or more, got {text!r}")
+    return int(text)
+
+
 def _skips(text: str) -> int:
     return UNLIMITED if text == "unlimited" else _count(text)
+
+
+def _volume(text: str) -> int:
+    if text == "off":
+        return SILENT
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"expected a volume from 0 to 100 or 'off', got {text!r}")
+    return int(text)
 
 
 def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptRequest:
@@ -89,8 +115,23 @@ def request_from_args(args: argparse.Namespace, policy: PromptPolicy) -> PromptR
         skips_left=_skips_left(args.skips_left, policy),
         strict=args.strict if args.strict is not None else policy.strict,
         guard_ms=args.guard_ms, duration=args.duration, mirror=args.mirror,
-        occurrence=args.occurrence,
+        occurrence=args.occurrence, sound_volume=_sound_volume(args.sound, policy),
+        level=args.level, levels=args.levels, feedback=_feedback_wait(args),
     )
+
+
+def _sound_volume(given: int | None, policy: PromptPolicy) -> int | None:
+    if given is None:
+        return policy.volume if policy.sound else None
+    return None if given == SILENT else given
+
+
+def _feedback_wait(args: argparse.Namespace) -> timedelta:
+    """--feedback, else the tray's wait with --log (the answer is recorded), else none."""
+    given: timedelta | None = args.feedback
+    if given is not None:
+        return given
+    return FEEDBACK_WAIT if getattr(args, "log", False) else timedelta(0)
 
 
 def _skips_left(given: int | None, policy: PromptPolicy) -> int | None:
@@ -101,7 +142,7 @@ def _skips_left(given: int | None, policy: PromptPolicy) -> int | None:
 
 def _policy(args: argparse.Namespace) -> PromptPolicy:
     """The config's prompt policy; a broken config falls back to defaults (warned, not fatal)."""
-    given = ("timeout", "snooze", "strict", "snoozes_left", "skips_left")
+    given = ("timeout", "snooze", "strict", "snoozes_left", "skips_left", "sound")
     if all(getattr(args, key) is not None for key in given):
         return PromptPolicy()  # everything given (the tray's case): no need to read the file
     from traybreak.config.settings import load_or_defaults
@@ -118,8 +159,13 @@ def card_for(request: PromptRequest) -> Card:
         return message_card(request.title, request.message or "")
     from traybreak.catalog.load import load_catalog
 
-    exercise = load_catalog().require(request.exercise_id)
-    return exercise_card(exercise, request.duration)
+    catalog = load_catalog()
+    exercise = catalog.require(request.exercise_id)
+    level = request.level or 1
+    variants = [lv.variant for lv in levels_for(exercise)[level - 1:level] if lv.variant]
+    variant = catalog.get(variants[0]) if variants else None
+    return exercise_card(exercise, request.duration, level=level, levels=request.levels,
+                         variant=variant)
 
 
 def check_display() -> None:
@@ -168,10 +214,15 @@ def _show(request: PromptRequest, card: Card, probe: MonitorProbe) -> PromptResu
     from traybreak.ui.figures.cache import FigureCache
     from traybreak.ui.prompt.window import run_prompt
 
+    chime = None
+    if request.sound_volume is not None:
+        from traybreak.platform.sound import Chime
+
+        chime = Chime(request.sound_volume).play
     try:
         drawer = ([sys.executable, "-m", "traybreak", "prompt", request.exercise_id,
                    "--draw-figure"] if request.exercise_id else None)
-        return run_prompt(request, card, probe, FigureCache(paths.figures_dir(), drawer))
+        return run_prompt(request, card, probe, FigureCache(paths.figures_dir(), drawer), chime)
     except tkinter.TclError as err:
         if "display" in str(err).lower():
             raise UserError(f"no graphical session: {err}", ExitStatus.NO_DISPLAY) from None
@@ -186,6 +237,7 @@ def _log_start(card: Card, request: PromptRequest) -> tuple[Store, PromptRecord]
     record = store.add_prompt(PromptRecord(
         rule=MANUAL_RULE, kind=card.kind, due_at=now, shown_at=now,
         exercise_id=request.exercise_id, snoozes=request.snoozed,
+        level=(request.level or 1) if card.progresses else None,
     ))
     return store, record
 
@@ -195,6 +247,7 @@ def _log_end(logged: tuple[Store, PromptRecord], result: PromptResult) -> None:
     ended = datetime.now(UTC)
     store.update_prompt(replace(
         record, ended_at=ended, outcome=result.outcome, reason=result.reason,
+        feedback=result.feedback,
         snoozes=record.snoozes + (1 if result.outcome is Outcome.SNOOZED else 0),
     ))
     store.close()

@@ -151,7 +151,7 @@ def _run_history(args: argparse.Namespace) -> int:
     assert now.tzinfo is not None  # astimezone() always sets one
     # A fixed offset (today's): days a week back across a DST change may shift by an hour.
     history = build_history(records, list(load_catalog()), now.date(), now.tzinfo,
-                            days=args.days, recent=args.recent, has_log=has_log)
+                            days=args.days, recent=args.recent, has_log=has_log, now=now)
     return text_or_window(args.window, lambda: history_text(history), lambda: _history(history))
 
 

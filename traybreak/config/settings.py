@@ -53,6 +53,8 @@ SECTION_KEYS: dict[str, dict[str, Reader]] = {
         "respect_dnd": values.flag,
         "respect_fullscreen": values.flag,
         "max_wait": values.positive_duration,
+        "sound": values.flag,
+        "volume": values.percent,
     },
     "hours": {"days": values.day_set, "start": values.clock_time, "end": values.clock_time},
     "exercises": {

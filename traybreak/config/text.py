@@ -34,10 +34,12 @@ SECTION_HELP: dict[str, dict[str, str]] = {
         "max_snoozes": "snoozes allowed per prompt",
         "strict": "Skip is unavailable this long after a prompt shows",
         "daily_skips": "skips allowed per day; absent: unlimited",
-        "notice": "heads-up before a break where the tray can notify; 0s: none",
+        "notice": "a heads-up this long before a break; 0s: none",
         "respect_dnd": "a due prompt waits while the desktop's do-not-disturb is on",
         "respect_fullscreen": "a due prompt waits while a full-screen window has focus",
         "max_wait": "a prompt waits for those at most this long, then shows",
+        "sound": "a soft chime when a prompt opens and when a hold ends",
+        "volume": "the chime's volume, 0 to 100",
     },
     "hours": {
         "days": "working days",
@@ -98,6 +100,8 @@ def config_tables(config: Config) -> dict[str, dict[str, Any]]:
             "respect_dnd": prompt.respect_dnd,
             "respect_fullscreen": prompt.respect_fullscreen,
             "max_wait": format_duration(prompt.max_wait),
+            "sound": prompt.sound,
+            "volume": prompt.volume,
         },
     }
     if config.hours is not None:

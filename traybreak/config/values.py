@@ -182,6 +182,14 @@ def count(value: object) -> int:
     return value
 
 
+def percent(value: object) -> int:
+    """A whole number from 0 to 100."""
+    number = count(value)
+    if number > 100:
+        raise Invalid(f"{number} is more than 100", "a whole number from 0 to 100")
+    return number
+
+
 def flag(value: object) -> bool:
     """true or false."""
     if not isinstance(value, bool):

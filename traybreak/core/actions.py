@@ -28,8 +28,8 @@ class ShowPrompt:
     """Open the prompt window for ``occurrence`` (again, after a snooze: same id, more snoozes).
 
     ``exercise_id`` is the exercise the app chose at the first show and told the engine (None
-    until then): a re-show after a snooze shows that same card. ``skips_left``: skips left today
-    under ``[prompt] daily_skips`` (None: unlimited).
+    until then): a re-show after a snooze shows that same card, at the same ``level``.
+    ``skips_left``: skips left today under ``[prompt] daily_skips`` (None: unlimited).
     """
 
     occurrence: int
@@ -42,6 +42,7 @@ class ShowPrompt:
     skips_left: int | None = None
     manual: bool = False          # the user asked for this break (break now)
     exercise_id: str | None = None
+    level: int | None = None      # its progression level, noted with the exercise
 
     @property
     def skip_allowed(self) -> bool:

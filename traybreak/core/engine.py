@@ -13,6 +13,7 @@ from traybreak.core.clock_rules import ClockBook, still_waiting
 from traybreak.core.hold import Hold
 from traybreak.core.model import (
     ActivityPolicy,
+    Feedback,
     Kind,
     Outcome,
     PromptPolicy,
@@ -85,7 +86,7 @@ class Engine:
                                                 self.paused, self._present, self._ids)
         out.extend(suppressed)
         self._contend(now, mono, fresh + on_clock, out)
-        if counting:
+        if counting and self.hold.reason is None:   # no heads-up over a presentation either
             out.extend(notices(self._idle_timers(), self.policy.notice, self.skip_pending))
         self.hold.settle(self._snapshot(now).reshow_due(mono))
         self._last = (now, mono)
@@ -162,27 +163,30 @@ class Engine:
 
     # --- the user's commands ------------------------------------------------------------------
 
-    def answer(self, now: datetime, mono: float, occurrence: int, outcome: Outcome
-               ) -> list[Action]:
-        """The prompt window's answer: done, skipped or snoozed. Stale answers are ignored."""
+    def answer(self, now: datetime, mono: float, occurrence: int, outcome: Outcome,
+               feedback: Feedback | None = None) -> list[Action]:
+        """The prompt window's answer: done, skipped or snoozed, and for done the ``feedback``
+        the user added (logged with the row). Stale answers are ignored."""
         live = self._on_screen(occurrence)
         if live is None:
             log.debug("answer %s for occurrence %s, which is not on screen", outcome, occurrence)
             return []
         out: list[Action] = []
-        record = live.answered(now, mono, outcome, self.policy)
+        record = live.answered(now, mono, outcome, self.policy, feedback)
         if record is not None:
             self._finish(record, out)
         return self._settle(now, mono, out)
 
     def note_exercise(self, occurrence: int, exercise_id: str,
-                      countdown: timedelta | None = None) -> list[Action]:
-        """The app chose ``exercise_id`` (``countdown`` long) for the prompt on screen: its open row
-        names it now (the Record returned), and the prompt times out no sooner than it is done."""
+                      countdown: timedelta | None = None, level: int | None = None
+                      ) -> list[Action]:
+        """The app chose ``exercise_id`` (``countdown`` long, at progression ``level``) for the
+        prompt on screen: its open row names it now (the Record returned), and the prompt times
+        out no sooner than it is done."""
         live = self.live
         if live is None or live.id != occurrence:
             return []
-        return [live.note(exercise_id, countdown, self.policy)]
+        return [live.note(exercise_id, countdown, self.policy, level)]
 
     def pause(self, now: datetime, mono: float, until: datetime | None = None) -> list[Action]:
         """Pause until ``until`` (None: until resumed). A live prompt ends suppressed/paused."""

@@ -36,6 +36,14 @@ class Outcome(StrEnum):
     SUPPRESSED = "suppressed"
 
 
+class Feedback(StrEnum):
+    """What the user may add after Done: how the exercise felt (core.progression acts on it)."""
+
+    TOO_EASY = "too_easy"
+    TOO_HARD = "too_hard"
+    HURTS = "hurts"
+
+
 #: What the user can answer a prompt with.
 ANSWERS = frozenset({Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED})
 #: What a prompt window can report when it ends: an answer, or none (its own timeout).
@@ -116,10 +124,12 @@ class PromptPolicy:
     max_snoozes: int = 2
     strict: timedelta = timedelta(0)           # Skip is unavailable for this long after showing
     daily_skips: int | None = None             # None: unlimited skips per day
-    notice: timedelta = timedelta(seconds=10)  # pre-break notice, where the tray can notify
+    notice: timedelta = timedelta(seconds=10)  # pre-break notice (0: none)
     respect_dnd: bool = True                   # a due prompt waits while do-not-disturb is on
     respect_fullscreen: bool = True            # ... and while a full-screen window has focus
     max_wait: timedelta = timedelta(minutes=60)  # then it shows anyway (a forgotten switch)
+    sound: bool = False                        # a chime when a prompt opens and a hold ends
+    volume: int = 70                           # the chime's volume, 0-100 (a desktop slider)
 
     def holds_for(self, busy: frozenset[Reason]) -> Reason | None:
         """Why a due prompt waits, of the session's ``busy`` states this policy respects
@@ -174,6 +184,15 @@ class Caution:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One step of an exercise's progression (core.progression): the dosage asked at that step
+    and, optionally, a harder card shown in its place (``variant``, an exercise id)."""
+
+    dosage: Dosage
+    variant: str | None = None
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise card. ``counters`` names the imbalance pattern it addresses (core.muscles)."""
 
@@ -193,6 +212,7 @@ class Exercise:
     image: str | None = None       # a user pack picture (absolute path), shown instead of a pose
     breath: tuple[int, int, int, int] | None = None  # pacer seconds: inhale, hold, exhale, hold out
     requires: tuple[str, ...] = ()  # props it needs (core.conditions.PROPS), e.g. ("step",)
+    levels: tuple[Level, ...] = ()  # declared progression; () derives one (core.progression)
 
     @property
     def caution_texts(self) -> tuple[str, ...]:
@@ -224,6 +244,8 @@ class PromptRecord:
     snoozes: int = 0
     id: int | None = None
     detail: str | None = None
+    feedback: Feedback | None = None  # what the user added after Done
+    level: int | None = None          # the progression level shown (None: before levels existed)
 
 
 @dataclass(frozen=True)

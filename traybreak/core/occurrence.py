@@ -12,7 +12,16 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from traybreak.core.actions import Record, ShowPrompt
-from traybreak.core.model import ANSWERS, Kind, Outcome, PromptPolicy, PromptRecord, Reason, Rule
+from traybreak.core.model import (
+    ANSWERS,
+    Feedback,
+    Kind,
+    Outcome,
+    PromptPolicy,
+    PromptRecord,
+    Reason,
+    Rule,
+)
 
 # A break asked for with "break now" when no rule has that kind lasts this long.
 MANUAL_BREAK = timedelta(minutes=1)
@@ -45,6 +54,7 @@ class Occurrence:
     countdown: timedelta | None = None   # the chosen exercise's own length, once known
     shown_mono: float | None = None
     late: str | None = None              # the detail its rows carry (why it shows late)
+    level: int | None = None             # the exercise's progression level, chosen with it
 
     def break_length(self) -> timedelta:
         """How long the break takes: the rule's duration, or the exercise's if that is longer."""
@@ -62,6 +72,7 @@ class Occurrence:
         reason: Reason | None = None,
         ended_at: datetime | None = None,
         detail: str | None = None,
+        feedback: Feedback | None = None,
     ) -> Record:
         """The log row for this occurrence: open (no outcome) or final."""
         return Record(
@@ -77,6 +88,8 @@ class Occurrence:
                 reason=reason,
                 snoozes=self.snoozes,
                 detail=detail if detail is not None else self._detail(),
+                feedback=feedback,
+                level=self.level,
             ),
         )
 
@@ -113,11 +126,14 @@ class Occurrence:
             skips_left=skips_left,
             manual=self.manual,
             exercise_id=self.exercise_id,
+            level=self.level,
         )
 
-    def note(self, exercise_id: str, countdown: timedelta | None, policy: PromptPolicy) -> Record:
-        """The app chose ``exercise_id`` (``countdown`` long) for it: its open row, naming it."""
-        self.exercise_id = exercise_id
+    def note(self, exercise_id: str, countdown: timedelta | None, policy: PromptPolicy,
+             level: int | None = None) -> Record:
+        """The app chose ``exercise_id`` (``countdown`` long, at progression ``level``) for it:
+        its open row, naming it."""
+        self.exercise_id, self.level = exercise_id, level
         if countdown is not None:
             self.fit_exercise(countdown, policy)
         return self.record()
@@ -126,10 +142,11 @@ class Occurrence:
         """Snoozes are left (a "break now" has none)."""
         return not self.manual and self.snoozes < policy.max_snoozes
 
-    def answered(self, now: datetime, mono: float, outcome: Outcome, policy: PromptPolicy
-                 ) -> Record | None:
+    def answered(self, now: datetime, mono: float, outcome: Outcome, policy: PromptPolicy,
+                 feedback: Feedback | None = None) -> Record | None:
         """The user's answer: a snooze with snoozes left puts it off (None; it comes back after
-        ``policy.snooze``); otherwise its final row (a snooze beyond them is a skip)."""
+        ``policy.snooze``); otherwise its final row (a snooze beyond them is a skip). A done row
+        keeps the ``feedback`` the user added after Done."""
         if outcome not in ANSWERS:
             raise ValueError(f"a prompt is answered done, skipped or snoozed, not {outcome}")
         if outcome is Outcome.SNOOZED and self.can_snooze(policy):
@@ -139,8 +156,9 @@ class Occurrence:
             return None
         if outcome is Outcome.SNOOZED:
             return self.end(now, Outcome.SKIPPED, Reason.USER, "snooze not available")
-        return self.end(now, outcome, Reason.USER if outcome is Outcome.SKIPPED else None)
-
+        if outcome is Outcome.DONE:
+            return self.record(outcome, None, now, feedback=feedback)
+        return self.end(now, outcome, Reason.USER)
 
 def final_only(rule: Rule, occurrence: int, due_at: datetime, outcome: Outcome, reason: Reason,
                detail: str | None = None) -> Record:

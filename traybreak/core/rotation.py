@@ -9,14 +9,15 @@ import logging
 import math
 import random
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from traybreak.core.conditions import left_out
-from traybreak.core.model import Exercise, Kind, Outcome, PromptRecord, Setting
+from traybreak.core.model import Exercise, Feedback, Kind, Outcome, PromptRecord, Setting
 from traybreak.core.muscles import GROUPS, Side, partner_groups
-from traybreak.core.stats import finished_at, is_served, local_day
+from traybreak.core.progression import Progress, levels_for, progress, resting, strain
+from traybreak.core.stats import finished_at, is_served, local_day, stamp
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +48,14 @@ _SHOWN = frozenset({Outcome.DONE, Outcome.SKIPPED, Outcome.SNOOZED, Outcome.IGNO
 
 @dataclass(frozen=True)
 class Choice:
-    """The exercise to prompt, a one-line reason the prompt window can show, and the muscle group
-    the choice was made for (None when there was nothing to balance)."""
+    """The exercise to prompt, a one-line reason the prompt window can show, the muscle group
+    the choice was made for (None when there was nothing to balance), and the user's level with
+    it (core.progression)."""
 
     exercise: Exercise
     reason: str
     focus: str | None = None
+    progress: Progress = field(default_factory=Progress)
 
 
 @dataclass
@@ -66,6 +69,8 @@ class _Ledger:
     last_shown: dict[str, float] = field(default_factory=dict)    # exercise id -> timestamp
     previous: Exercise | None = None                               # the last one shown
     pending: list[tuple[datetime, Exercise, frozenset[str]]] = field(default_factory=list)
+    # group -> the strain of a card answered "This hurts", until the group is next served
+    gentler: dict[str, tuple[int, int, float]] = field(default_factory=dict)
 
 
 def choose_next(
@@ -92,15 +97,25 @@ def choose_next(
     give the same choice.
     ``length`` is the break's length (the rule's duration): among the exercises for the group
     whose turn it is, the one whose own duration is closest to it goes first (after favourites).
+    A card answered "This hurts" rests (core.progression.REST) and is left out meanwhile.
     """
     allowed = DESK_SETTINGS if settings is None else frozenset(settings)
-    pool = [e for e in exercises if e.kind is kind and left_out(
-        e, settings=allowed, exclude=exclude, avoid=avoid, have=have) is None]
+    index = {e.id: e for e in exercises}
+
+    def fits(exercise: Exercise | None) -> bool:
+        return exercise is not None and left_out(
+            exercise, settings=allowed, exclude=exclude, avoid=avoid, have=have) is None \
+            and not resting(exercise, history, now)
+
+    def with_level(exercise: Exercise) -> Progress:
+        return _usable_levels(exercise, progress(exercise, history, now), index, fits)
+
+    pool = [e for e in exercises if e.kind is kind and fits(e)]
     if not pool:
         return None
     if len(pool) == 1:
-        return Choice(pool[0], f"The only {kind} exercise your choices allow", None)
-    index = {e.id: e for e in exercises}
+        return Choice(pool[0], f"The only {kind} exercise your choices allow", None,
+                      with_level(pool[0]))
     ledger = _read(kind, index, history, now)
     # A group that missed a full round of this kind's prompts is overdue: balance beats pairing.
     # One that will be overdue after this prompt unless it is served is "about due".
@@ -117,9 +132,24 @@ def choose_next(
     focus = ranking[0]
     exercise = _pick_exercise(ranking, pool, ledger, favoured, rng, length, about_due)
     reason = _pair_reason(ledger, focus, now) if pairing else _balance_reason(focus, ledger, now)
+    if focus in ledger.gentler:
+        reason += " · a gentler one after \"This hurts\""
     if exercise.id in favoured:
         reason += " · one of your favourites"
-    return Choice(exercise, reason, focus)
+    return Choice(exercise, reason, focus, with_level(exercise))
+
+
+def _usable_levels(exercise: Exercise, where: Progress, index: Mapping[str, Exercise],
+                   fits: Callable[[Exercise | None], bool]) -> Progress:
+    """``where`` within the levels this user can do: a level showing a harder card (variant)
+    that their choices leave out, and every level after it, is not offered."""
+    usable = 0
+    for level in levels_for(exercise):
+        if level.variant is not None and not fits(index.get(level.variant)):
+            break
+        usable += 1
+    usable = max(usable, 1)
+    return replace(where, level=min(where.level, usable), of=usable)
 
 
 def history_rows(kind: Kind, exercises: Iterable[Exercise]) -> int:
@@ -140,29 +170,33 @@ def _read(kind: Kind, index: Mapping[str, Exercise], history: Sequence[PromptRec
           now: datetime) -> _Ledger:
     """Walk the history once, oldest first, collecting what the ranking needs."""
     ledger = _Ledger()
-    since = _stamp(now - WINDOW)
+    since = stamp(now - WINDOW)
     zone = now.tzinfo or UTC  # naive times are taken as they are
     today = local_day(now, zone)
     latest_shown = -math.inf
-    for record in sorted(history, key=lambda r: _stamp(finished_at(r))):
+    for record in sorted(history, key=lambda r: stamp(finished_at(r))):
         exercise = index.get(record.exercise_id or "")
         if exercise is None or not _was_shown(record):
             continue
         moment = finished_at(record)
-        stamp = _stamp(moment)
+        at = stamp(moment)
         if exercise.kind is kind:
-            ledger.last_shown[exercise.id] = stamp
-            if stamp >= latest_shown:
-                latest_shown, ledger.previous = stamp, exercise
+            ledger.last_shown[exercise.id] = at
+            if at >= latest_shown:
+                latest_shown, ledger.previous = at, exercise
         if not is_served(record):
             continue
         if exercise.kind is kind:
             ledger.done += 1
             for group in focus_groups(exercise):
-                ledger.last_served[group] = stamp
+                ledger.last_served[group] = at
                 ledger.turn[group] = ledger.done
-                if stamp >= since:
+                if at >= since:
                     ledger.served[group] += 1
+                if record.feedback is Feedback.HURTS:  # the group's next card: a gentler one
+                    ledger.gentler[group] = strain(exercise)
+                else:
+                    ledger.gentler.pop(group, None)
         if kind is Kind.STRENGTHEN and local_day(moment, zone) == today:
             _track_pairs(ledger, exercise, moment)
     return ledger
@@ -226,12 +260,21 @@ def _pick_exercise(ranking: Sequence[str], pool: Sequence[Exercise], ledger: _Le
     or one that works two groups), and the group's other cards never come up (issue 16). Working
     a group about due is the exception: it spares the next prompt a balance turn, which keeps
     room for pairing, and it only applies when a round is nearly missed.
+
+    After "This hurts" on a card of a group (and until the group is next served), a card that
+    works the group must be gentler than that one (core.progression.strain); for the group
+    itself the gentlest comes first.
     """
     focus = ranking[0]
     needy = set(ranking[: max(1, len(ranking) // 2)])
     options = sorted((e for e in pool if focus in focus_groups(e)), key=lambda e: e.id)
+    # "This hurts" on a card of a group: until the group is served again, a card that works it
+    # must be gentler than that one (the gentlest of the focus group's when none is).
+    options = [e for e in options if _gentle_enough(e, ledger.gentler)] or options
+    hurt = ledger.gentler.get(focus)
     shuffle = {e.id: rng.random() for e in options}
     return min(options, key=lambda e: (
+        strain(e) if hurt is not None else (),
         e.id not in favoured,
         -len(about_due.intersection(focus_groups(e)).difference({focus})),
         ledger.last_shown.get(e.id, -math.inf),
@@ -239,6 +282,11 @@ def _pick_exercise(ranking: Sequence[str], pool: Sequence[Exercise], ledger: _Le
         -len(needy.intersection(focus_groups(e))),
         shuffle[e.id],
     ))
+
+def _gentle_enough(exercise: Exercise, gentler: Mapping[str, tuple[int, int, float]]) -> bool:
+    """False when ``exercise`` works a group whose last card hurt and is not gentler than it."""
+    caps = [gentler[g] for g in focus_groups(exercise) if g in gentler]
+    return not caps or strain(exercise) < min(caps)
 
 
 def _misfit(exercise: Exercise, length: timedelta | None) -> float:
@@ -256,7 +304,7 @@ def _balance_reason(focus: str, ledger: _Ledger, now: datetime) -> str:
     last = ledger.last_served.get(focus)
     if last is None:
         return f"{label} not worked on recently"
-    waited = timedelta(seconds=_stamp(now) - last)
+    waited = timedelta(seconds=stamp(now) - last)
     if waited < timedelta(hours=1):
         return f"{label}: next in turn"
     if waited < timedelta(hours=48):
@@ -278,7 +326,3 @@ def _label(group: str) -> str:
     text = GROUPS[group].label if group in GROUPS else group.replace("_", " ")
     return text[:1].upper() + text[1:]
 
-
-def _stamp(moment: datetime) -> float:
-    """Seconds since the epoch; a naive time is read as UTC so that no host zone is consulted."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()

@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from traybreak.core.model import Exercise, Kind, Outcome, PromptRecord
 
@@ -68,6 +68,12 @@ def is_served(record: PromptRecord) -> bool:
 def finished_at(record: PromptRecord) -> datetime:
     """When the prompt ended, falling back to when it was shown or fell due."""
     return record.ended_at or record.shown_at or record.due_at
+
+
+def stamp(moment: datetime) -> float:
+    """Seconds since the epoch, to order and compare times; a naive time is read as UTC so that
+    no host zone is consulted."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def count(records: Iterable[PromptRecord]) -> Counts:

@@ -4,8 +4,9 @@ where it is, which names are owned on it, and one method call with a deadline (j
 blocking; each caller keeps its connection on one thread).
 
 Every failure is a ``BusError`` with a one-line reason: no bus, no answer within the deadline,
-an error reply, or a reply of the wrong type ("garbage"). Calls never start a service by D-Bus
-activation (NO_AUTO_START): asking whether a desktop offers something must not launch it.
+an error reply, or a reply of the wrong type ("garbage"). Calls start no service by D-Bus
+activation (NO_AUTO_START) unless asked to: asking whether a desktop offers something must not
+launch it.
 """
 
 from __future__ import annotations
@@ -49,15 +50,18 @@ def connect(address: str, what: str = "the session bus") -> Any:
 
 def call(conn: Any, bus_name: str, path: str, interface: str, member: str, *,
          returns: str, signature: str | None = None, body: tuple[Any, ...] = (),
-         timeout: float = CALL_TIMEOUT_S) -> tuple[Any, ...]:
+         timeout: float = CALL_TIMEOUT_S, auto_start: bool = False) -> tuple[Any, ...]:
     """Call ``interface.member`` on ``bus_name`` at ``path``; the reply's body, which must have
     the D-Bus signature ``returns`` ("" for none). BusError when the call fails in any way.
-    A connection that broke raises ConnectionError/OSError, for the caller to reopen."""
+    A connection that broke raises ConnectionError/OSError, for the caller to reopen.
+    ``auto_start``: the bus may start the service (D-Bus activation) to answer; only for a call
+    that means to use the service, never for one that asks whether it is there."""
     from jeepney import DBusAddress, HeaderFields, MessageFlag, MessageType, new_method_call
 
     msg = new_method_call(DBusAddress(path, bus_name=bus_name, interface=interface), member,
                           signature, body)
-    msg.header.flags |= MessageFlag.no_auto_start
+    if not auto_start:
+        msg.header.flags |= MessageFlag.no_auto_start
     what = f"{interface}.{member}"
     try:
         reply = conn.send_and_get_reply(msg, timeout=timeout)

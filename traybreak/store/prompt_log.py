@@ -11,7 +11,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -46,7 +46,6 @@ _BUSY_TIMEOUT_S = 5.0  # the tray writes while a CLI reader reads; WAL makes wai
 _UNREADABLE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 _SIDECARS = ("-wal", "-shm")
 _UPDATE = ", ".join(f"{col} = :{col}" for col in PROMPT_COLUMNS if col != "id")
-_PROMPT_CELLS = ", ".join(PROMPT_COLUMNS)
 _EVENT_CELLS = ", ".join(EVENT_COLUMNS)
 #: The page cache of a writer's connection (the tray's), in KiB; readers keep SQLite's 2 MB.
 WRITER_CACHE_KB = 256
@@ -119,6 +118,11 @@ class Store:
         self._lock = threading.Lock()
         self.path = path
         self.set_aside = set_aside
+        # What each prompts column is read as: itself, or NULL for a column the log does not
+        # have yet (a log at an older schema, which a reader reads as it is).
+        self._prompt_sql = _columns_as_stored(conn, "prompts", PROMPT_COLUMNS)
+        self._prompt_cells = ", ".join(
+            col if sql == col else f"{sql} AS {col}" for col, sql in self._prompt_sql.items())
 
     @classmethod
     def open(
@@ -179,7 +183,8 @@ class Store:
 
     def prompt(self, prompt_id: int) -> PromptRecord | None:
         """The stored prompt with this id, or None."""
-        rows = self._read("SELECT * FROM prompts WHERE id = ?", (prompt_id,))
+        rows = self._read(f"SELECT {self._prompt_cells} FROM prompts WHERE id = ?",
+                          (prompt_id,))
         return prompt_record(rows[0]) if rows else None
 
     def prompts(self, since: datetime | None = None) -> list[PromptRecord]:
@@ -187,7 +192,7 @@ class Store:
         # At once, not streamed: the tray reads here, and its writes must not land mid-read.
         with self._lock:
             rows = self._tuples().execute(
-                _newest_sql("prompts", _PROMPT_CELLS, "due_at", False, False),
+                _newest_sql("prompts", self._prompt_cells, "due_at", False, False),
                 (_floor(since),)).fetchall()
         return [prompt_from_cells(row) for row in rows]
 
@@ -198,7 +203,8 @@ class Store:
         given; listed oldest first, or newest first. Streamed: memory stays flat however long
         the log."""
         return self._stream(
-            _newest_sql("prompts", _PROMPT_CELLS, "due_at", newest_first, limit is not None),
+            _newest_sql("prompts", self._prompt_cells, "due_at", newest_first,
+                        limit is not None),
             (_floor(since), *_limit(limit)))
 
     def prompt_json(self, since: datetime | None = None, *,
@@ -206,7 +212,7 @@ class Store:
                     limit: int | None = None) -> Iterator[str]:
         """The prompts :meth:`prompt_rows` reads (oldest first), each as one JSON object of
         ``fields`` (a subset of PROMPT_COLUMNS, in that order), without a newline. Streamed."""
-        return self._json("prompts", "due_at", PROMPT_COLUMNS, fields, since, limit)
+        return self._json("prompts", "due_at", self._prompt_sql, fields, since, limit)
 
     def last_prompt_id(self) -> int:
         """The greatest prompt id so far (0 in an empty log): every row added later has a
@@ -222,7 +228,8 @@ class Store:
 
     def open_prompts(self) -> list[PromptRecord]:
         """Prompts without an outcome yet, oldest first."""
-        rows = self._read("SELECT * FROM prompts WHERE outcome IS NULL ORDER BY id", ())
+        rows = self._read(f"SELECT {self._prompt_cells} FROM prompts WHERE outcome IS NULL "
+                          "ORDER BY id", ())
         return [prompt_record(row) for row in rows]
 
     def close_dangling(self, now: datetime) -> int:
@@ -260,7 +267,8 @@ class Store:
                    limit: int | None = None) -> Iterator[str]:
         """The app events :meth:`event_rows` reads (oldest first), each as one JSON object of
         EVENT_COLUMNS, without a newline. Streamed."""
-        return self._json("events", "at", EVENT_COLUMNS, EVENT_COLUMNS, since, limit)
+        return self._json("events", "at", {col: col for col in EVENT_COLUMNS}, EVENT_COLUMNS,
+                          since, limit)
 
     def event_count(self, since: datetime | None = None) -> int:
         """How many app events there are at or after ``since``."""
@@ -319,13 +327,14 @@ class Store:
             cursor.execute(sql, params)
         return self._chunks(cursor)
 
-    def _json(self, table: str, time: str, columns: Sequence[str], fields: Sequence[str],
+    def _json(self, table: str, time: str, columns: Mapping[str, str], fields: Sequence[str],
               since: datetime | None, limit: int | None) -> Iterator[str]:
+        """``fields`` of ``table`` as JSON objects; ``columns``: what each is read as."""
         unknown = [field for field in fields if field not in columns]
         if unknown:
             raise ValueError(f"no column {', '.join(unknown)} in the log's {table}")
         params = (_floor(since), *_limit(limit))
-        pairs = ", ".join(f"'{field}', {field}" for field in fields)
+        pairs = ", ".join(f"'{field}', {columns[field]}" for field in fields)
         try:
             rows = self._stream(_newest_sql(table, f"{_JSON_OBJECT}({pairs})", time, False,
                                             limit is not None), params)
@@ -334,8 +343,8 @@ class Store:
                 raise
             # An SQLite built without JSON: the same objects from Python's encoder.
             encode = json.JSONEncoder(ensure_ascii=False).encode
-            cells = self._stream(_newest_sql(table, ", ".join(fields), time, False,
-                                             limit is not None), params)
+            cells = self._stream(_newest_sql(table, ", ".join(columns[f] for f in fields), time,
+                                             False, limit is not None), params)
             return (encode(dict(zip(fields, row, strict=True))) for row in cells)
         return (str(row[0]) for row in rows)
 
@@ -356,6 +365,16 @@ class Store:
         finally:
             with self._lock, suppress(sqlite3.ProgrammingError):  # the store closed first
                 cursor.close()
+
+
+def _columns_as_stored(conn: sqlite3.Connection, table: str,
+                       columns: Sequence[str]) -> dict[str, str]:
+    """Each of ``columns`` -> the SQL that reads it from ``table``: its name, or NULL when the
+    table has no such column yet (schema 1 had no prompts.feedback or prompts.level)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    present = {row[1] for row in cursor.execute(f"PRAGMA table_info({table})")}
+    return {col: col if col in present else "NULL" for col in columns}
 
 
 def _newest_sql(table: str, cells: str, time: str, newest_first: bool, limited: bool) -> str:
@@ -534,9 +553,8 @@ def _open_reader(path: Path) -> sqlite3.Connection:
         ) from problem
     if version == 0:
         raise missing
-    if version < LATEST_VERSION:
-        raise UserError(f"the log at {path} is in an older format (version {version}): start "
-                        "traybreak once to upgrade it", ExitStatus.FAILURE)
+    # An older schema is read as it is (the columns added since read as empty); only the tray
+    # upgrades a log, so a reader never changes it.
     # mode=rw, not ro: it still never creates the file, and the last connection to close can
     # tidy away the -wal/-shm that any WAL reader makes; query_only forbids our own writes.
     conn = _connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from traybreak.core.model import AppEvent, Kind, Outcome, PromptRecord, Reason
+from traybreak.core.model import AppEvent, Feedback, Kind, Outcome, PromptRecord, Reason
 
 # MIGRATIONS[n] takes the log from schema version n to n + 1 (PRAGMA user_version).
 # Append only: never edit a migration that has shipped.
@@ -38,13 +38,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX events_at ON events (at)",
     ),
+    (   # 2: what the user added after Done, and the progression level shown (#16 point 4).
+        # ADD COLUMN keeps every row; old rows read NULL (no feedback, level unknown).
+        "ALTER TABLE prompts ADD COLUMN feedback TEXT",
+        "ALTER TABLE prompts ADD COLUMN level INTEGER",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 
 # Column order of the prompts table, of `export` and of `log --json` (which leaves out detail).
 PROMPT_COLUMNS: tuple[str, ...] = (
     "id", "rule", "kind", "exercise_id", "due_at", "shown_at", "ended_at",
-    "outcome", "reason", "snoozes", "detail",
+    "outcome", "reason", "snoozes", "detail", "feedback", "level",
 )
 EVENT_COLUMNS: tuple[str, ...] = ("at", "event", "detail")
 
@@ -55,6 +60,7 @@ Cell = str | int | None
 _KINDS: dict[object, Kind | None] = {None: None, **{k.value: k for k in Kind}}
 _OUTCOMES: dict[object, Outcome | None] = {None: None, **{o.value: o for o in Outcome}}
 _REASONS: dict[object, Reason | None] = {None: None, **{r.value: r for r in Reason}}
+_FEEDBACK: dict[object, Feedback] = {f.value: f for f in Feedback}   # .get: unknown is None
 
 
 class NaiveDatetimeError(ValueError):
@@ -89,6 +95,8 @@ def prompt_row(record: PromptRecord) -> dict[str, Cell]:
         raise ValueError("a prompt record needs a rule name")
     if record.snoozes < 0:
         raise ValueError(f"snoozes cannot be negative (got {record.snoozes})")
+    if record.level is not None and record.level < 1:
+        raise ValueError(f"a level starts at 1 (got {record.level})")
     return {
         "id": record.id,
         "rule": record.rule,
@@ -101,6 +109,8 @@ def prompt_row(record: PromptRecord) -> dict[str, Cell]:
         "reason": None if record.reason is None else Reason(record.reason).value,
         "snoozes": record.snoozes,
         "detail": record.detail or None,
+        "feedback": None if record.feedback is None else Feedback(record.feedback).value,
+        "level": record.level,
     }
 
 
@@ -110,10 +120,13 @@ def prompt_record(row: Mapping[str, object]) -> PromptRecord:
 
 
 def prompt_from_cells(cells: Sequence[object]) -> PromptRecord:
-    """The record for a prompts row given as its cells in PROMPT_COLUMNS order (as
-    ``SELECT *`` reads it); ValueError naming the row for a cell this version cannot read."""
+    """The record for a prompts row given as its cells in PROMPT_COLUMNS order (as the store
+    reads it; a log still at schema 1, read by the CLI before the tray has upgraded it, has its
+    feedback and level read as NULL); ValueError naming the row for a cell this version cannot
+    read. A feedback word this version does not know (written by a newer one) reads as none
+    rather than making the whole log unreadable."""
     (row_id, rule, kind, exercise_id, due_at, shown_at, ended_at, outcome, reason, snoozes,
-     detail) = cells
+     detail, feedback, level) = cells
     try:
         return PromptRecord(
             id=int(str(row_id)), rule=str(rule), kind=_KINDS[kind],
@@ -123,6 +136,8 @@ def prompt_from_cells(cells: Sequence[object]) -> PromptRecord:
             ended_at=None if ended_at is None else from_text(str(ended_at)),
             outcome=_OUTCOMES[outcome], reason=_REASONS[reason], snoozes=int(str(snoozes)),
             detail=None if detail is None else str(detail),
+            feedback=_FEEDBACK.get(feedback),
+            level=None if level is None else int(str(level)),
         )
     except KeyError as err:
         raise ValueError(f"prompt {row_id} in the log has an unknown value {err}") from None

@@ -8,6 +8,7 @@ Pure: no tkinter, no subprocess (app/child_windows.py starts the processes).
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from traybreak.core.durations import format_duration
-from traybreak.core.model import WINDOW_OUTCOMES, Outcome, Reason
+from traybreak.core.model import WINDOW_OUTCOMES, Feedback, Outcome, Reason
 from traybreak.ui.menu import MenuEntry
+
+log = logging.getLogger(__name__)
 
 
 def last_json_object(text: str, who: str) -> dict[str, Any]:
@@ -40,6 +43,10 @@ def last_json_object(text: str, who: str) -> dict[str, Any]:
 
 # -- the prompt window ----------------------------------------------------------------------
 
+#: How long the prompts the tray shows keep "Too easy / Too hard / This hurts" up after Done
+#: (never past the time the prompt would have closed by itself; ui/prompt/window.py).
+FEEDBACK_WAIT = timedelta(seconds=8)
+
 
 @dataclass(frozen=True)
 class PromptRequest:
@@ -49,6 +56,11 @@ class PromptRequest:
     overrides the countdown length (None: the exercise's own duration). ``skips_left`` None
     means unlimited. ``snoozed`` is how often this occurrence was snoozed already (for the
     "Snoozed twice already" reason); with ``snoozes_left`` 0 too, the window has no Snooze.
+    ``sound_volume``: the chime's volume (0–100) when it opens and at each hold's end; None:
+    silent.
+    ``level`` of ``levels``: the exercise's progression level (core.progression; None: its
+    first, for a card shown by hand). ``feedback``: how long the window offers "Too easy / Too
+    hard / This hurts" after Done (0: it closes at Done, as `traybreak prompt` does without --log).
     """
 
     exercise_id: str | None = None
@@ -64,6 +76,10 @@ class PromptRequest:
     duration: timedelta | None = None
     mirror: bool = False
     occurrence: int | None = None
+    sound_volume: int | None = None
+    level: int | None = None
+    levels: int | None = None
+    feedback: timedelta = timedelta(0)
 
     def argv(self) -> list[str]:
         """Arguments after ``traybreak prompt`` that reproduce this request."""
@@ -84,6 +100,13 @@ class PromptRequest:
             args.append("--mirror")
         if self.occurrence is not None:
             args += ["--occurrence", str(self.occurrence)]
+        args += ["--sound", "off" if self.sound_volume is None else str(self.sound_volume)]
+        if self.level is not None:
+            args += ["--level", str(self.level)]
+        if self.levels is not None:
+            args += ["--levels", str(self.levels)]
+        if self.feedback > timedelta(0):
+            args += ["--feedback", format_duration(self.feedback)]
         return args
 
     def effective_timeout(self, countdown: timedelta | None = None) -> timedelta:
@@ -96,7 +119,8 @@ class PromptRequest:
 
 @dataclass(frozen=True)
 class PromptResult:
-    """How a window ended, as the tray logs it. ``detail`` explains crashes in one line."""
+    """How a window ended, as the tray logs it. ``detail`` explains crashes in one line;
+    ``feedback`` is what the user added after Done."""
 
     outcome: Outcome
     elapsed_s: float
@@ -104,6 +128,7 @@ class PromptResult:
     detail: str | None = None
     occurrence: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    feedback: Feedback | None = None
 
     def to_json(self) -> str:
         """The one line a window prints on stdout."""
@@ -114,6 +139,8 @@ class PromptResult:
             body["detail"] = self.detail
         if self.occurrence is not None:
             body["occurrence"] = self.occurrence
+        if self.feedback is not None:
+            body["feedback"] = str(self.feedback)
         body.update(self.extra)
         return json.dumps(body, ensure_ascii=False)
 
@@ -138,9 +165,22 @@ def parse_result(text: str, occurrence: int | None = None) -> PromptResult:
         raise ValueError(f"unknown reason {reason!r}") from err
     detail = body.pop("detail", None)
     occ = body.pop("occurrence", occurrence)
+    feedback = _feedback(body.pop("feedback", None), outcome)
     return PromptResult(Outcome(outcome), float(elapsed), parsed_reason,
                         str(detail) if detail is not None else None,
-                        occ if isinstance(occ, int) else occurrence, body)
+                        occ if isinstance(occ, int) else occurrence, body, feedback)
+
+
+def _feedback(value: object, outcome: str) -> Feedback | None:
+    """The feedback of a done result; a word this version does not know is dropped (logged), as
+    the answer itself still counts."""
+    if value is None or outcome != Outcome.DONE.value:
+        return None
+    try:
+        return Feedback(str(value))
+    except ValueError:
+        log.warning("window result: unknown feedback %r left out", value)
+        return None
 
 
 # -- the panel (the tray menu as a window) ----------------------------------------------------

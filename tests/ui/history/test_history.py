@@ -257,3 +257,29 @@ def test_the_history_names_an_outcome_with_the_logs_word(outcome: Outcome) -> No
     record = PromptRecord(rule="stretch", kind=Kind.STRETCH, due_at=datetime(2024, 5, 1, 9, 0),
                           outcome=outcome, reason=Reason.TIMEOUT)
     assert outcome_words(record).split(" (")[0] == outcome.value
+
+
+def test_levels_and_feedback_are_in_the_history_and_its_text() -> None:
+    """#16 point 4: exercises moved past level 1 and those resting after "This hurts" are
+    listed; a recent row says what the user added after Done."""
+    from dataclasses import replace
+
+    from traybreak.catalog.load import load_catalog
+    from traybreak.core.model import Feedback
+
+    records = sample_records()
+    for n, record in enumerate(records):
+        if record.exercise_id == "seated_hip_flexor_stretch":
+            records[n] = replace(record, feedback=Feedback.TOO_EASY, level=1 + (n > 0))
+        elif record.exercise_id == "chin_tuck":
+            records[n] = replace(record, feedback=Feedback.HURTS, level=1)
+    history = build_history(records, list(load_catalog()), TODAY, TZ)
+    assert [(r.name, r.describe()) for r in history.levels] == [
+        ("Chin tuck", "level 1 of 3, resting until Sat 25 May (it hurt)"),
+        ("Seated hip flexor stretch", "level 3 of 3"),
+    ]
+    assert "done · too easy" in [row.outcome for row in history.recent]
+    text = history_text(history)
+    assert "Progress (Too easy, Too hard and This hurts after Done move these)" in text
+    assert "  Seated hip flexor stretch  level 3 of 3" in text
+    assert outcome_words(records[3]) == "done"

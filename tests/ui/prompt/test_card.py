@@ -93,3 +93,36 @@ def test_control_characters_given_on_the_command_line_are_shown_escaped() -> Non
     card = message_card("Water\x1b]0;x\x07", "Drink\x00 now\nplease")
     assert card.name == "Water\\x1b]0;x\\x07"
     assert card.message == "Drink\\x00 now\nplease"  # its lines stay lines
+
+
+def test_a_card_at_a_higher_level_asks_that_levels_amounts_and_says_its_level() -> None:
+    """#16 point 4: the level's dosage, fitted to the break the level takes; "Level 2 of 3"."""
+    from traybreak.catalog.load import load_catalog
+    from traybreak.core.progression import level_length
+
+    catalog = load_catalog()
+    plank = catalog.require("wall_side_plank")   # 20 s each side, 1 min of its own
+    two_minutes = timedelta(minutes=2)
+    first = exercise_card(plank, two_minutes)
+    assert (first.dosage, first.level, first.progresses) == \
+        ("Hold 20 s · each side · 2 rounds", "Level 1 of 3", True)
+    top = exercise_card(plank, level_length(plank, 3, two_minutes), level=3)
+    assert (top.dosage, top.level, top.countdown_s) == \
+        ("Hold 45 s · each side · 2 rounds", "Level 3 of 3", 240.0)
+    capped = exercise_card(plank, None, level=3, levels=2)  # the user's choices allow two
+    assert (capped.level, capped.dosage) == ("Level 2 of 2", "Hold 30 s · each side")
+    squeeze = catalog.require("seated_glute_squeeze")
+    harder = exercise_card(squeeze, two_minutes, level=3, variant=catalog.require("sit_to_stand"))
+    assert (harder.name, harder.level, harder.dosage) == ("Sit to stand", "Level 3 of 3",
+                                                          "10 reps · 2 sets")
+    breathing = exercise_card(catalog.require("box_breathing"))
+    assert (breathing.level, breathing.progresses) == ("", False)
+
+
+def test_a_variant_level_whose_card_is_missing_shows_the_card_itself() -> None:
+    from traybreak.catalog.load import load_catalog
+
+    squeeze = load_catalog().require("seated_glute_squeeze")
+    card = exercise_card(squeeze, timedelta(seconds=80), level=3)  # no variant passed
+    assert (card.name, card.dosage, card.level) == (squeeze.name, "Hold 5 s · 10 reps",
+                                                    "Level 3 of 3")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from traybreak.core.model import Dosage
-from traybreak.ui.prompt.countdown import SWITCH_FLASH_S, segments, state_at
+from traybreak.ui.prompt.countdown import SWITCH_FLASH_S, holds_ended, segments, state_at
 
 
 def test_per_side_switches_at_half_time() -> None:
@@ -51,3 +51,12 @@ def test_finished_and_text() -> None:
 
 def test_no_countdown_is_finished() -> None:
     assert state_at([], 0, 0).finished
+
+
+def test_the_chime_counts_each_hold_as_it_ends() -> None:
+    """#17 point 5: with sound on, the window chimes whenever this count grows: at each side
+    or round's end and at the countdown's end, never at the start; none without a countdown."""
+    parts = segments(Dosage(hold_s=30, per_side=True, sets=2), 120)
+    assert [holds_ended(parts, 120, t) for t in (0, 29.9, 30, 59, 60, 90, 119.9, 120, 500)] == [
+        0, 0, 1, 1, 2, 3, 3, 4, 4]
+    assert holds_ended(segments(Dosage(), 0), 0, 5) == 0

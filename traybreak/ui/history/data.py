@@ -10,11 +10,14 @@ import logging
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from traybreak.core import stats
-from traybreak.core.model import Exercise, Kind, Outcome, PromptRecord
+from traybreak.core.model import Exercise, Feedback, Kind, Outcome, PromptRecord
 from traybreak.core.muscles import GROUPS, Side
+from traybreak.core.progression import progress
+from traybreak.core.rotation import HISTORY
+from traybreak.core.stats import finished_at, local_day
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,22 @@ class RecentRow:
 
 
 @dataclass(frozen=True)
+class LevelRow:
+    """An exercise the user has moved on with, or that rests after "This hurts"."""
+
+    name: str
+    words: str                  # "Level 2 of 3"
+    resting_until: date | None = None
+
+    def describe(self) -> str:
+        """E.g. "level 2 of 3" or "level 1 of 3, resting until Sat 19 Dec (it hurt)"."""
+        words = self.words[:1].lower() + self.words[1:]
+        if self.resting_until is not None:
+            return f"{words}, resting until {_day(self.resting_until)} (it hurt)"
+        return words
+
+
+@dataclass(frozen=True)
 class History:
     """Everything the history text and window show. ``has_log`` False: nothing recorded yet."""
 
@@ -78,6 +97,7 @@ class History:
     neglected: tuple[GroupCover, ...]
     recent: tuple[RecentRow, ...]
     has_log: bool = True
+    levels: tuple[LevelRow, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -87,8 +107,9 @@ class History:
 
 def build_history(records: Sequence[PromptRecord], exercises: Sequence[Exercise], today: date,
                   tz: tzinfo, *, days: int = 7, recent: int = 8,
-                  has_log: bool = True) -> History:
-    """The history over the ``days`` local days ending ``today`` (in ``tz``)."""
+                  has_log: bool = True, now: datetime | None = None) -> History:
+    """The history over the ``days`` local days ending ``today`` (in ``tz``); ``now`` (default:
+    noon that day) decides which exercises still rest."""
     index = {e.id: e for e in exercises}
     first = today - timedelta(days=max(1, days) - 1)
     # The chart, today and the week's muscle groups need only their days: sort those out once
@@ -107,7 +128,25 @@ def build_history(records: Sequence[PromptRecord], exercises: Sequence[Exercise]
         today=today, today_counts=stats.day_counts(shown, today, tz),
         streak=stats.streak(records, today, tz), days=tuple(bars), worked=worked,
         neglected=neglected, recent=_recent(records, index, tz, recent), has_log=has_log,
+        levels=_levels(records, exercises, now or datetime.combine(today, time(12), tz), tz),
     )
+
+
+def _levels(records: Sequence[PromptRecord], exercises: Sequence[Exercise], now: datetime,
+            tz: tzinfo) -> tuple[LevelRow, ...]:
+    """Exercises past level 1 or resting, as the rotation reads the log (its last 28 days)."""
+    recent = [r for r in records if r.exercise_id and finished_at(r) >= now - HISTORY]
+    done = {r.exercise_id for r in recent if r.outcome is Outcome.DONE}
+    rows = []
+    for exercise in exercises:
+        if exercise.id not in done:
+            continue
+        where = progress(exercise, recent, now)
+        if where.level > 1 or where.resting_until is not None:
+            until = where.resting_until
+            rows.append(LevelRow(exercise.name, where.words() or "Level 1 of 1",
+                                 None if until is None else local_day(until, tz)))
+    return tuple(sorted(rows, key=lambda r: (r.resting_until is None, r.name)))
 
 
 def _coverage(records: Sequence[PromptRecord], index: Mapping[str, Exercise], today: date,
@@ -144,6 +183,8 @@ def _rule_name(rule: str) -> str:
     return rule.replace("_", " ").replace("-", " ").capitalize() or "Reminder"
 
 
+FEEDBACK_WORDS = {Feedback.TOO_EASY: "too easy", Feedback.TOO_HARD: "too hard",
+                  Feedback.HURTS: "it hurt"}
 _REASONS = {
     "timeout": "no answer", "stopped": "app closed", "crashed": "window failed",
     "superseded": "replaced", "idle": "you were away", "user": "",
@@ -157,6 +198,8 @@ def outcome_words(record: PromptRecord) -> str:
     if record.outcome is Outcome.NATURAL:
         return "natural break"
     word = record.outcome.value  # the log's own word, as `traybreak log` prints it
+    if record.feedback is not None:  # what the user added after Done: "done · too easy"
+        return f"{word} · {FEEDBACK_WORDS[record.feedback]}"
     reason = record.reason.value if record.reason is not None else ""
     words = _REASONS.get(reason, reason.replace("_", " "))
     return f"{word} ({words})" if words and record.outcome is not Outcome.DONE else word
@@ -204,6 +247,10 @@ def history_text(history: History, days_label: str | None = None) -> str:
     for head, text in (("Worked:  ", worked), ("Not yet: ", neglected)):
         out.append(textwrap.fill(text, TEXT_WIDTH, initial_indent="  " + head,
                                  subsequent_indent=" " * (2 + len(head))))
+    if history.levels:
+        out += ["", "Progress (Too easy, Too hard and This hurts after Done move these)"]
+        width = max(len(row.name) for row in history.levels)
+        out += [f"  {row.name:<{width}}  {row.describe()}" for row in history.levels]
     if history.recent:
         out += ["", "Recent prompts"]
         width = max(len(r.name) for r in history.recent)

@@ -30,6 +30,7 @@ SIDE_KIND = {Side.TIGHT: "stretch", Side.WEAK: "strengthen", Side.CALM: "relax"}
 CHART_HEIGHT = 260      # design px, at least; more when the right-hand column is taller
 COLUMN = 300            # design px: the right-hand column's width
 NEGLECTED_SHOWN = 10     # more than this many untouched groups: the rest as "and N more"
+LEVELS_SHOWN = 5         # exercises in the Progress list; the text form lists them all
 
 
 def show_history(history: History) -> None:
@@ -45,6 +46,7 @@ def show_history(history: History) -> None:
     right.pack(side=tk.LEFT, anchor=tk.N, fill=tk.Y, padx=(px(24), 0))
     _tiles(screen, left, history)
     _groups(screen, right, history)
+    _levels(screen, right, history)
     _recent(screen, right, history)
     root.update_idletasks()  # the chart takes the height the right-hand column needs
     height = max(px(CHART_HEIGHT), right.winfo_reqheight() - left.winfo_reqheight() - px(14))
@@ -122,6 +124,28 @@ def _chips(screen: sw.Screen, parent: tk.Frame, title: str, texts: Sequence[str]
         chips.append(tk.Label(flow, text=text, font=fonts["small"], bg=bg, fg=fg, padx=px(6),
                               pady=px(1), bd=0))
     sw.flow(flow, chips, px(COLUMN), px(4), px(4))
+
+
+def _levels(screen: sw.Screen, parent: tk.Frame, history: History) -> None:
+    """Exercises past level 1 or resting after "This hurts" (none: no section)."""
+    if not history.levels:
+        return
+    px, fonts = screen.px, screen.fonts
+    sw.label(parent, "Progress", fonts["heading"]).pack(fill=tk.X, pady=(px(14), px(4)))
+    table = tk.Frame(parent, bg=palette.BODY_BG)
+    table.pack(fill=tk.X)
+    table.columnconfigure(0, weight=1)
+    shown = history.levels[:LEVELS_SHOWN]
+    for n, row in enumerate(shown):
+        sw.label(table, row.name, fonts["small"], palette.TEXT).grid(row=n, column=0,
+                                                                     sticky=tk.W, pady=px(1))
+        words = row.words if row.resting_until is None else \
+            f"resting until {row.resting_until:%a} {row.resting_until.day}"
+        sw.label(table, words, fonts["small"], palette.MUTED).grid(row=n, column=1, sticky=tk.E,
+                                                                   padx=(px(10), 0))
+    if len(history.levels) > LEVELS_SHOWN:
+        sw.label(parent, f"and {len(history.levels) - LEVELS_SHOWN} more (traybreak history)",
+                 fonts["small"], palette.MUTED).pack(fill=tk.X)
 
 
 def _recent(screen: sw.Screen, parent: tk.Frame, history: History) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from traybreak.core.durations import humanize
 from traybreak.core.model import Dosage, Exercise, Kind
 from traybreak.core.printable import printable
+from traybreak.core.progression import level_length, levels_for, work_ratio
 from traybreak.ui.prompt.breath import breath_or_default
 from traybreak.ui.prompt.layout import cautions_line
 from traybreak.ui.toolkit.palette import style_for
@@ -35,6 +36,8 @@ class Card:
     breath: tuple[int, int, int, int] | None  # set for relax prompts: the pacer runs
     exercise: Exercise | None = None
     message: str = ""
+    level: str = ""              # "Level 2 of 3"; "" for a card with no progression
+    progresses: bool = False     # more than one level: "Too easy" and "Too hard" mean something
 
     @property
     def window_title(self) -> str:
@@ -47,27 +50,48 @@ def key_hints(buttons: Iterable[str]) -> str:
     return "Keys: " + " · ".join(_KEYS[key] for key in buttons)
 
 
-def exercise_card(exercise: Exercise, countdown: timedelta | None = None) -> Card:
-    """The card for an exercise; ``countdown`` is the break's length (the rule's duration), to
-    which the card's length and amounts are fitted; None: the exercise's own duration."""
-    length = countdown if countdown is not None else exercise.duration
-    style = style_for(exercise.kind)
+def exercise_card(exercise: Exercise, countdown: timedelta | None = None, *, level: int = 1,
+                  levels: int | None = None, variant: Exercise | None = None) -> Card:
+    """The card for an exercise; ``countdown`` is the break's length (the rule's duration, or
+    longer for a higher level), to which the card's length and amounts are fitted; None: the
+    exercise's own duration at that level.
+
+    ``level`` of ``levels`` (None: all the card's levels) is the user's progression level
+    (core.progression): the card asks that level's dosage, or shows ``variant``, the harder card
+    that level names, in its place.
+    """
+    ladder = levels_for(exercise)
+    of = min(levels or len(ladder), len(ladder))
+    level = min(max(level, 1), of)
+    step = ladder[level - 1]
+    shown = variant if step.variant is not None and variant is not None else exercise
+    if shown is not exercise:  # the harder card, at the level's amounts if it gives any
+        dosage = step.dosage if step.dosage.hold_s or step.dosage.reps else shown.dosage
+        own = shown.duration
+    else:  # a variant missing from the catalog (never offered by the tray) shows the card
+        amounts = of > 1 and bool(step.dosage.hold_s or step.dosage.reps)
+        dosage = step.dosage if amounts else exercise.dosage
+        own = exercise.duration * work_ratio(exercise, level)
+    length = countdown if countdown is not None else level_length(exercise, level)
+    style = style_for(shown.kind)
     about = f"about {humanize(length)}" if length else ""
-    tagline = " · ".join(p for p in (style.label, exercise.setting.value, about) if p)
-    relax = exercise.kind is Kind.RELAX or exercise.breath is not None
-    plan = fitted_dosage(exercise.dosage, exercise.duration, length)
+    tagline = " · ".join(p for p in (style.label, shown.setting.value, about) if p)
+    relax = shown.kind is Kind.RELAX or shown.breath is not None
+    plan = fitted_dosage(dosage, own, length)
     return Card(
-        kind=exercise.kind,
-        name=exercise.name,
+        kind=shown.kind,
+        name=shown.name,
         tagline=tagline.upper(),
         dosage=plan.describe(),
-        steps=tuple(s.strip() for s in exercise.steps if s.strip()),
-        why=exercise.why.strip(),
-        cautions=cautions_line(exercise.caution_texts),
+        steps=tuple(s.strip() for s in shown.steps if s.strip()),
+        why=shown.why.strip(),
+        cautions=cautions_line(shown.caution_texts),
         countdown_s=max(0.0, length.total_seconds()),
         plan=plan,
-        breath=breath_or_default(exercise.breath) if relax else None,
-        exercise=exercise,
+        breath=breath_or_default(shown.breath) if relax else None,
+        exercise=shown,
+        level=f"Level {level} of {of}" if of > 1 else "",
+        progresses=of > 1,
     )
 
 

@@ -79,6 +79,16 @@ def state_at(parts: list[Segment], total_s: float, elapsed_s: float) -> Countdow
                           False)
 
 
+def holds_ended(parts: list[Segment], total_s: float, elapsed_s: float) -> int:
+    """How many segments (holds: a round, a side) have ended by ``elapsed_s``; the chime
+    sounds each time this grows. Always 0 for a card without a countdown."""
+    if total_s <= 0:
+        return 0
+    if elapsed_s >= total_s:
+        return len(parts)
+    return sum(1 for seg in parts if seg.end <= elapsed_s)
+
+
 class ProgressBar:
     """A rounded progress bar on a Canvas with a tick at every segment boundary."""
 

@@ -22,6 +22,8 @@ from traybreak.ui.toolkit.wording import DISCLAIMER
 log = logging.getLogger(__name__)
 
 BUTTONS = ("done", "snooze", "skip")
+#: What the user may add after Done (the keys are core.model.Feedback values), left to right.
+FEEDBACK = (("too_easy", "Too easy"), ("too_hard", "Too hard"), ("hurts", "This hurts"))
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class View:
     closes: tk.Label | None = None
     buttons: dict[str, tk.Button] = field(default_factory=dict)
     notes: dict[str, tk.Label] = field(default_factory=dict)
+    button_row: tk.Frame | None = None
+    feedback_row: tk.Frame | None = None       # built hidden; takes the buttons' place at Done
+    feedback: dict[str, tk.Button] = field(default_factory=dict)
+    feedback_note: tk.Label | None = None      # "Closes in 6 s"
+    hints: tk.Label | None = None
 
 
 def plan_sizes(card: Card, area: geometry.Area, scale: float, figure: int | None = None,
@@ -103,15 +110,35 @@ def build(root: tk.Tk, card: Card, sizes: Sizes, fonts: dict[str, Any],
         _countdown(root, style, sizes, fonts, segments, card, view)
     shown = [key for key in BUTTONS if key in buttons]
     _buttons(root, style, sizes, fonts, view, shown)
-    _footer(root, sizes, fonts, key_hints(shown), disclaimer=card.exercise is not None)
+    if card.exercise is not None:
+        _feedback_row(root, card, style, sizes, fonts, view)
+    _footer(root, sizes, fonts, key_hints(shown), view, disclaimer=card.exercise is not None)
     return view
+
+
+def show_feedback(view: View, sizes: Sizes) -> None:
+    """Done was pressed: the feedback row takes the place of the buttons."""
+    if view.feedback_row is None or view.button_row is None:
+        return
+    # As tall as the buttons it replaces (button + note), so the window does not jump.
+    view.feedback_row.configure(height=max(view.button_row.winfo_height(), sizes.px(40)))
+    view.feedback_row.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(18), 0),
+                           after=view.button_row)
+    view.button_row.pack_forget()
+    if view.hints is not None:
+        view.hints.configure(text="Keys: Enter or Esc close")
+    if view.status is not None and view.bar is not None:
+        view.bar.set(1.0)
+        view.status.configure(text="Done")
 
 
 def _label(parent: tk.Misc, text: str, font: Any, fg: str = palette.TEXT, bg: str = palette.BODY_BG,
            **kw: Any) -> tk.Label:
     kw.setdefault("anchor", tk.W)
     kw.setdefault("justify", tk.LEFT)
-    return tk.Label(parent, text=text, font=font, fg=fg, bg=bg, bd=0, padx=0, pady=0, **kw)
+    kw.setdefault("padx", 0)
+    kw.setdefault("pady", 0)
+    return tk.Label(parent, text=text, font=font, fg=fg, bg=bg, bd=0, **kw)
 
 
 def _header(root: tk.Tk, card: Card, style: palette.KindStyle, sizes: Sizes,
@@ -149,8 +176,12 @@ def _text_column(body: tk.Frame, card: Card, style: palette.KindStyle, sizes: Si
         view.message = _label(col, card.message, fonts["message"], wraplength=wrap)
         view.message.pack(fill=tk.X)
     if card.dosage:
-        _label(col, card.dosage, fonts["dosage"], style.band).pack(
-            fill=tk.X, pady=(0, sizes.px(10)))
+        line = tk.Frame(col, bg=palette.BODY_BG)
+        line.pack(fill=tk.X, pady=(0, sizes.px(10)))
+        _label(line, card.dosage, fonts["dosage"], style.band).pack(side=tk.LEFT)
+        if card.level:  # "Level 2 of 3" (core.progression), quiet beside the amounts
+            _label(line, card.level, fonts["small"], style.band, style.tint, padx=sizes.px(6),
+                   pady=sizes.px(1)).pack(side=tk.RIGHT, anchor=tk.E)
     steps = tk.Frame(col, bg=palette.BODY_BG)
     steps.pack(fill=tk.X)
     steps.columnconfigure(1, weight=1)
@@ -232,6 +263,7 @@ def _buttons(root: tk.Tk, style: palette.KindStyle, sizes: Sizes, fonts: dict[st
              view: View, shown: list[str]) -> None:
     row = tk.Frame(root, bg=palette.BODY_BG)
     row.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(18), 0))
+    view.button_row = row
     looks = {
         "done": ("Done", style.band, style.on_band, _darker(style.band)),
         "snooze": ("Snooze", palette.BUTTON_BG, palette.TEXT, _darker(palette.BUTTON_BG)),
@@ -253,13 +285,37 @@ def _buttons(root: tk.Tk, style: palette.KindStyle, sizes: Sizes, fonts: dict[st
         view.buttons[key], view.notes[key] = button, note
 
 
-def _footer(root: tk.Tk, sizes: Sizes, fonts: dict[str, Any], hints: str, *,
+def _feedback_row(root: tk.Tk, card: Card, style: palette.KindStyle, sizes: Sizes,
+                  fonts: dict[str, Any], view: View) -> None:
+    """"How did it feel?" and small optional choices, built hidden; "Too easy" and "Too hard"
+    only on a card with levels to move between (core.progression)."""
+    row = tk.Frame(root, bg=palette.BODY_BG)
+    view.feedback_row = row
+    row.pack_propagate(False)  # show_feedback gives it the buttons' height
+    _label(row, "How did it feel?", fonts["status"], style.band).pack(
+        side=tk.LEFT, anchor=tk.N, pady=(sizes.px(6), 0), padx=(0, sizes.px(14)))
+    for key, text in FEEDBACK:
+        if key != "hurts" and not card.progresses:
+            continue
+        button = tk.Button(
+            row, text=text, font=fonts["small"], bg=palette.BUTTON_BG, fg=palette.TEXT,
+            activebackground=_darker(palette.BUTTON_BG), activeforeground=palette.TEXT,
+            relief=tk.FLAT, bd=0, highlightthickness=0, takefocus=0, cursor="hand2",
+            padx=sizes.px(10), pady=sizes.px(5))
+        button.pack(side=tk.LEFT, anchor=tk.N, padx=(0, sizes.px(8)))
+        view.feedback[key] = button
+    view.feedback_note = _label(row, "", fonts["small"], palette.MUTED)
+    view.feedback_note.pack(side=tk.RIGHT, anchor=tk.N, pady=(sizes.px(6), 0))
+
+
+def _footer(root: tk.Tk, sizes: Sizes, fonts: dict[str, Any], hints: str, view: View, *,
             disclaimer: bool) -> None:
     tk.Frame(root, bg=palette.RULE, height=1).pack(fill=tk.X, padx=sizes.px(24),
                                               pady=(sizes.px(10), 0))
     row = tk.Frame(root, bg=palette.BODY_BG)
     row.pack(fill=tk.X, padx=sizes.px(24), pady=(sizes.px(8), sizes.px(14)))
-    _label(row, hints, fonts["small"], palette.MUTED).pack(side=tk.LEFT)
+    view.hints = _label(row, hints, fonts["small"], palette.MUTED)
+    view.hints.pack(side=tk.LEFT)
     if disclaimer:  # exercise cards only; a water reminder needs no health note
         _label(row, DISCLAIMER, fonts["small"], palette.MUTED).pack(side=tk.RIGHT)
 

@@ -5,6 +5,10 @@ Input guard: every key and button is ignored for ``request.guard_ms`` after the 
 so a stray keystroke from someone typing cannot answer it. Focus is never forced.
 Closing through the window manager counts as Skip (and does nothing while Skip is locked);
 minimising it is undone at once.
+
+After Done, an exercise prompt that asks for it (``request.feedback``) shows "Too easy / Too
+hard / This hurts" in place of the buttons for a few seconds; a choice, Enter, Esc or the close
+button ends it, and the one result line says done, with the feedback if one was chosen.
 """
 
 from __future__ import annotations
@@ -17,18 +21,19 @@ import subprocess
 import sys
 import time
 import tkinter as tk
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from traybreak.core.model import Outcome, Reason
+from traybreak.core.model import Feedback, Outcome, Reason
 from traybreak.ui.figures.cache import FigureCache, Frame
 from traybreak.ui.prompt import layout as lay
 from traybreak.ui.prompt import view as prompt_view
 from traybreak.ui.prompt.card import Card
-from traybreak.ui.prompt.countdown import segments, state_at
+from traybreak.ui.prompt.countdown import holds_ended, segments, state_at
 from traybreak.ui.protocol import PromptRequest, PromptResult
 from traybreak.ui.toolkit import geometry, palette, screen
 from traybreak.ui.toolkit.lifeline import watch_tray
@@ -42,19 +47,27 @@ DRAWER_POLL_MS = 30  # how often to look whether the figure drawer is done
 DRAWER_WAIT_S = 15   # then draw here instead
 SCREEN_MARGIN = 48   # keep this much of the monitor free (panels, docks) when fitting
 BUTTON_OUTCOMES = {"done": Outcome.DONE, "snooze": Outcome.SNOOZED, "skip": Outcome.SKIPPED}
+# The feedback row after Done ends this long before the prompt would have closed by itself, so
+# the tray (whose own timeout started a little earlier, at launch) never closes it first.
+FEEDBACK_MARGIN_S = 3.0
+FEEDBACK_LEAST_S = 2.0     # less time than this left at Done: no feedback row, just close
+FEEDBACK_GUARD_S = 0.4     # a double click on Done must not land on a choice
 
 
 def run_prompt(request: PromptRequest, card: Card, probe: screen.MonitorProbe | None = None,
-               figures: FigureCache | None = None) -> PromptResult:
+               figures: FigureCache | None = None,
+               chime: Callable[[], None] | None = None) -> PromptResult:
     """Show the window until it is answered or times out; returns how it ended.
 
-    Pass ``figures`` to keep drawn figures on disk (else each is drawn, and not kept).
+    Pass a ``probe`` started earlier to overlap the monitor lookup with other start-up work,
+    ``figures`` to keep drawn figures on disk (else each is drawn, and not kept), and a
+    ``chime`` (returning at once) to sound when it opens and when each hold ends.
     """
     screen.make_dpi_aware()
     probe = probe or screen.MonitorProbe()
     root = tk.Tk(className="traybreak")
     root.withdraw()
-    window = PromptWindow(root, card, request, probe, figures)
+    window = PromptWindow(root, card, request, probe, figures, chime)
     # Its tray gone, nobody would read an answer: close at once (the tray's log row, left open,
     # is closed as ignored/crashed when the tray next starts).
     watch_tray(root, lambda: window.finish(
@@ -67,9 +80,14 @@ class PromptWindow:
     """One prompt on screen; ``result`` is set once it has been answered or gave up."""
 
     def __init__(self, root: tk.Tk, card: Card, request: PromptRequest,
-                 probe: screen.MonitorProbe, figures: FigureCache | None = None) -> None:
+                 probe: screen.MonitorProbe, figures: FigureCache | None = None,
+                 chime: Callable[[], None] | None = None) -> None:
         self.root, self.card, self.request = root, card, request
+        self.chime = chime
+        self.holds_ended = 0
         self.result: PromptResult | None = None
+        self.asking: PromptResult | None = None    # Done pressed; the feedback row is up
+        self.ask_from = self.ask_until = 0.0
         self.shown_at: float | None = None
         self.mapped_wall = 0.0
         self.accepting = False
@@ -134,6 +152,8 @@ class PromptWindow:
         root.bind("<Escape>", lambda _e: self.answer(Outcome.SKIPPED, "key"))
         for key, button in self.view.buttons.items():  # Snooze may not be there
             button.configure(command=partial(self.answer, BUTTON_OUTCOMES[key], "button"))
+        for key, button in self.view.feedback.items():
+            button.configure(command=partial(self.felt, Feedback(key)))
         self._refresh_buttons(0.0)
         root.bind("<Map>", self._mapped)
         root.bind("<Unmap>", self._unmapped)
@@ -156,6 +176,7 @@ class PromptWindow:
             self.root.after(0, self._start_figure)
         if os.environ.get(GEOMETRY_ENV):
             self.root.after(50, self._write_geometry, os.environ[GEOMETRY_ENV])
+        self._sound()
         self._tick_once()
 
     def _unmapped(self, event: tk.Event[tk.Misc]) -> None:
@@ -182,6 +203,9 @@ class PromptWindow:
 
     def _tick_once(self) -> None:
         t = self.elapsed()
+        if self.asking is not None:
+            self._tick_feedback(t)
+            return
         if t >= self.timeout_s:
             self.finish(self.ended(Outcome.IGNORED, "timeout", Reason.TIMEOUT))
             return
@@ -189,6 +213,7 @@ class PromptWindow:
         side = 0
         if self.view.status is not None and self.view.bar is not None:
             state = state_at(self.segments, self.card.countdown_s, t)
+            self._hold_ends(t)
             self.view.bar.set(state.fraction)
             band = palette.style_for(self.card.kind).band  # the kind's colour marks a change
             self.view.status.configure(text=state.text, fg=band if state.switching or
@@ -200,6 +225,19 @@ class PromptWindow:
             self.view.closes.configure(text=f"Closes by itself in {lay.clock(left)}"
                                        if left <= 60 else "")
         self._refresh_buttons(t)
+
+    def _hold_ends(self, t: float) -> None:
+        ended = holds_ended(self.segments, self.card.countdown_s, t)
+        if ended > self.holds_ended:
+            self.holds_ended = ended
+            self._sound()
+
+    def _sound(self) -> None:
+        if self.chime is not None:
+            try:
+                self.chime()
+            except Exception:  # a sound is a courtesy: the prompt goes on without it
+                log.exception("the chime failed")
 
     def _pace(self) -> None:
         if self.result is None and self.view.pacer is not None:
@@ -302,8 +340,13 @@ class PromptWindow:
     # -- answers -----------------------------------------------------------------------------
 
     def answer(self, outcome: Outcome, via: str) -> None:
-        """A button, key or window close asked for ``outcome``; honoured only when allowed."""
+        """A button, key or window close asked for ``outcome``; honoured only when allowed.
+        While the feedback row is up, Enter, Esc and closing the window end it (no feedback)."""
         if self.result is not None:
+            return
+        if self.asking is not None:
+            if outcome is not Outcome.SNOOZED:
+                self.finish(self.asking)
             return
         if not self.accepting:
             log.debug("%s by %s ignored: input guard", outcome, via)
@@ -312,7 +355,45 @@ class PromptWindow:
         if not self.button_states[key].enabled:
             log.debug("%s by %s ignored: %s", outcome, via, self.button_states[key].note)
             return
-        self.finish(self.ended(outcome, via))
+        if outcome is Outcome.DONE and self._feedback_time() >= FEEDBACK_LEAST_S:
+            self._ask_feedback(self.ended(outcome, via))
+        else:
+            self.finish(self.ended(outcome, via))
+
+    # -- feedback after Done ---------------------------------------------------------------------
+
+    def _feedback_time(self) -> float:
+        """How long the feedback row may stay up from now (0: the window has none)."""
+        if self.view.feedback_row is None or not self.view.feedback:
+            return 0.0
+        left = self.timeout_s - self.elapsed() - FEEDBACK_MARGIN_S
+        return max(0.0, min(self.request.feedback.total_seconds(), left))
+
+    def _ask_feedback(self, done: PromptResult) -> None:
+        self.asking = done
+        self.ask_from = self.elapsed()
+        self.ask_until = self.ask_from + self._feedback_time()
+        prompt_view.show_feedback(self.view, self.sizes)
+        self._tick_feedback(self.ask_from)
+        if os.environ.get(GEOMETRY_ENV):
+            self.root.after(50, self._write_geometry, os.environ[GEOMETRY_ENV])
+
+    def _tick_feedback(self, t: float) -> None:
+        assert self.asking is not None
+        if t >= self.ask_until:
+            self.finish(self.asking)
+        elif self.view.feedback_note is not None:
+            self.view.feedback_note.configure(
+                text=f"Optional · closes in {int(self.ask_until - t + 0.999)} s")
+
+    def felt(self, feedback: Feedback) -> None:
+        """A feedback choice after Done: the prompt ends done, with ``feedback``."""
+        if self.asking is None or self.result is not None:
+            return
+        if self.elapsed() - self.ask_from < FEEDBACK_GUARD_S:
+            log.debug("%s ignored: too soon after Done", feedback)
+            return
+        self.finish(replace(self.asking, feedback=feedback))
 
     def ended(self, outcome: Outcome, via: str, reason: Reason | None = None) -> PromptResult:
         """The result for ending now with ``outcome``."""
@@ -339,7 +420,10 @@ class PromptWindow:
         self.root.update_idletasks()
         data = {
             "window": _box(self.root),
-            "buttons": {key: _box(b) for key, b in self.view.buttons.items()},
+            "buttons": {key: _box(b) for key, b in self.view.buttons.items()
+                        if self.asking is None},
+            "feedback": {key: _box(b) for key, b in self.view.feedback.items()
+                         if self.asking is not None},
             "area": vars(self.area), "scale": self.scale, "figure": self.sizes.figure,
             "title": self.card.window_title, "mapped_at": self.mapped_wall,
             "countdown_s": self.card.countdown_s, "timeout_s": self.timeout_s,

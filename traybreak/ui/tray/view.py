@@ -195,6 +195,12 @@ class TrayView:
             except Exception:
                 log.warning("notification failed", exc_info=True)
 
+    def icon_window(self) -> int | None:
+        """The X window of an XEmbed icon (the notice toast opens beside it); None on other
+        backends, whose icon's place on the screen is the tray host's secret."""
+        window = getattr(self.icon, "_window", None) if self.backend == "xorg" else None
+        return int(window.id) if window is not None else None
+
     def tooltip(self) -> str:
         """The tooltip shown now (the panel window uses it as its header)."""
         return self._shown.tooltip if self._shown is not None else ""
