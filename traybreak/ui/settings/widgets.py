@@ -1,0 +1,55 @@
+"""The settings windows' own widgets, shared by the settings window and the welcome window: a
+check box in the app's look (with a focus ring) and the boxes of a set field. Tk main thread only.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from typing import Any
+
+from traybreak.ui.settings import form
+from traybreak.ui.settings.form import Row
+from traybreak.ui.toolkit import palette
+from traybreak.ui.toolkit import small_window as sw
+
+FIELD_BG = "#FFFFFF"
+
+
+def focus_ring() -> dict[str, Any]:
+    """A box's outline, in the app's colour while it has the keyboard focus (Tab, Space)."""
+    return {"highlightthickness": 1, "highlightbackground": palette.BODY_BG,
+            "highlightcolor": sw.APP_BAND}
+
+
+def checkbutton(screen: sw.Screen, parent: tk.Misc, text: str, var: tk.Variable,
+                command: Callable[[], None]) -> tk.Checkbutton:
+    """A check box with ``text``, in the windows' body font and colours."""
+    return tk.Checkbutton(
+        parent, text=text, variable=var, command=command, font=screen.fonts["body"],
+        bg=palette.BODY_BG, fg=palette.TEXT, activebackground=palette.BODY_BG,
+        selectcolor=FIELD_BG, bd=0, padx=0, cursor="hand2", anchor=tk.W, **focus_ring())
+
+
+def set_boxes(screen: sw.Screen, parent: tk.Frame, row: Row, value: form.FieldValue,
+              changed: Callable[[str, str], None]) -> dict[str, tk.Checkbutton]:
+    """One check box per item of the set field ``row.set_key`` (ticked: the items of ``value``),
+    in a line, or in ``row.columns`` columns; a click calls ``changed(key, items ticked)``."""
+    assert row.set_key is not None
+    key, ticked = row.set_key, form.set_items(value)
+    chosen = {item: tk.BooleanVar(screen.root, value=item in ticked) for item, _ in row.choices}
+
+    def clicked() -> None:
+        items = [item for item, var in chosen.items() if var.get()]
+        changed(key, form.set_text(items, row.choices))
+
+    boxes = {}
+    for n, (item, words) in enumerate(row.choices):
+        box = checkbutton(screen, parent, words, chosen[item], clicked)
+        if row.columns:
+            box.grid(row=n // row.columns, column=n % row.columns, sticky=tk.W,
+                     padx=(0, screen.px(14)), pady=screen.px(1))
+        else:
+            box.pack(side=tk.LEFT, padx=(0, screen.px(12)))
+        boxes[item] = box
+    return boxes
