@@ -5,7 +5,7 @@ check box in the app's look (with a focus ring) and the boxes of a set field. Tk
 from __future__ import annotations
 
 import tkinter as tk
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from traybreak.ui.settings import form
@@ -53,3 +53,13 @@ def set_boxes(screen: sw.Screen, parent: tk.Frame, row: Row, value: form.FieldVa
             box.pack(side=tk.LEFT, padx=(0, screen.px(12)))
         boxes[item] = box
     return boxes
+
+
+def run_dialog(screen: sw.Screen, shown: Mapping[str, tk.Misc],
+               state: Callable[[], Mapping[str, Any]], enter: Callable[[], None]) -> None:
+    """Show the window and run it until it closes: Esc (or the window's close button) closes
+    it as it is, Enter does ``enter`` (Save, Start)."""
+    sw.present(screen, shown, closing_keys=("<Escape>",), state=state)
+    for key in ("<Return>", "<KP_Enter>"):
+        screen.root.bind(key, lambda _e: enter())
+    screen.root.mainloop()

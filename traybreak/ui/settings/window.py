@@ -37,10 +37,29 @@ class StartAtLogin:
 
 @dataclass
 class Outcome:
-    """How the window ended: saved or not, and what the running tray did (``tell_tray``'s)."""
+    """How the window ended: saved or not, and what the running tray did (``tell_tray``'s);
+    ``started``: the welcome window's Start (not Skip)."""
 
     saved: bool = False
     tray: str = "unchanged"
+    started: bool = False
+
+
+def commit(draft: Draft, path: Path, login: StartAtLogin | None,
+           autostart: bool | None) -> tuple[bool, str | None]:
+    """Save ``draft`` and set start at login to ``autostart`` (None: leave it): (whether the
+    file was written, None) or (False, why not in one line)."""
+    if draft.blocking() is not None:
+        return False, form.BLOCKED
+    try:
+        saved = draft.save()
+        if login is not None and autostart is not None and autostart != login.enabled:
+            login.change(autostart)
+    except UserError as err:
+        return False, str(err)
+    except OSError as err:
+        return False, f"not saved: {err.strerror or err}: {path}"
+    return saved, None
 
 
 @dataclass
@@ -348,15 +367,10 @@ class SettingsWindow:
     def _save(self) -> None:
         if self.draft.blocking() is not None:
             return
-        try:
-            saved = self.draft.save()
-            if self.login is not None and self.autostart.get() != self.login.enabled:
-                self.login.change(self.autostart.get())
-        except UserError as err:
-            self._say(str(err))
-            return
-        except OSError as err:
-            self._say(f"not saved: {err.strerror or err}: {self.path}")
+        wanted = self.autostart.get() if self.login is not None else None
+        saved, problem = commit(self.draft, self.path, self.login, wanted)
+        if problem is not None:
+            self._say(problem)
             return
         self.outcome = Outcome(saved, self.tell_tray() if saved else "unchanged")
         self.screen.root.destroy()
@@ -379,11 +393,7 @@ class SettingsWindow:
 
     def run(self) -> Outcome:
         """Show the window and return how it ended once it is closed."""
-        root = self.screen.root
-        sw.present(self.screen, self.widgets, closing_keys=("<Escape>",), state=self._state)
-        for key in ("<Return>", "<KP_Enter>"):
-            root.bind(key, lambda _e: self._save())
-        root.mainloop()
+        widgets.run_dialog(self.screen, self.widgets, self._state, self._save)
         return self.outcome
 
 
