@@ -140,3 +140,25 @@ def test_opened_by_hand_it_shows_the_file_and_the_real_login(
     assert text.startswith("# mine\n") and 'every = "25m"' in text and 'avoid = ["knee"]' in text
     assert not (tmp_path / "xdg" / "autostart").exists()
     assert not (tmp_path / "data" / "applications").exists()   # only a first run adds it
+
+
+def test_a_condition_it_does_not_know_is_named_and_fixed_by_a_box(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    config = tmp_path / "config.toml"
+    config.write_text('[exercises]\navoid = ["wirst"]   # my typo\n')
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+           "TRAYBREAK_CONFIG": str(config)}
+    window = open_window(wm_desktop, tmp_path, "welcome", env=env)
+    assert window.layout["status"] == ('exercises.avoid: "wirst" is not a caution tag; did you '
+                                       'mean "wrist"?')
+    time.sleep(0.2)
+    wm_desktop.screenshot("welcome_unknown_condition_1024x768.png")
+    window.click_at(*window.centre("start"))                 # refused: the file stays
+    time.sleep(0.3)
+    assert window.proc.poll() is None and "wirst" in config.read_text()
+    window.click_at(*window.centre("exercises.avoid=wrist"))
+    assert reported(window.geometry, lambda r: r["avoid"] == "wrist")["status"].startswith(
+        "You can change all of this later")
+    window.click_at(*window.centre("start"))
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"]
+    assert config.read_text() == '[exercises]\navoid = ["wrist"]   # my typo\n'

@@ -10,8 +10,8 @@ as an array; the same items in another order are no edit.
 Only what the user changed is written: a key the file does not have is added only when its
 field was edited, so the file keeps holding only what differs from the defaults.
 
-Writing uses tomlkit, imported only here and only by the settings window: the tray never
-writes the file.
+Writing uses tomlkit, imported only here and only by the settings and welcome windows: the tray
+never writes the file.
 """
 
 from __future__ import annotations

@@ -51,6 +51,9 @@ def test_a_set_fields_boxes_make_its_value_in_their_order() -> None:
 def test_problems_without_a_field_are_listed_without_every_known_key() -> None:
     assert form.brief('unknown key; did you mean "snooze"? (expected one of: timeout, snooze)') \
         == 'unknown key; did you mean "snooze"?'
+    assert form.brief('"wirst" is not a caution tag; did you mean "wrist"? (expected any of: '
+                      'osteoporosis, wrist)') == \
+        '"wirst" is not a caution tag; did you mean "wrist"?'
     assert form.brief("5s is not shorter (expected a shorter period)") == \
         "5s is not shorter (expected a shorter period)"
 

@@ -175,7 +175,7 @@ def field_name(key: str) -> str:
 def brief(detail: str) -> str:
     """A problem without config check's list of every key it knows, which the window's list of
     problems has no room for: 'unknown key; did you mean "snooze"?'."""
-    return re.sub(r" \(expected one of: [^)]*\)$", "", detail)
+    return re.sub(r" \(expected (one|any) of: [^)]*\)$", "", detail)
 
 
 def message_for(key: str, detail: str, row_keys: Sequence[str]) -> str:

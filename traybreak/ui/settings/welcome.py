@@ -55,6 +55,7 @@ class WelcomeWindow:
         self._conditions(body)
         self._login(body)
         self._footer()
+        self._show_problem()
         for label in wrapped:  # unwrapped, the text alone would make the window this wide
             label.configure(wraplength=px(480))
         root.update_idletasks()  # then it wraps at the width the boxes take
@@ -114,7 +115,8 @@ class WelcomeWindow:
         sw.rule(screen, root, (px(14), 0))
         row = tk.Frame(root, bg=palette.BODY_BG)
         row.pack(fill=tk.X, padx=px(20), pady=(px(10), px(14)))
-        start = sw.button(screen, row, welcome_form.START, self._start, primary=True)
+        self.start = start = sw.button(screen, row, welcome_form.START, self._start,
+                                       primary=True)
         start.pack(side=tk.RIGHT)
         skip = sw.button(screen, row, welcome_form.SKIP, root.destroy)
         skip.pack(side=tk.RIGHT, padx=(0, px(8)))
@@ -137,10 +139,20 @@ class WelcomeWindow:
 
     def _edit(self, key: str, value: form.FieldValue) -> None:
         self.draft.set(key, value)
-        problem = self.draft.problems().get(key)
+        self._show_problem()
+        self._report()
+
+    def _show_problem(self) -> None:
+        """In the footer, what stops Start (a condition the file names that traybreak does not
+        know, when opened by hand), else that everything can be changed later."""
+        problem = self.draft.blocking()
+        if problem is not None:
+            problem = form.brief(problem)
         self.status.configure(text=problem or welcome_form.LATER,
                               fg=palette.ERROR if problem else palette.MUTED)
-        self._report()
+        self.start.configure(state=tk.DISABLED if problem else tk.NORMAL,  # as Save is greyed
+                             disabledforeground=palette.DISABLED_TEXT,
+                             bg=palette.BUTTON_BG if problem else sw.APP_BAND)
 
     def _start(self) -> None:
         wanted = self.autostart.get() if self.login is not None else None

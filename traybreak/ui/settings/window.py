@@ -49,8 +49,9 @@ def commit(draft: Draft, path: Path, login: StartAtLogin | None,
            autostart: bool | None) -> tuple[bool, str | None]:
     """Save ``draft`` and set start at login to ``autostart`` (None: leave it): (whether the
     file was written, None) or (False, why not in one line)."""
-    if draft.blocking() is not None:
-        return False, form.BLOCKED
+    blocked = draft.blocking()
+    if blocked is not None:
+        return False, f"not saved: {blocked}"
     try:
         saved = draft.save()
         if login is not None and autostart is not None and autostart != login.enabled:
