@@ -262,7 +262,8 @@ def _known_names(card: FieldSink, name: str, value: Any, known: Collection[str],
     for item in unknown:
         card.bad(name, f'"{item}" is not a {what}{suggest(str(item), known)}; '
                        f"use any of {', '.join(known)}")
-    if len(set(value)) != len(value):
+    names = [item for item in value if isinstance(item, str)]  # an array may hold a table
+    if len(set(names)) != len(names):
         card.bad(name, "lists a name twice")
         return None
     return None if unknown else tuple(value)
