@@ -243,3 +243,26 @@ def test_conditions_and_props_are_ticked_and_saved(tmp_path: Path) -> None:
     assert changed_lines(MY_FILE, config.read_text()) == [
         '+', '+[exercises]', '+avoid = ["osteoporosis", "wrist"]',
         '+have = ["doorway", "fixed_chair", "low_chair_back", "floor", "band"]']
+
+
+def test_at_768_px_a_tab_into_the_props_scrolls_them_into_view(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    config = tmp_path / "config.toml"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    window = open_window(wm_desktop, tmp_path, "settings", "--config", str(config), env=env)
+    assert window.on_screen()
+    save = window.layout["widgets"]["save"]
+    hidden = window.layout["widgets"]["exercises.have=wall"]
+    assert hidden["y"] > save["y"] - 60            # below the fold: the body scrolls
+    window.click_at(*window.centre("exercises.avoid=eyes"))      # the last condition
+    wm_desktop.xdotool("key", "Tab", "space")                    # to "A clear wall", untick it
+    layout = reported(window.geometry, lambda r: r["changed"] and r["widgets"][
+        "exercises.have=wall"]["y"] < r["widgets"]["save"]["y"] - 60)
+    time.sleep(0.2)
+    wm_desktop.screenshot("settings_props_scrolled_1024x768.png")
+    shown = layout["widgets"]["exercises.have=wall"]
+    assert shown["y"] + shown["height"] <= layout["widgets"]["autostart"]["y"]
+    wm_desktop.xdotool("key", "Return")
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"]
+    assert config.read_text() == ('[exercises]\navoid = ["eyes"]\n'
+                                  'have = ["doorway", "fixed_chair", "low_chair_back", "floor"]\n')

@@ -24,11 +24,15 @@ def focus_ring() -> dict[str, Any]:
 
 def checkbutton(screen: sw.Screen, parent: tk.Misc, text: str, var: tk.Variable,
                 command: Callable[[], None]) -> tk.Checkbutton:
-    """A check box with ``text``, in the windows' body font and colours."""
-    return tk.Checkbutton(
+    """A check box with ``text``, in the windows' body font and colours. A click gives it the
+    keyboard focus too (Tk's own boxes take it only by Tab), so Tab and Space go on from there
+    as in other toolkits' windows."""
+    box = tk.Checkbutton(
         parent, text=text, variable=var, command=command, font=screen.fonts["body"],
         bg=palette.BODY_BG, fg=palette.TEXT, activebackground=palette.BODY_BG,
         selectcolor=FIELD_BG, bd=0, padx=0, cursor="hand2", anchor=tk.W, **focus_ring())
+    box.bind("<ButtonPress-1>", lambda _e: box.focus_set(), add="+")
+    return box
 
 
 def set_boxes(screen: sw.Screen, parent: tk.Frame, row: Row, value: form.FieldValue,
@@ -60,6 +64,10 @@ def run_dialog(screen: sw.Screen, shown: Mapping[str, tk.Misc],
     """Show the window and run it until it closes: Esc (or the window's close button) closes
     it as it is, Enter does ``enter`` (Save, Start)."""
     sw.present(screen, shown, closing_keys=("<Escape>",), state=state)
+    for cls in ("Checkbutton", "Radiobutton"):
+        # Tk on X11 makes Enter toggle the focused box: here Enter saves, and a box clicked
+        # just before (a click focuses it) must not flip back on the way.
+        screen.root.unbind_class(cls, "<Return>")
     for key in ("<Return>", "<KP_Enter>"):
         screen.root.bind(key, lambda _e: enter())
     screen.root.mainloop()
