@@ -49,6 +49,11 @@ def packs_dir() -> Path:
     return data_dir() / "exercises"
 
 
+def app_log_dir() -> Path:
+    """Where the tray writes its diagnostic log file (not the prompt log)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 def state_dir() -> Path:
     """The user state dir ($XDG_STATE_HOME/traybreak on Linux): what the app remembers that is
     neither a setting nor the log."""
@@ -58,11 +63,6 @@ def state_dir() -> Path:
 def welcome_marker() -> Path:
     """The file that says the welcome window was shown (app/first_run.py): never again."""
     return state_dir() / "welcome-shown"
-
-
-def app_log_dir() -> Path:
-    """Where the tray writes its diagnostic log file (not the prompt log)."""
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
 class NoPrivateDir(OSError):
