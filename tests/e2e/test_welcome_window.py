@@ -22,7 +22,7 @@ from traybreak.paths import APP_ID
 from traybreak.ui.protocol import read_settings_result
 from traybreak.ui.settings.welcome_form import TITLE
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.e2e
 
 ICON = "^traybreakSystemTrayIcon$"
 
@@ -40,6 +40,7 @@ def home(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "home"
 
 
+@pytest.mark.slow   # two tray starts and a prompt: about 9 s
 def test_the_first_run_welcomes_once_and_saves_the_choices(home: Path) -> None:
     home.mkdir()
     with app_on_a_desktop(home, fresh=True) as app:
