@@ -59,6 +59,17 @@ def app_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def state_dir() -> Path:
+    """The user state dir ($XDG_STATE_HOME/traybreak on Linux): what the app remembers that is
+    neither a setting nor the log."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def welcome_marker() -> Path:
+    """The file that says the welcome window was shown (app/first_run.py): never again."""
+    return state_dir() / "welcome-shown"
+
+
 class NoPrivateDir(OSError):
     """No folder could be made private to this user; ``str()`` names each one tried and why."""
 

@@ -72,6 +72,8 @@ def assert_only_problems(content: str | bytes) -> None:
 @example(tomli_w.dumps({"exercise": [card(image="a\x00b.png")]}))
 @example(tomli_w.dumps({"exercise": [card(image="link.png")]}))
 @example(tomli_w.dumps({"exercise": [card(name="\x1b]0;owned\x07Cat")]}))
+@example(tomli_w.dumps({"exercise": [{"requires": [[]]}]}))  # a list in a list: unhashable
+@example(tomli_w.dumps({"exercise": [card(cautions=[{"text": "x", "tags": [{}]}])]}))
 def test_whatever_a_pack_holds_it_gives_problems_not_exceptions(content: str | bytes) -> None:
     """Packs shaped like packs, any bytes or text, a good pack with a few characters changed."""
     assert_only_problems(content)

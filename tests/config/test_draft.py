@@ -326,3 +326,34 @@ def test_any_edits_keep_every_comment_and_save_what_the_fields_show(
     assert {key: again.value(key) for key in shown} == {key: draft.value(key) for key in shown}
     assert load_config(path).prompt.respect_dnd is False      # keys without a field stay
     assert load_config(path).exercises.exclude == ("neck_roll",)
+
+
+def test_conditions_and_props_are_arrays_checked_as_config_check_does(tmp_path: Path) -> None:
+    path = write(tmp_path, USERS_FILE)
+    draft = SettingsDraft.load(path)
+    assert draft.value("exercises.avoid") == ""                      # the default: none
+    assert draft.value("exercises.have") == "wall,doorway,fixed_chair,low_chair_back,floor"
+    draft.set("exercises.avoid", "wrist,osteoporosis")
+    draft.set("exercises.have", "wall,step")
+    assert draft.problems() == {}
+    draft.set("exercises.avoid", "wirst")
+    assert '"wirst" is not a caution tag; did you mean "wrist"?' in \
+        draft.problems()["exercises.avoid"]
+    draft.set("exercises.avoid", "wrist,osteoporosis")
+    assert draft.save()
+    text = path.read_text(encoding="utf-8")
+    assert 'exclude = ["neck_roll"]   # my neck does not like it\n' in text
+    assert 'avoid = ["wrist", "osteoporosis"]\n' in text and 'have = ["wall", "step"]\n' in text
+    prefs = load_config(path).exercises
+    assert prefs.avoid == ("wrist", "osteoporosis") and prefs.have == {"wall", "step"}
+
+
+def test_a_set_field_in_another_order_is_no_edit(tmp_path: Path) -> None:
+    path = write(tmp_path, '[exercises]\navoid = ["wrist", "back"]  # mine\nhave = []\n')
+    draft = SettingsDraft.load(path)
+    assert draft.value("exercises.avoid") == "wrist,back" and draft.value("exercises.have") == ""
+    draft.set("exercises.avoid", "back,wrist")                       # as the boxes order it
+    assert not draft.changed() and draft.save() is False
+    draft.set("exercises.avoid", "")                                 # none: an empty array
+    assert draft.save()
+    assert path.read_text() == '[exercises]\navoid = []  # mine\nhave = []\n'

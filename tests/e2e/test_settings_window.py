@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from e2e.test_small_windows import Window, open_window, wm_desktop  # noqa: F401 - a fixture
 from e2e.test_tray_app import TrayApp, app_on_a_desktop
-from e2e.xdesktop import Desktop, wait_until
+from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
 
 from traybreak.ui.panel.layout import PANEL_TITLE
 from traybreak.ui.protocol import read_settings_result
@@ -220,3 +220,49 @@ def test_a_problem_the_window_has_no_field_for_is_listed_and_kept(
     wm_desktop.xdotool("key", "Return")
     assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"] is True
     assert config.read_text() == '# mine\n[prompt]\nsnoze = "10m"   # my typo\ntimeout = "3m"\n'
+
+
+def test_conditions_and_props_are_ticked_and_saved(tmp_path: Path) -> None:
+    missing = missing_tools(wm=True)
+    if missing:
+        pytest.skip(skip_reason(missing))
+    config = tmp_path / "config.toml"
+    config.write_text(MY_FILE)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    with Desktop((1024, 1000), wm=True) as desk:     # tall enough to show every row unscrolled
+        window = open_window(desk, tmp_path, "settings", "--config", str(config), env=env)
+        window.click_at(*window.centre("exercises.avoid=osteoporosis"))
+        window.click_at(*window.centre("exercises.avoid=wrist"))
+        window.click_at(*window.centre("exercises.have=wall"))      # ticked by default
+        window.click_at(*window.centre("exercises.have=band"))
+        reported(window.geometry, lambda r: r["changed"] and r["save_enabled"])
+        time.sleep(0.2)
+        desk.screenshot("settings_conditions_and_props.png")
+        desk.xdotool("key", "Return")
+        assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"]
+    assert changed_lines(MY_FILE, config.read_text()) == [
+        '+', '+[exercises]', '+avoid = ["osteoporosis", "wrist"]',
+        '+have = ["doorway", "fixed_chair", "low_chair_back", "floor", "band"]']
+
+
+def test_at_768_px_a_tab_into_the_props_scrolls_them_into_view(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    config = tmp_path / "config.toml"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    window = open_window(wm_desktop, tmp_path, "settings", "--config", str(config), env=env)
+    assert window.on_screen()
+    save = window.layout["widgets"]["save"]
+    hidden = window.layout["widgets"]["exercises.have=wall"]
+    assert hidden["y"] > save["y"] - 60            # below the fold: the body scrolls
+    window.click_at(*window.centre("exercises.avoid=eyes"))      # the last condition
+    wm_desktop.xdotool("key", "Tab", "space")                    # to "A clear wall", untick it
+    layout = reported(window.geometry, lambda r: r["changed"] and r["widgets"][
+        "exercises.have=wall"]["y"] < r["widgets"]["save"]["y"] - 60)
+    time.sleep(0.2)
+    wm_desktop.screenshot("settings_props_scrolled_1024x768.png")
+    shown = layout["widgets"]["exercises.have=wall"]
+    assert shown["y"] + shown["height"] <= layout["widgets"]["autostart"]["y"]
+    wm_desktop.xdotool("key", "Return")
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"]
+    assert config.read_text() == ('[exercises]\navoid = ["eyes"]\n'
+                                  'have = ["doorway", "fixed_chair", "low_chair_back", "floor"]\n')

@@ -61,9 +61,11 @@ exclude = {json.dumps(exclude)}
 
 
 class TrayApp:
-    """The app under test plus the CLI next to it, in one isolated home."""
+    """The app under test plus the CLI next to it, in one isolated home; ``fresh``: a home
+    traybreak has never run in (HOME too, and no config file or exercise pack written)."""
 
-    def __init__(self, desk: Desktop, home: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, desk: Desktop, home: Path, env: dict[str, str] | None = None,
+                 fresh: bool = False) -> None:
         self.desk, self.home = desk, home
         self.geometry = home / "prompt.json"
         self.env = {
@@ -71,18 +73,25 @@ class TrayApp:
             "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
             "XDG_STATE_HOME": str(home / "state"), "XDG_RUNTIME_DIR": str(home / "run"),
             "TRAYBREAK_TEST_GEOMETRY_FILE": str(self.geometry), "TRAYBREAK_TRAY_WAIT": "5",
+            **({"HOME": str(home)} if fresh else {}),
             **(env or {}),
         }
         (home / "run").mkdir(mode=0o700)
-        config = home / "config" / "traybreak" / "config.toml"
-        config.parent.mkdir(parents=True)
-        stretches = [e.id for e in load_builtin() if e.kind is Kind.STRETCH]
-        config.write_text(_config(stretches))
-        packs = home / "data" / "traybreak" / "exercises"
-        packs.mkdir(parents=True)
-        (packs / "e2e.toml").write_text(PACK)
-        self.proc = desk.spawn([sys.executable, "-m", "traybreak", "run"], env=self.env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if not fresh:
+            config = home / "config" / "traybreak" / "config.toml"
+            config.parent.mkdir(parents=True)
+            stretches = [e.id for e in load_builtin() if e.kind is Kind.STRETCH]
+            config.write_text(_config(stretches))
+            packs = home / "data" / "traybreak" / "exercises"
+            packs.mkdir(parents=True)
+            (packs / "e2e.toml").write_text(PACK)
+        self.proc = self.start()
+
+    def start(self) -> subprocess.Popen[bytes]:
+        """Start the tray (again, once the last one has ended)."""
+        self.proc = self.desk.spawn([sys.executable, "-m", "traybreak", "run"], env=self.env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return self.proc
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "traybreak", *args], env=self.env,
@@ -107,15 +116,15 @@ class TrayApp:
 
 @contextmanager
 def app_on_a_desktop(home: Path, wrap: Callable[[Desktop], Any] = lambda desk: desk,
-                     env: dict[str, str] | None = None) -> Iterator[TrayApp]:
+                     env: dict[str, str] | None = None, fresh: bool = False) -> Iterator[TrayApp]:
     """The app started in ``home`` on a fresh desktop (openbox + trayer), ended afterwards;
     ``wrap`` may stand in for the desktop (e.g. to start the app in its own session); ``env``
-    adds to the app's environment."""
+    adds to the app's environment; ``fresh``: as TrayApp's."""
     missing = missing_tools(wm=True, tray=True)
     if missing:
         pytest.skip(skip_reason(missing))
     with Desktop(wm=True, tray=True) as desk:
-        tray_app = TrayApp(wrap(desk), home, env)
+        tray_app = TrayApp(wrap(desk), home, env, fresh)
         try:
             yield tray_app
         finally:

@@ -332,7 +332,17 @@ class Desktop:
             raise ValueError("find_windows needs name, classname or class_")
         if len(args) > 3:
             args.insert(1, "--all")
-        return [int(line) for line in self.xdotool(*args).split()]
+        for _ in range(20):
+            done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True,
+                                  timeout=10.0, check=False)
+            # A window destroyed while xdotool walks the tree (another client's closing) ends
+            # the whole search with BadWindow and no output: that is no answer, so ask again.
+            if b"BadWindow" not in done.stderr:
+                break
+            time.sleep(0.02)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"xdotool {args} failed: {done.stderr.decode().strip()}")
+        return [int(line) for line in done.stdout.decode().split()]
 
     def wait_for_window(self, name: str | None = None, classname: str | None = None,
                         class_: str | None = None, timeout: float = 5.0) -> int:

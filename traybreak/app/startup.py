@@ -17,6 +17,7 @@ from typing import Any
 from traybreak import paths
 from traybreak.app.control_socket import InstanceLock, NotRunning, request
 from traybreak.app.environment import this_session
+from traybreak.app.first_run import is_first_run
 from traybreak.app.tray_app import App
 from traybreak.errors import ExitStatus, UserError
 from traybreak.platform.tray.choice import find_tray
@@ -46,7 +47,9 @@ def run(config_override: str | None, debug: bool = False) -> int:
         load_only_needed_extensions()  # before the first X connection: see platform/xlib_lean.py
         backend = check_session()
         finish_tk_check(tk_check)
-        return App(paths.config_file(config_override), runtime, backend, this_session()).run()
+        config = paths.config_file(config_override)
+        welcome = is_first_run(config, paths.log_db(), paths.welcome_marker())  # before the log
+        return App(config, runtime, backend, this_session(), welcome=welcome).run()
     finally:
         if tk_check.poll() is None:  # the session check failed first: reap it, it says nothing
             tk_check.kill()

@@ -28,6 +28,7 @@ from traybreak.app.engine_thread import (
     engine_for,
 )
 from traybreak.app.environment import Environment
+from traybreak.app.first_run import record_welcome
 from traybreak.app.log_writer import LogWriter
 from traybreak.app.notices import Notices
 from traybreak.app.requests import (
@@ -61,8 +62,9 @@ class App:
     """One running tray app. ``run`` blocks on the main thread until Quit/SIGTERM/logout."""
 
     def __init__(self, config_path: Path, runtime: Path, backend: str, env: Environment,
-                 refresh_s: float = REFRESH_S) -> None:
+                 refresh_s: float = REFRESH_S, welcome: bool = False) -> None:
         self.config_path, self.runtime, self.backend, self.env = config_path, runtime, backend, env
+        self.welcome = welcome  # a first run (app/first_run.py): open the welcome window
         self.config, problems = load_or_defaults(config_path)
         self.config_file = ConfigFile(config_path)
         self.store = Store.open(paths.log_db())
@@ -132,6 +134,8 @@ class App:
         thread = threading.Thread(target=self.service.run, name="engine", daemon=True)
         thread.start()
         self._threads.append(thread)
+        if self.welcome:
+            self._open_welcome()
         log.info("traybreak %s running (pid %d): tray %s, idle %s, log %s, messages in %s",
                  __version__, os.getpid(), self.backend, self.service.idle.name, self.store.path,
                  paths.app_log_dir(), extra={"terminal": True})  # on the terminal too
@@ -262,6 +266,16 @@ class App:
         elif cmd == "autostart":
             self.tray_facts.set_autostart(autostart_wanted(req))
             self.refresh()
+
+    def _open_welcome(self) -> None:
+        """The welcome window, once (recorded first): the tray runs on without waiting for it,
+        and picks up what it saves as it does the settings window's."""
+        self.welcome = False
+        record_welcome(paths.welcome_marker())
+        try:
+            self.env.launcher.window("welcome", ["--first-run", *settings_args(self.config_path)])
+        except OSError as err:
+            log.warning("the welcome window did not open: %s", err)
 
     def _edit_settings(self) -> None:
         """Open the settings file; with none yet (the tray never writes it) or no program to

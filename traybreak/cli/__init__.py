@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "prompt_cmd": ("prompt",),
     "settings_cmd": ("settings",),
     "small_window_cmd": ("panel", "history", "about"),
+    "welcome_cmd": ("welcome",),
 }
 
 
@@ -101,6 +102,9 @@ def _command_module(name: str) -> ModuleType:
         case "small_window_cmd":
             from traybreak.cli import small_window_cmd
             return small_window_cmd
+        case "welcome_cmd":
+            from traybreak.cli import welcome_cmd
+            return welcome_cmd
     raise ValueError(f"no command module {name!r}")
 
 

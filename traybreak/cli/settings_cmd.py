@@ -47,13 +47,13 @@ def _run(args: argparse.Namespace) -> int:
         from traybreak.platform.opener import open_in_default_app
         from traybreak.ui.settings.window import show_settings
 
-        outcome = show_settings(draft, path, _start_at_login(), lambda: tell_tray(path),
+        outcome = show_settings(draft, path, start_at_login(), lambda: tell_tray(path),
                                 open_in_default_app)
     emit(settings_result_line(outcome.saved, outcome.tray))
     return ExitStatus.OK
 
 
-def _start_at_login() -> Any:
+def start_at_login() -> Any:
     """Start at login as it is now, and how to change it; None where it cannot be read."""
     from traybreak.platform.autostart.base import AutostartState
     from traybreak.platform.autostart.choose import for_this_os

@@ -5,12 +5,13 @@ everything the window does not show kept as they were.
 A field is named by its dotted key ("prompt.snooze", "breaks.stretch.every"), two by what they
 stand for: "breaks.NAME.schedule" ("every" or "at": which of the two keys the rule has) and
 "hours" (whether the file has an [hours] table). Text fields hold the text typed; flags a bool;
-a "set" (exercises.settings) its items joined by commas ("seated,standing"), written as an array.
+a "set" (exercises.settings, avoid, have) its items joined by commas ("seated,standing"), written
+as an array; the same items in another order are no edit.
 Only what the user changed is written: a key the file does not have is added only when its
 field was edited, so the file keeps holding only what differs from the defaults.
 
-Writing uses tomlkit, imported only here and only by the settings window: the tray never
-writes the file.
+Writing uses tomlkit, imported only here and only by the settings and welcome windows: the tray
+never writes the file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any, Literal
 from traybreak.config import values
 from traybreak.config.rules import DEFAULT_RULES
 from traybreak.config.settings import Config, ConfigError, read_data, read_toml
+from traybreak.core.conditions import PROPS
 from traybreak.core.durations import format_duration
 from traybreak.core.model import Rule, Setting, WorkingHours
 from traybreak.errors import ExitStatus, UserError
@@ -50,6 +52,8 @@ SECTION_FIELDS: dict[tuple[str, str], FieldKind] = {
     ("prompt", "strict"): "duration",
     ("prompt", "notice"): "duration",
     ("exercises", "settings"): "set",
+    ("exercises", "avoid"): "set",
+    ("exercises", "have"): "set",
 }
 RULE_FIELDS: dict[str, FieldKind] = {
     "enabled": "flag", "every": "duration", "at": "clock", "days": "days", "duration": "duration",
@@ -159,7 +163,8 @@ class SettingsDraft:
         """Change a field and check the whole draft again (every problem, by config's rules)."""
         if key not in self._kinds:
             raise KeyError(key)
-        if value == self._loaded[key]:
+        if value == self._loaded[key] or (self._kinds[key] == "set"
+                                          and _items(value) == _items(self._loaded[key])):
             self._edits.pop(key, None)
         else:
             self._edits[key] = value
@@ -311,6 +316,11 @@ def _dotted(*parts: str) -> str:
     return values.dotted(*parts)
 
 
+def _items(value: FieldValue) -> set[str]:
+    """A set field's items, for comparing: "a, b" and "b,a" hold the same."""
+    return {item.strip() for item in str(value).split(",") if item.strip()}
+
+
 def _lookup(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     node: Any = data
     for part in path:
@@ -334,8 +344,13 @@ def _as_text(raw: object) -> str:
 
 def _effective(config: Config, path: tuple[str, ...]) -> FieldValue:
     """A field's value where the file says nothing: what the running config uses."""
+    prefs = config.exercises
     if path == ("exercises", "settings"):
-        return ",".join(item.value for item in Setting if item in config.exercises.settings)
+        return ",".join(item.value for item in Setting if item in prefs.settings)
+    if path == ("exercises", "avoid"):
+        return ",".join(prefs.avoid)
+    if path == ("exercises", "have"):  # in the vocabulary's order, as `config show` lists them
+        return ",".join(prop for prop in PROPS if prop in prefs.have)
     if path[0] == "breaks":
         rule = config.rule(path[1])
         return _rule_value(rule, path[2]) if rule is not None else ""

@@ -24,6 +24,7 @@ class Prop:
     label: str
     usual: bool
     words: tuple[str, ...]   # a card needing it says so in its steps with one of these
+    short: str               # a check box's words in the settings and welcome windows
 
 
 CAUTION_TAGS: dict[str, str] = {
@@ -46,15 +47,39 @@ CAUTION_TAGS: dict[str, str] = {
 }
 """Every caution tag a pack or ``[exercises] avoid`` may use, with what it means."""
 
+CAUTION_LABELS: dict[str, str] = {
+    "osteoporosis": "Osteoporosis",
+    "pregnancy": "Pregnancy",
+    "recent_surgery": "Recent surgery",
+    "back": "Back pain or injury",
+    "neck": "Neck problem",
+    "shoulder": "Shoulder problem",
+    "wrist": "Wrist, hand or elbow",
+    "hip": "Hip problem",
+    "knee": "Knee problem",
+    "ankle": "Ankle, calf or Achilles",
+    "balance": "Unsteady balance",
+    "dizziness": "Dizziness",
+    "heart": "Heart or blood pressure",
+    "lungs": "Lung condition",
+    "hernia": "Abdominal hernia",
+    "eyes": "Eye problem",
+}
+"""Each caution tag in a few words, for a check box (the windows); CAUTION_TAGS says it in full."""
+
 _PROPS = (
-    Prop("wall", "a clear stretch of wall", True, ("wall",)),
-    Prop("doorway", "a doorway or the corner of a wall", True, ("doorway", "corner")),
-    Prop("fixed_chair", "a sturdy chair without wheels", True, ("without wheels",)),
+    Prop("wall", "a clear stretch of wall", True, ("wall",), "A clear wall"),
+    Prop("doorway", "a doorway or the corner of a wall", True, ("doorway", "corner"),
+         "A doorway or corner"),
+    Prop("fixed_chair", "a sturdy chair without wheels", True, ("without wheels",),
+         "A chair without wheels"),
     Prop("low_chair_back", "a steady chair whose back ends below your shoulder blades", True,
-         ("below your shoulder blades",)),
-    Prop("floor", "floor space to lie or kneel on, with a mat or rug", True, ("mat", "rug")),
-    Prop("step", "a sturdy low step or the bottom stair", False, ("step", "stair")),
-    Prop("band", "a light resistance band", False, ("band",)),
+         ("below your shoulder blades",), "A low-backed chair"),
+    Prop("floor", "floor space to lie or kneel on, with a mat or rug", True, ("mat", "rug"),
+         "Floor space and a mat"),
+    Prop("step", "a sturdy low step or the bottom stair", False, ("step", "stair"),
+         "A low step or stair"),
+    Prop("band", "a light resistance band", False, ("band",), "A resistance band"),
 )
 PROPS: dict[str, Prop] = {prop.id: prop for prop in _PROPS}
 """Every prop a pack's ``requires`` or ``[exercises] have`` may name."""

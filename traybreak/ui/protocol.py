@@ -265,6 +265,12 @@ def settings_result_line(saved: bool, tray: str) -> str:
     return json.dumps({"closed": True, "saved": saved, "tray": tray}, ensure_ascii=False)
 
 
+def welcome_result_line(saved: bool, tray: str, started: bool) -> str:
+    """The welcome window's line: the settings window's, and ``started`` (Start, not Skip)."""
+    return json.dumps({"closed": True, "saved": saved, "tray": tray, "started": started},
+                      ensure_ascii=False)
+
+
 def read_settings_result(text: str) -> dict[str, Any]:
     """The settings window's result from its stdout; ValueError when it is not one."""
     body = last_json_object(text, "the settings window")

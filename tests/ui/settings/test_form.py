@@ -51,5 +51,20 @@ def test_a_set_fields_boxes_make_its_value_in_their_order() -> None:
 def test_problems_without_a_field_are_listed_without_every_known_key() -> None:
     assert form.brief('unknown key; did you mean "snooze"? (expected one of: timeout, snooze)') \
         == 'unknown key; did you mean "snooze"?'
+    assert form.brief('"wirst" is not a caution tag; did you mean "wrist"? (expected any of: '
+                      'osteoporosis, wrist)') == \
+        '"wirst" is not a caution tag; did you mean "wrist"?'
     assert form.brief("5s is not shorter (expected a shorter period)") == \
         "5s is not shorter (expected a shorter period)"
+
+
+def test_every_condition_and_prop_has_a_box_with_a_short_label() -> None:
+    from traybreak.core.conditions import CAUTION_TAGS, PROPS
+
+    rows = {row.set_key: row for _, rows in form.SECTIONS for row in rows if row.set_key}
+    avoid, have = rows["exercises.avoid"], rows["exercises.have"]
+    assert [item for item, _ in avoid.choices] == list(CAUTION_TAGS)
+    assert [item for item, _ in have.choices] == list(PROPS)
+    for _, words in (*avoid.choices, *have.choices):
+        assert words[:1].isupper() and len(words) <= 24, words    # fits a column of 4
+    assert avoid.columns and have.columns

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from traybreak.core.conditions import CAUTION_LABELS, CAUTION_TAGS, PROPS
+
 FieldValue = str | bool
 
 
@@ -52,7 +54,9 @@ class Entry:
 @dataclass(frozen=True)
 class Row:
     """One line of a section: a label (or a check box for ``flag``), then its entries, or the
-    check boxes of a set field (``set_key``: one box per item of ``choices``, (item, words))."""
+    check boxes of a set field (``set_key``: one box per item of ``choices``, (item, words));
+    with ``columns``, the label has a line of its own and the boxes stand below it in that many
+    columns (a long list: the conditions, the props)."""
 
     label: str
     entries: tuple[Entry, ...] = ()
@@ -60,6 +64,7 @@ class Row:
     hint: str = ""                 # muted words after the entries
     set_key: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
+    columns: int = 0
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -89,6 +94,15 @@ def rule_keys(name: str) -> dict[str, str]:
             for part in ("enabled", "schedule", "every", "at", "days", "duration")}
 
 
+#: The conditions ``[exercises] avoid`` may name, as check boxes: (caution tag, its label).
+CONDITION_CHOICES = tuple((tag, CAUTION_LABELS[tag]) for tag in CAUTION_TAGS)
+#: The props ``[exercises] have`` may name, as check boxes: (prop, its label).
+PROP_CHOICES = tuple((prop.id, prop.short) for prop in PROPS.values())
+CONDITIONS_LABEL = "Leave out exercises not advised with"
+CONDITIONS_HINT = "tick what applies to you"
+CONDITIONS = Row(CONDITIONS_LABEL, set_key="exercises.avoid", choices=CONDITION_CHOICES,
+                 columns=4, hint=CONDITIONS_HINT)
+
 SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
     ("Working hours", (
         Row("Only prompt during working hours", (
@@ -115,6 +129,9 @@ SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
     ("Exercises", (
         Row("Only exercises done", set_key="exercises.settings",
             choices=(("seated", "seated"), ("standing", "standing"), ("floor", "on the floor"))),
+        CONDITIONS,
+        Row("What you have at hand", set_key="exercises.have", choices=PROP_CHOICES, columns=4,
+            hint="exercises needing anything else are left out"),
     )),
 )
 
@@ -158,7 +175,7 @@ def field_name(key: str) -> str:
 def brief(detail: str) -> str:
     """A problem without config check's list of every key it knows, which the window's list of
     problems has no room for: 'unknown key; did you mean "snooze"?'."""
-    return re.sub(r" \(expected one of: [^)]*\)$", "", detail)
+    return re.sub(r" \(expected (one|any) of: [^)]*\)$", "", detail)
 
 
 def message_for(key: str, detail: str, row_keys: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from traybreak.errors import UserError
-from traybreak.ui.settings import form
+from traybreak.ui.settings import form, widgets
 from traybreak.ui.settings.form import Draft, Row
 from traybreak.ui.toolkit import palette
 from traybreak.ui.toolkit import small_window as sw
@@ -23,7 +23,7 @@ from traybreak.ui.toolkit import small_window as sw
 log = logging.getLogger(__name__)
 
 ERROR = palette.ERROR
-FIELD_BG = "#FFFFFF"
+FIELD_BG = widgets.FIELD_BG
 FIELD_LINE = "#AEB6BE"
 
 
@@ -37,10 +37,30 @@ class StartAtLogin:
 
 @dataclass
 class Outcome:
-    """How the window ended: saved or not, and what the running tray did (``tell_tray``'s)."""
+    """How the window ended: saved or not, and what the running tray did (``tell_tray``'s);
+    ``started``: the welcome window's Start (not Skip)."""
 
     saved: bool = False
     tray: str = "unchanged"
+    started: bool = False
+
+
+def commit(draft: Draft, path: Path, login: StartAtLogin | None,
+           autostart: bool | None) -> tuple[bool, str | None]:
+    """Save ``draft`` and set start at login to ``autostart`` (None: leave it): (whether the
+    file was written, None) or (False, why not in one line)."""
+    blocked = draft.blocking()
+    if blocked is not None:
+        return False, f"not saved: {blocked}"
+    try:
+        saved = draft.save()
+        if login is not None and autostart is not None and autostart != login.enabled:
+            login.change(autostart)
+    except UserError as err:
+        return False, str(err)
+    except OSError as err:
+        return False, f"not saved: {err.strerror or err}: {path}"
+    return saved, None
 
 
 @dataclass
@@ -87,7 +107,7 @@ class SettingsWindow:
             self._heading(grid, title)
             for row in rows:
                 self._row(grid, row)
-        self._login(body)
+        self._login()
         self._footer()
         root.update_idletasks()  # a message wraps at the width the fields take
         for label in [self.others, *(marked.message for marked in self.marked)]:
@@ -144,6 +164,9 @@ class SettingsWindow:
 
     def _row(self, grid: tk.Frame, row: Row) -> None:
         px, fonts = self.screen.px, self.screen.fonts
+        if row.columns:
+            self._box_block(grid, row)
+            return
         line = self._next_row(grid)
         if row.flag is not None:
             lead: tk.Widget = self._check(grid, row.label, row.flag)
@@ -166,15 +189,14 @@ class SettingsWindow:
                                                                            padx=(px(8), 0))
         self._message_row(grid, row.keys, 2, first=0)
 
-    def _login(self, body: tk.Frame) -> None:
+    def _login(self) -> None:
+        """Start at login, below the scrolling body: always in view, and not in the file."""
         px = self.screen.px
         if self.login is None:
             return
-        sw.label(body, "Start", self.screen.fonts["heading"]).pack(fill=tk.X, pady=(px(12),
-                                                                                   px(4)))
         self.autostart = tk.BooleanVar(self.screen.root, value=self.login.enabled)
-        box = self._checkbutton(body, form.AUTOSTART, self.autostart, self._refresh)
-        box.pack(anchor=tk.W)
+        box = self._checkbutton(self.screen.root, form.AUTOSTART, self.autostart, self._refresh)
+        box.pack(anchor=tk.W, padx=px(20), pady=(px(10), 0))
         self.widgets["autostart"] = box
 
     def _footer(self) -> None:
@@ -195,21 +217,33 @@ class SettingsWindow:
         self.status.pack(side=tk.LEFT, fill=tk.X)
         self.widgets.update(save=self.save_button, cancel=cancel)
 
+    def _box_block(self, grid: tk.Frame, row: Row) -> None:
+        """A set field with many items: its label (and hint) on a line, the boxes in columns
+        below, across the whole grid."""
+        px, fonts = self.screen.px, self.screen.fonts
+        top = tk.Frame(grid, bg=palette.BODY_BG)
+        top.grid(row=self._next_row(grid), column=0, columnspan=2, sticky=tk.W,
+                 pady=(px(6), px(2)))
+        sw.label(top, row.label, fonts["body"]).pack(side=tk.LEFT)
+        if row.hint:
+            sw.label(top, row.hint, fonts["small"], palette.MUTED).pack(side=tk.LEFT,
+                                                                        padx=(px(8), 0))
+        boxes = tk.Frame(grid, bg=palette.BODY_BG)
+        boxes.grid(row=self._next_row(grid), column=0, columnspan=2, sticky=tk.W,
+                   padx=(px(12), 0))
+        self._set_boxes(boxes, row)
+        self._message_row(grid, row.keys, 2, first=0)
+
     def _set_boxes(self, parent: tk.Frame, row: Row) -> None:
         """One check box per item of a set field; ticking one sets the field to those ticked."""
         assert row.set_key is not None
-        key, ticked = row.set_key, form.set_items(self.draft.value(row.set_key))
-        boxes = {item: tk.BooleanVar(self.screen.root, value=item in ticked)
-                 for item, _ in row.choices}
+        value = self.draft.value(row.set_key)
+        for item, box in widgets.set_boxes(self.screen, parent, row, value, self._edit).items():
+            self.widgets[f"{row.set_key}={item}"] = box
+            box.bind("<FocusIn>", self._seen(box))  # a Tab into a box out of view
 
-        def changed() -> None:
-            chosen = [item for item, var in boxes.items() if var.get()]
-            self._edit(key, form.set_text(chosen, row.choices))
-
-        for item, words in row.choices:
-            box = self._checkbutton(parent, words, boxes[item], changed)
-            box.pack(side=tk.LEFT, padx=(0, self.screen.px(12)))
-            self.widgets[f"{key}={item}"] = box
+    def _seen(self, widget: tk.Misc) -> Callable[[tk.Event], None]:
+        return lambda _e: self.scroller.see(widget)
 
     def _choose(self, key: str, mode: tk.StringVar) -> Callable[[], None]:
         return lambda: self._edit(key, mode.get())
@@ -223,16 +257,10 @@ class SettingsWindow:
 
     def _checkbutton(self, parent: tk.Misc, text: str, var: tk.BooleanVar,
                      command: Callable[[], None]) -> tk.Checkbutton:
-        return tk.Checkbutton(
-            parent, text=text, variable=var, command=command, font=self.screen.fonts["body"],
-            bg=palette.BODY_BG, fg=palette.TEXT, activebackground=palette.BODY_BG,
-            selectcolor=FIELD_BG, bd=0, padx=0, cursor="hand2", anchor=tk.W,
-            **self._focus_ring())
+        return widgets.checkbutton(self.screen, parent, text, var, command)
 
     def _focus_ring(self) -> dict[str, Any]:
-        """A box's outline, in the app's colour while it has the keyboard focus (Tab, Space)."""
-        return {"highlightthickness": 1, "highlightbackground": palette.BODY_BG,
-                "highlightcolor": sw.APP_BAND}
+        return widgets.focus_ring()
 
     def _entry(self, parent: tk.Misc, key: str, chars: int) -> tk.Entry:
         text = tk.StringVar(self.screen.root, value=str(self.draft.value(key)))
@@ -340,15 +368,10 @@ class SettingsWindow:
     def _save(self) -> None:
         if self.draft.blocking() is not None:
             return
-        try:
-            saved = self.draft.save()
-            if self.login is not None and self.autostart.get() != self.login.enabled:
-                self.login.change(self.autostart.get())
-        except UserError as err:
-            self._say(str(err))
-            return
-        except OSError as err:
-            self._say(f"not saved: {err.strerror or err}: {self.path}")
+        wanted = self.autostart.get() if self.login is not None else None
+        saved, problem = commit(self.draft, self.path, self.login, wanted)
+        if problem is not None:
+            self._say(problem)
             return
         self.outcome = Outcome(saved, self.tell_tray() if saved else "unchanged")
         self.screen.root.destroy()
@@ -371,11 +394,7 @@ class SettingsWindow:
 
     def run(self) -> Outcome:
         """Show the window and return how it ended once it is closed."""
-        root = self.screen.root
-        sw.present(self.screen, self.widgets, closing_keys=("<Escape>",), state=self._state)
-        for key in ("<Return>", "<KP_Enter>"):
-            root.bind(key, lambda _e: self._save())
-        root.mainloop()
+        widgets.run_dialog(self.screen, self.widgets, self._state, self._save)
         return self.outcome
 
 
