@@ -48,6 +48,7 @@ from traybreak.core.model import AppEvent
 from traybreak.core.skips import SkipCounter
 from traybreak.errors import ExitStatus
 from traybreak.platform.autostart.base import AutostartRefused
+from traybreak.platform.memory import give_back_freed_memory
 from traybreak.store.prompt_log import Store
 from traybreak.ui.protocol import settings_args
 from traybreak.ui.tray.view import TrayFacts
@@ -56,6 +57,9 @@ log = logging.getLogger(__name__)
 
 # The tray refresh and config-file check ride on the engine's wakes, at least this often.
 REFRESH_S = 60.0
+#: The engine wake after which the tray has settled (icon shown, first refresh done): the C heap
+#: pages start-up freed are handed back to the OS then (platform/memory.py).
+SETTLED_AFTER_WAKES = 2
 
 
 class App:
@@ -189,6 +193,8 @@ class App:
         if self.config_file.changed():
             self.reload()
         self.refresh()
+        if self.service.wakes == SETTLED_AFTER_WAKES:  # start-up's garbage is gone by now
+            give_back_freed_memory()
 
     # --- what the tray shows --------------------------------------------------------------
 
