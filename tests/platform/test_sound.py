@@ -155,3 +155,18 @@ def test_winsound_missing_off_windows_is_a_warning(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):
         Chime(60, platform="win32", env=dict(os.environ)).play()
     assert "could not play with winsound" in caplog.text
+
+
+def test_the_tray_asks_for_a_player_without_loading_what_playing_needs() -> None:
+    """The tray process only calls find_player(); wave and importlib.resources (0.2 MB with
+    their imports) are loaded by the prompt window, which plays."""
+    import subprocess
+
+    code = ("import sys, traybreak.app.tray_app\n"
+            "from traybreak.platform.sound import find_player\n"
+            "find_player()\n"
+            "print(sorted(m for m in sys.modules if m in ('wave', 'importlib.resources')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, env={"PYSTRAY_BACKEND": "dummy", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -21,10 +21,8 @@ import shutil
 import subprocess
 import sys
 import threading
-import wave
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +61,16 @@ def loudness(volume: int) -> float:
 
 def chime_path() -> Path:
     """The shipped chime (a real file: the package is installed unzipped)."""
+    # Imported here, like wave below: the tray only asks find_player(); the window plays.
+    from importlib.resources import files
+
     return Path(str(files("traybreak.sounds").joinpath("chime.wav")))
 
 
 def scaled(wav: bytes, factor: float) -> bytes:
     """A 16-bit WAV with every sample multiplied by ``factor`` (0–1: quieter, never clipping)."""
+    import wave
+
     with wave.open(io.BytesIO(wav)) as source:
         params = source.getparams()
         frames = array.array("h", source.readframes(params.nframes))
