@@ -370,6 +370,52 @@ def test_no_chest_glow_for_a_back_exercise(exercise: Exercise) -> None:
         assert not lit, f"frame {index}: the chest is highlighted for {exercise.targets}"
 
 
+# where on the figure each muscle group may be lit (a highlighted segment or a glow's joint, without
+# its l_/r_ side): a lit part no target of the card lives in points at the wrong muscles
+LIT_PLACES: dict[str, set[str]] = {
+    "hip_flexors": {"thigh", "hip", "spine_low"},
+    "hamstrings": {"thigh", "shin"},
+    "calves": {"shin", "foot"},
+    "piriformis": {"hip", "thigh"},
+    "glute_max": {"hip", "thigh"},
+    "glute_med": {"hip", "thigh"},
+    "lats": {"upper_arm", "spine_high", "spine_low", "waist"},
+    "quadratus_lumborum": {"waist", "hip", "spine_low"},
+    "obliques": {"waist", "hip", "spine_low"},
+    "deep_core": {"waist", "hip", "spine_low"},
+    "chest": {"upper_arm", "spine_high", "top", "shoulder"},
+    "upper_traps": {"neck", "shoulder", "top"},
+    "neck": {"neck", "head"},
+    "deep_neck_flexors": {"neck", "head"},
+    "wrist_flexors": {"forearm", "hand"},
+    "wrist_extensors": {"forearm", "hand"},
+    "thoracic_spine": {"spine_high", "top"},
+    "rhomboids": {"spine_high", "top", "shoulder"},
+    "lower_traps": {"spine_high", "top", "shoulder"},
+    "spinal_erectors": {"spine_high", "spine_low", "waist", "hip"},
+    "breathing": {"top", "waist", "spine_high", "spine_low"},
+    "eyes": {"head"},
+}
+WHOLE_BODY = "whole_body"
+
+
+def _place(name: str) -> str:
+    return name[2:] if name[:2] in ("l_", "r_") else name
+
+
+@pytest.mark.parametrize("exercise", BUILTINS, ids=lambda ex: ex.id)
+def test_what_is_lit_is_what_the_card_targets(exercise: Exercise) -> None:
+    if WHOLE_BODY in exercise.targets:
+        return
+    allowed = set().union(*(LIT_PLACES[group] for group in exercise.targets))
+    for index, still in enumerate(_stills(exercise), 1):
+        glows = [p for p in (*still.pose.props, *still.frame.marks) if p.type == "glow"]
+        lit = {_place(name) for name in still.frame.highlight}
+        lit |= {_place(glow.params["at"]) for glow in glows}
+        assert lit <= allowed, f"frame {index}: {sorted(lit - allowed)} lit, but the card " \
+            f"targets {exercise.targets}"
+
+
 def test_every_claim_is_made_by_some_card() -> None:
     """A phrase no card uses checks nothing: each claim must find at least one card."""
     unused = [phrase for phrase, _ in CLAIMS
