@@ -372,29 +372,20 @@ def test_no_chest_glow_for_a_back_exercise(exercise: Exercise) -> None:
 
 # where on the figure each muscle group may be lit (a highlighted segment or a glow's joint, without
 # its l_/r_ side): a lit part no target of the card lives in points at the wrong muscles
+_HIP, _FLANK = {"hip", "thigh"}, {"waist", "hip", "spine_low"}
+_UPPER_BACK = {"spine_high", "top", "shoulder"}
 LIT_PLACES: dict[str, set[str]] = {
-    "hip_flexors": {"thigh", "hip", "spine_low"},
-    "hamstrings": {"thigh", "shin"},
+    "hip_flexors": _HIP | {"spine_low"}, "hamstrings": {"thigh", "shin"},
     "calves": {"shin", "foot"},
-    "piriformis": {"hip", "thigh"},
-    "glute_max": {"hip", "thigh"},
-    "glute_med": {"hip", "thigh"},
+    "piriformis": _HIP, "glute_max": _HIP, "glute_med": _HIP,
     "lats": {"upper_arm", "spine_high", "spine_low", "waist"},
-    "quadratus_lumborum": {"waist", "hip", "spine_low"},
-    "obliques": {"waist", "hip", "spine_low"},
-    "deep_core": {"waist", "hip", "spine_low"},
-    "chest": {"upper_arm", "spine_high", "top", "shoulder"},
-    "upper_traps": {"neck", "shoulder", "top"},
-    "neck": {"neck", "head"},
-    "deep_neck_flexors": {"neck", "head"},
-    "wrist_flexors": {"forearm", "hand"},
-    "wrist_extensors": {"forearm", "hand"},
-    "thoracic_spine": {"spine_high", "top"},
-    "rhomboids": {"spine_high", "top", "shoulder"},
-    "lower_traps": {"spine_high", "top", "shoulder"},
+    "quadratus_lumborum": _FLANK, "obliques": _FLANK, "deep_core": _FLANK,
+    "chest": {"upper_arm", *_UPPER_BACK}, "upper_traps": {"neck", "shoulder", "top"},
+    "neck": {"neck", "head"}, "deep_neck_flexors": {"neck", "head"},
+    "wrist_flexors": {"forearm", "hand"}, "wrist_extensors": {"forearm", "hand"},
+    "thoracic_spine": {"spine_high", "top"}, "rhomboids": _UPPER_BACK, "lower_traps": _UPPER_BACK,
     "spinal_erectors": {"spine_high", "spine_low", "waist", "hip"},
-    "breathing": {"top", "waist", "spine_high", "spine_low"},
-    "eyes": {"head"},
+    "breathing": {"top", "waist", "spine_high", "spine_low"}, "eyes": {"head"},
 }
 WHOLE_BODY = "whole_body"
 
