@@ -7,15 +7,17 @@ import hashlib
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageOps
 
 from traybreak.catalog.load import load_builtin
 from traybreak.core.model import Exercise, Kind, Setting
+from traybreak.ui.figures import draw as figure_draw
 from traybreak.ui.figures import props as figure_props
 from traybreak.ui.figures.draw import Frame, pose_ids, render_exercise, render_frames
-from traybreak.ui.figures.poses import load_library
+from traybreak.ui.figures.poses import View, load_library, solve
 
 BUILTINS = load_builtin()
 
@@ -153,3 +155,34 @@ def test_frames_are_cached() -> None:
     again = render_frames("bird_dog", size=100)
     assert first is not again and all(a is b for a, b in zip(first, again, strict=True))
     assert isinstance(first[0], Frame)
+
+
+@pytest.mark.parametrize("key", ["seated_thoracic_extension", "levator_scapulae_stretch"])
+def test_a_hand_behind_the_head_is_drawn_before_the_head(
+        key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fingers laced behind the head were drawn over the face, a blob of arms (#16 point 5):
+    the arm whose hand rests behind the head is drawn first and the head covers it."""
+    order: list[str] = []
+    real_limb, real_head = figure_draw._limb, figure_draw._head
+
+    def limb(*args: Any, far: bool) -> None:   # (canvas, frame, joints, side, part)
+        order.append(f"{args[3]}_{args[4]}")
+        real_limb(*args, far=far)
+
+    def head(*args: Any) -> None:
+        order.append("head")
+        real_head(*args)
+
+    monkeypatch.setattr(figure_draw, "_limb", limb)
+    monkeypatch.setattr(figure_draw, "_head", head)
+    pose = load_library()[key]
+    held = pose.frames[-1]
+    joints = solve(held, pose.view)
+    behind = [s for s in "lr" if figure_draw.hand_behind_head(pose.view, held, joints, s)]
+    assert behind
+    figure_draw._draw(pose, held, 120, False)
+    for side in behind:
+        assert order.index(f"{side}_arm") < order.index("head")
+    in_front = {"r"} - set(behind) if pose.view is View.SIDE else {"l", "r"} - set(behind)
+    for side in in_front:   # a hand not on the back of the head still shows in front of it
+        assert order.index(f"{side}_arm") > order.index("head")

@@ -20,7 +20,7 @@ import pytest
 
 from traybreak.catalog.load import load_builtin
 from traybreak.core.model import Exercise, Setting
-from traybreak.ui.figures.draw import render_exercise
+from traybreak.ui.figures.draw import hand_behind_head, render_exercise
 from traybreak.ui.figures.poses import Keyframe, Point, Pose, View, load_library, solve
 
 BUILTINS = load_builtin()
@@ -193,6 +193,14 @@ def _hands_behind_head(exercise: Exercise, stills: list[Still]) -> None:
             assert (x - hx) * facing < 0, f"frame {index}: {hand} in front of the face"
 
 
+def _hand_drawn_behind_head(exercise: Exercise, stills: list[Still]) -> None:
+    """A hand on the back of the head is drawn behind it: the face stays clear (the chair-back
+    arch used to show its head as a blob of arms)."""
+    still = stills[-1]
+    behind = [s for s in "lr" if hand_behind_head(still.pose.view, still.frame, still.joints, s)]
+    assert behind, "no hand rests behind the head in the held frame"
+
+
 def _y_shape(exercise: Exercise, stills: list[Still]) -> None:
     assert stills[0].pose.view is View.FRONT, "a Y is only seen from the front"
 
@@ -301,6 +309,7 @@ CLAIMS: list[tuple[str, Check]] = [
     (r"back flat|flat back", _back_flat),
     (r"cross your arms over your chest", _arms_crossed),
     (r"fingers behind your head", _hands_behind_head),
+    (r"fingers behind your head|hand lightly on the back of your head", _hand_drawn_behind_head),
     (r"into a y\b", _y_shape),
     (r"into a w\b", _w_shape),
     (r"hands (resting )?on your thighs",
