@@ -296,14 +296,16 @@ def _no_pacer(exercise: Exercise, stills: list[Still]) -> None:
             "an on-screen breathing pacer in a figure that tells you to look away"
 
 
+# the text lifts a foot off the floor (else both feet stay down)
+LIFTS = (r"lift one foot|lift the outer leg|cross one ankle|ankle on the opposite knee"
+         r"|other foot hang")
 # phrase in the card's steps -> what the figure must show
 CLAIMS: list[tuple[str, Check]] = [
     (r"(both hands|one hand) on (it|its edge|the rail or wall)|hold (it|its edge)\b.*with "
      r"(both hands|one hand)", _hands_on_support),
     (r"(hold the side of (your|the) seat|hands resting on the sides of the seat)",
      _hands_on_seat),
-    (r"lift one foot|lift the outer leg|cross one ankle|ankle on the opposite knee"
-     r"|other foot hang", _a_foot_lifts),
+    (LIFTS, _a_foot_lifts),
     (r"lean forward (slightly|a little)", _leans_forward),
     (r"without leaning back|keep your trunk still", _trunk_still),
     (r"back flat|flat back", _back_flat),
@@ -322,7 +324,6 @@ CLAIMS: list[tuple[str, Check]] = [
     (r"reaching up and over", _bend_away_from_raised_arm),
     (r"look away from the screen", _no_pacer),
 ]
-LIFTS = CLAIMS[2][0]
 # props a card requires -> the scenery that must be drawn for it
 REQUIRED_SCENERY = {"step": {"step"}, "wall": {"wall"}, "doorway": {"door"},
                     "fixed_chair": {"chair", "chair_front"}, "low_chair_back": {"chair"},
