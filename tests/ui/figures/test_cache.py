@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from traybreak.catalog.load import load_builtin
-from traybreak.core.model import Kind
+from traybreak.core.model import Kind, Setting
 from traybreak.ui.figures import cache as figure_cache
 from traybreak.ui.figures.cache import FigureCache, entry_key
 from traybreak.ui.figures.draw import render_exercise
@@ -43,14 +43,18 @@ def test_a_kept_figure_reads_back_as_the_frames_drawn(tmp_path: Path) -> None:
         assert _pixels(frame.path) == image.image.convert("RGBA").tobytes()
 
 
-def test_another_size_pose_kind_or_picture_is_another_entry(tmp_path: Path) -> None:
+def test_another_size_pose_kind_setting_or_picture_is_another_entry(tmp_path: Path) -> None:
+    other_setting = next(s for s in Setting if s is not STRETCH.setting)
     picture = tmp_path / "me.png"
     Image.new("RGB", (40, 30), "red").save(picture)
     with_picture = replace(STRETCH, image=str(picture))
     keys = {entry_key(STRETCH, 200), entry_key(STRETCH, 240),
-            entry_key(replace(STRETCH, pose="generic_stretch"), 200),
-            entry_key(replace(STRETCH, kind=Kind.RELAX), 200), entry_key(with_picture, 200)}
-    assert len(keys) == 5
+            entry_key(replace(STRETCH, pose="neutral_standing"), 200),
+            entry_key(replace(STRETCH, kind=Kind.RELAX), 200), entry_key(with_picture, 200),
+            # a card without a pose shows its setting's neutral figure: another setting, another
+            # drawing (#16 point 5)
+            entry_key(replace(STRETCH, setting=other_setting), 200)}
+    assert len(keys) == 6
     before = entry_key(with_picture, 200)
     Image.new("RGB", (50, 30), "blue").save(picture)       # replaced in place
     assert entry_key(with_picture, 200) != before

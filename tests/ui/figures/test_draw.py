@@ -7,15 +7,17 @@ import hashlib
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageOps
 
 from traybreak.catalog.load import load_builtin
-from traybreak.core.model import Exercise, Kind
+from traybreak.core.model import Exercise, Kind, Setting
+from traybreak.ui.figures import draw as figure_draw
 from traybreak.ui.figures import props as figure_props
 from traybreak.ui.figures.draw import Frame, pose_ids, render_exercise, render_frames
-from traybreak.ui.figures.poses import load_library
+from traybreak.ui.figures.poses import View, load_library, solve
 
 BUILTINS = load_builtin()
 
@@ -108,7 +110,7 @@ def test_user_picture_is_fitted_not_stretched(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [None, b"not a picture"])
-def test_missing_or_broken_picture_falls_back_to_the_generic_figure(
+def test_missing_or_broken_picture_falls_back_to_the_neutral_figure(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes | None) -> None:
     picture = tmp_path / "pic.png"
     if content is not None:
@@ -116,7 +118,7 @@ def test_missing_or_broken_picture_falls_back_to_the_generic_figure(
     exercise = _exercise(Kind.STRENGTHEN, image=str(picture))
     with caplog.at_level(logging.WARNING, logger="traybreak.ui.figures.draw"):
         frames = render_exercise(exercise, size=96)
-    generic = render_frames("generic_strengthen", size=96)
+    generic = render_frames(f"neutral_{exercise.setting.value}", size=96)
     assert [f.image.tobytes() for f in frames] == [f.image.tobytes() for f in generic]
     assert str(picture) in caplog.text and exercise.id in caplog.text
 
@@ -125,8 +127,27 @@ def test_unknown_pose_key_falls_back_with_a_warning(caplog: pytest.LogCaptureFix
     exercise = _exercise(Kind.RELAX, id="mine", pose="no_such_pose")
     with caplog.at_level(logging.WARNING, logger="traybreak.ui.figures.draw"):
         frames = render_exercise(exercise, size=96)
-    assert frames[0].image.tobytes() == render_frames("generic_relax", size=96)[0].image.tobytes()
+    neutral = render_frames(f"neutral_{exercise.setting.value}", size=96)
+    assert frames[0].image.tobytes() == neutral[0].image.tobytes()
     assert "no_such_pose" in caplog.text
+
+
+@pytest.mark.parametrize("setting", list(Setting))
+def test_a_card_without_picture_or_pose_gets_a_neutral_figure_of_its_setting(
+        setting: Setting, caplog: pytest.LogCaptureFixture) -> None:
+    """A pack's card with no figure of its own must not borrow another exercise's (#16 point
+    5: it used to get a squat): a person at rest in its setting, nothing lit, no marks."""
+    exercise = _exercise(Kind.STRENGTHEN, id="pack_card", pose=None, setting=setting)
+    with caplog.at_level(logging.WARNING, logger="traybreak.ui.figures.draw"):
+        frames = render_exercise(exercise, size=96)
+    expected = render_frames(f"neutral_{setting.value}", size=96)
+    assert [f.image.tobytes() for f in frames] == [f.image.tobytes() for f in expected]
+    assert not caplog.records   # expected for a pack card: nothing to warn about
+    pose = load_library()[f"neutral_{setting.value}"]
+    assert not any(frame.highlight or frame.marks for frame in pose.frames)
+    assert not [p for p in pose.props if p.type in figure_props.IN_FRONT]
+    builtin = {f.image.tobytes() for ex in BUILTINS for f in render_exercise(ex, size=96)}
+    assert not builtin & {f.image.tobytes() for f in frames}
 
 
 def test_frames_are_cached() -> None:
@@ -134,3 +155,34 @@ def test_frames_are_cached() -> None:
     again = render_frames("bird_dog", size=100)
     assert first is not again and all(a is b for a, b in zip(first, again, strict=True))
     assert isinstance(first[0], Frame)
+
+
+@pytest.mark.parametrize("key", ["seated_thoracic_extension", "levator_scapulae_stretch"])
+def test_a_hand_behind_the_head_is_drawn_before_the_head(
+        key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fingers laced behind the head were drawn over the face, a blob of arms (#16 point 5):
+    the arm whose hand rests behind the head is drawn first and the head covers it."""
+    order: list[str] = []
+    real_limb, real_head = figure_draw._limb, figure_draw._head
+
+    def limb(*args: Any, far: bool) -> None:   # (canvas, frame, joints, side, part)
+        order.append(f"{args[3]}_{args[4]}")
+        real_limb(*args, far=far)
+
+    def head(*args: Any) -> None:
+        order.append("head")
+        real_head(*args)
+
+    monkeypatch.setattr(figure_draw, "_limb", limb)
+    monkeypatch.setattr(figure_draw, "_head", head)
+    pose = load_library()[key]
+    held = pose.frames[-1]
+    joints = solve(held, pose.view)
+    behind = [s for s in "lr" if figure_draw.hand_behind_head(pose.view, held, joints, s)]
+    assert behind
+    figure_draw._draw(pose, held, 120, False)
+    for side in behind:
+        assert order.index(f"{side}_arm") < order.index("head")
+    in_front = {"r"} - set(behind) if pose.view is View.SIDE else {"l", "r"} - set(behind)
+    for side in in_front:   # a hand not on the back of the head still shows in front of it
+        assert order.index(f"{side}_arm") > order.index("head")

@@ -58,7 +58,7 @@ def test_every_manifest_and_catalog_exercise_has_a_pose() -> None:
     assert len(MANIFEST_IDS) == 48   # the manifest says 47, but lists 9 relax moves, not 8
     assert MANIFEST_IDS.issubset(poses)
     assert {ex.id for ex in load_builtin()} <= set(poses)
-    assert {"generic_stretch", "generic_strengthen", "generic_relax"} <= set(poses)
+    assert {"neutral_standing", "neutral_seated", "neutral_floor"} <= set(poses)
 
 
 def test_every_pose_has_two_to_four_keyframes_with_hold_times() -> None:
@@ -80,7 +80,7 @@ def test_kinematics_keep_segment_lengths_and_stand_on_the_floor() -> None:
 
 
 def test_front_view_puts_the_figures_left_on_the_page_right() -> None:
-    frame = next(iter(load_library()["generic_stretch"].frames))
+    frame = next(iter(load_library()["neutral_standing"].frames))
     joints = solve(frame, View.FRONT)
     assert joints["l_shoulder"][0] > joints["r_shoulder"][0]
     assert joints["l_hip"][0] > joints["r_hip"][0]
@@ -100,7 +100,7 @@ l_thigh = 20
 
 
 def test_tween_goes_the_short_way_round() -> None:
-    a, b = load_library()["generic_stretch"].frames
+    a, b = load_library()["neutral_standing"].frames
     a = a.__class__(**{**a.__dict__, "angles": {**a.angles, "head": 170.0}})
     b = b.__class__(**{**b.__dict__, "angles": {**b.angles, "head": -170.0}})
     assert abs(tween(a, b, 0.5).angles["head"]) == pytest.approx(180)

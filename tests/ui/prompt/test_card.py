@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fakes import sample_exercises
 
+from traybreak.catalog.load import load_builtin
 from traybreak.core.model import Caution, Dosage, Exercise, Kind
 from traybreak.ui.prompt.breath import DEFAULT_BREATH
 from traybreak.ui.prompt.card import exercise_card, fitted_dosage, key_hints, message_card
@@ -68,6 +69,18 @@ def test_relax_cards_get_a_pacer() -> None:
     ex = _exercise(Kind.RELAX)
     assert exercise_card(replace(ex, breath=None)).breath == DEFAULT_BREATH
     assert exercise_card(replace(ex, breath=(4, 4, 4, 4))).breath == (4, 4, 4, 4)
+
+
+def test_an_eye_rest_gets_no_pacer() -> None:
+    """Looking into the distance (or palming) while a circle breathes on the screen is a
+    contradiction (#16 point 5): eye rests have no pacer, other relax cards keep theirs."""
+    cards = {ex.id: exercise_card(ex) for ex in load_builtin() if ex.kind is Kind.RELAX}
+    assert cards["eye_distance_rest"].breath is None
+    assert cards["eye_palming"].breath is None
+    assert cards["box_breathing"].breath is not None and cards["body_scan"].breath is not None
+    eye = replace(_exercise(Kind.RELAX), targets=("eyes",), breath=None)
+    assert exercise_card(eye).breath is None
+    assert exercise_card(replace(eye, breath=(4, 0, 6, 0))).breath == (4, 0, 6, 0)
 
 
 def test_message_card() -> None:

@@ -7,8 +7,8 @@ holding ``0.png``, ``1.png`` ... and ``index.json`` (how long each frame shows),
 so an entry with an index is whole. ``<stamp>`` changes whenever the drawing could: another
 traybreak version, or a changed figure module or pose file (their sizes and times, so an
 editable install notices edits too); entries under another stamp are removed when a new one is
-written. The key covers what the drawing of an exercise depends on: its pose, kind and picture
-(path, size and time). The mirrored side is the same pixels flipped, which Tk does.
+written. The key covers what the drawing of an exercise depends on: its pose, kind, setting and
+picture (path, size and time). The mirrored side is the same pixels flipped, which Tk does.
 
 The window has an entry it lacks drawn by a process of its own (``drawer``: the CLI's `prompt
 ID --draw-figure PIXELS`, which calls `draw_and_keep`), so its own memory never holds Pillow;
@@ -60,10 +60,11 @@ def stamp() -> str:
 
 
 def entry_key(exercise: Exercise, pixels: int) -> str:
-    """The entry of ``exercise`` drawn at ``pixels``: readable, plus a digest of its pose, kind
-    and picture (whose size and time are included: a picture replaced in place is drawn
-    again)."""
-    parts = [exercise.id, exercise.pose or "", exercise.kind.value, str(pixels)]
+    """The entry of ``exercise`` drawn at ``pixels``: readable, plus a digest of its pose, kind,
+    setting (a card without a pose gets the neutral figure of its setting) and picture (whose
+    size and time are included: a picture replaced in place is drawn again)."""
+    parts = [exercise.id, exercise.pose or "", exercise.kind.value, exercise.setting.value,
+             str(pixels)]
     if exercise.image:
         try:
             info = os.stat(exercise.image)

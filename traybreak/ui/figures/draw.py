@@ -40,7 +40,7 @@ class Frame:
 
 
 def pose_ids() -> set[str]:
-    """Every pose key in the built-in library (exercise ids plus the generic ``generic_<kind>``)."""
+    """Every pose key in the built-in library (exercise ids and the ``neutral_<setting>`` ones)."""
     return set(load_library())
 
 
@@ -59,7 +59,8 @@ def render_frames(exercise_id: str, *, size: int = 240, scale: int = 1, mirror: 
 
 def render_exercise(exercise: Exercise, *, size: int = 240, scale: int = 1, mirror: bool = False,
                     tweens: int = 0) -> list[Frame]:
-    """The frames for an exercise card: its own picture, else its pose, else a generic figure."""
+    """The frames for an exercise card: its own picture, else its pose, else a neutral figure
+    (standing, seated or lying, as the card's setting) that shows no particular exercise."""
     return _exercise_frames(exercise, size * scale, mirror, tweens, _render, _user_picture)
 
 
@@ -87,14 +88,22 @@ def _exercise_frames(exercise: Exercise, pixels: int, mirror: bool, tweens: int,
             stamp = os.stat(exercise.image).st_mtime_ns
             return [picture(exercise.image, stamp, pixels, mirror)]
         except (OSError, ValueError, Image.DecompressionBombError) as err:
-            log.warning("exercise %s: cannot use picture %s (%s); showing a generic figure",
+            log.warning("exercise %s: cannot use picture %s (%s); showing a neutral figure",
                         exercise.id, exercise.image, err)
-            return list(render(f"generic_{exercise.kind.value}", pixels, mirror, tweens))
+            return list(render(neutral_pose(exercise), pixels, mirror, tweens))
     key = exercise.pose or exercise.id
     if key not in load_library():
-        log.warning("exercise %s: no pose named %r; showing a generic figure", exercise.id, key)
-        key = f"generic_{exercise.kind.value}"
+        if exercise.pose:   # a pack's card without a pose of its own is expected: no warning
+            log.warning("exercise %s: no pose named %r; showing a neutral figure", exercise.id,
+                        key)
+        key = neutral_pose(exercise)
     return list(render(key, pixels, mirror, tweens))
+
+
+def neutral_pose(exercise: Exercise) -> str:
+    """The figure for a card with no picture and no pose: a person at rest in the card's
+    setting. Never another exercise's figure, which would show the wrong move."""
+    return f"neutral_{exercise.setting.value}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -224,8 +233,11 @@ def _limb(canvas: Canvas, frame: Keyframe, joints: dict[str, Point], side: str, 
         canvas.stroke([joints[f"{side}_{start}"], joints[f"{side}_{end}"]], width,
                       _colour(f"{side}_{segment}", frame, far))
     if part == "arm":
-        lit = f"{side}_hand" if f"{side}_hand" in frame.angles else f"{side}_forearm"
-        canvas.disc(joints[f"{side}_hand"], HAND, _colour(lit, frame, far))
+        drawn = f"{side}_hand" in frame.angles
+        lit = f"{side}_hand" if drawn else f"{side}_forearm"
+        # a hand with its own angle is drawn as a short segment (it shows which way it bends);
+        # a full-size ball at its end would hide that, so it only gets a rounded tip
+        canvas.disc(joints[f"{side}_hand"], HAND * 0.7 if drawn else HAND, _colour(lit, frame, far))
 
 
 def _outline(canvas: Canvas, points: list[Point], hand: bool) -> None:
@@ -242,20 +254,40 @@ def _outline(canvas: Canvas, points: list[Point], hand: bool) -> None:
 
 
 def _draw_figure(canvas: Canvas, view: View, frame: Keyframe, joints: dict[str, Point]) -> None:
+    behind = {side for side in "lr" if hand_behind_head(view, frame, joints, side)}
     if view is View.SIDE:
         _limb(canvas, frame, joints, "l", "arm", far=True)
         _limb(canvas, frame, joints, "l", "leg", far=True)
         _side_torso(canvas, frame, joints)
         _limb(canvas, frame, joints, "r", "leg", far=False)
-        _head(canvas, view, frame, joints)
-        _limb(canvas, frame, joints, "r", "arm", far=False)
+        near_arm = ["r"]
     else:
         _front_torso(canvas, frame, joints)
         for side in "lr":   # after the torso: seated thighs come towards the viewer
             _limb(canvas, frame, joints, side, "leg", far=False)
-        _head(canvas, view, frame, joints)
-        for side in "lr":
+        near_arm = ["l", "r"]
+    # fingers on the back of the head: the head hides that hand, the face stays clear
+    for side in near_arm:
+        if side in behind:
             _limb(canvas, frame, joints, side, "arm", far=False)
+    _head(canvas, view, frame, joints)
+    for side in near_arm:
+        if side not in behind:
+            _limb(canvas, frame, joints, side, "arm", far=False)
+
+
+def hand_behind_head(view: View, frame: Keyframe, joints: dict[str, Point], side: str) -> bool:
+    """The ``side`` hand rests on the back of the head, so its arm is drawn behind the head.
+
+    Side view: the hand touches the head on the side away from the face. Front view: the hand's
+    centre is well inside the head's outline (a hand on the head's side or top stays in front).
+    """
+    hx, hy = joints["head"]
+    x, y = joints[f"{side}_hand"]
+    if view is View.FRONT:
+        return math.dist((x, y), (hx, hy)) <= HEAD_RADIUS - HAND
+    facing = math.sin(math.radians(frame.gaze))
+    return math.dist((x, y), (hx, hy)) <= HEAD_RADIUS + HAND and (x - hx) * facing < 0
 
 
 def _side_torso(canvas: Canvas, frame: Keyframe, joints: dict[str, Point]) -> None:

@@ -76,7 +76,7 @@ def exercise_card(exercise: Exercise, countdown: timedelta | None = None, *, lev
     style = style_for(shown.kind)
     about = f"about {humanize(length)}" if length else ""
     tagline = " · ".join(p for p in (style.label, shown.setting.value, about) if p)
-    relax = shown.kind is Kind.RELAX or shown.breath is not None
+    relax = shown.breath is not None or (shown.kind is Kind.RELAX and not eyes_off_screen(shown))
     plan = fitted_dosage(dosage, own, length)
     return Card(
         kind=shown.kind,
@@ -93,6 +93,12 @@ def exercise_card(exercise: Exercise, countdown: timedelta | None = None, *, lev
         level=f"Level {level} of {of}" if of > 1 else "",
         progresses=of > 1,
     )
+
+
+def eyes_off_screen(exercise: Exercise) -> bool:
+    """An eye rest (look far away, palms over closed eyes): an on-screen breathing pacer would
+    call the eyes back to the screen, so its card has none unless it sets a breath itself."""
+    return "eyes" in exercise.targets
 
 
 def fitted_dosage(dosage: Dosage, own: timedelta, length: timedelta) -> Dosage:
