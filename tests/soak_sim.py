@@ -123,6 +123,10 @@ class QuietView:
     def create(self, facts: Any) -> None:
         self.refresh(facts)
 
+    def icon_window(self) -> int | None:
+        """No X window: a notice toast (app/notices.py) goes to the tray's corner."""
+        return None
+
     def run(self, setup: Any) -> None:
         from types import SimpleNamespace
 
@@ -207,6 +211,7 @@ class SimLauncher:
         self.last_real: RealWindow | None = None
         self.rng = random.Random(seed)
         self.shown = 0
+        self.notices = 0
         self.samples: list[Sample] = []
         self.done = threading.Event()
 
@@ -232,6 +237,10 @@ class SimLauncher:
 
     def window(self, command: str, args: Any = ()) -> None:
         pass
+
+    def notice(self, text: str, lasting: Any, near_window: int | None) -> None:
+        """The pre-break notice as a toast (no notification server here): counted, not kept."""
+        self.notices += 1
 
 
 @contextmanager
