@@ -191,6 +191,22 @@ def test_every_package_says_what_it_holds_and_may_import() -> None:
             assert "import" in doc, f"{name}: its docstring should say what it may import"
 
 
+#: The modules that may import sqlite3: the log's own, in store/ (docs/design.md, the store row).
+SQLITE_HOMES = {"traybreak.store.prompt_log", "traybreak.store.log_open",
+                "traybreak.store.log_rows", "traybreak.store.log_errors"}
+
+
+def test_sqlite3_is_imported_only_by_the_log() -> None:
+    found = set()
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
+                node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n.split(".")[0] == "sqlite3" for n in names):
+                found.add(name)
+    assert found <= SQLITE_HOMES, f"sqlite3 imported outside the log: {found - SQLITE_HOMES}"
+
+
 # --- the checks themselves can fail -------------------------------------------------------------
 
 def test_a_circle_is_found() -> None:

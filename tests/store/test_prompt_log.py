@@ -472,10 +472,10 @@ TRICKY = ['quote " and backslash \\', "line\nbreak\ttab\r", "ünïcode ✓ \u202
 @pytest.mark.parametrize("sqlite_json", [True, False], ids=["sqlite-json", "python-json"])
 def test_json_rows_are_the_stored_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         sqlite_json: bool) -> None:
-    import traybreak.store.prompt_log as prompt_log
+    import traybreak.store.log_rows as log_rows
 
     if not sqlite_json:  # as an SQLite built without JSON: Python's encoder does it
-        monkeypatch.setattr(prompt_log, "_JSON_OBJECT", "no_such_json_function")
+        monkeypatch.setattr(log_rows, "_JSON_OBJECT", "no_such_json_function")
     db = tmp_path / "log.sqlite3"
     with Store.open(db) as store:
         for n, text in enumerate(TRICKY):

@@ -1,224 +1,40 @@
 """The tray side of window child processes: how a window is started (this interpreter, ``-m
-traybreak``), a non-blocking handle that reads the window's one-line result (ui/protocol.py),
-enforces a hard deadline and turns a crash or hang into `ignored`, and the tray's real launcher.
+traybreak``), starting a prompt with its deadline, and the tray's real launcher (ChildLauncher:
+the prompt, the menu window it waits for, the windows and the notice toast nobody waits for).
 
-Every window gets a lifeline (``Lifeline``): its stdin is a pipe whose write end only the tray
-holds, so when the tray dies, however it dies, the window reads end-of-file and closes
-(ui/toolkit/lifeline.py); windows end with the tray instead of lingering as orphans.
+Beside it: window_process (WindowProcess: watching a window's result and its deadline) and
+window_lifeline (Lifeline: every window closes when the tray ends).
 
 Runs in the tray process (any thread); never imports tkinter. One child per window.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import IO, Any
 
+from traybreak.app.window_lifeline import NO_CONSOLE, Lifeline
+from traybreak.app.window_process import STOP_STATUSES, WindowProcess
 from traybreak.core.durations import format_duration
-from traybreak.core.model import Outcome, Reason
-from traybreak.errors import ExitStatus
 from traybreak.ui.menu import MenuEntry
 from traybreak.ui.protocol import (
     PromptRequest,
-    PromptResult,
     panel_args,
     panel_deadline_s,
-    parse_result,
     read_panel_result,
 )
-from traybreak.ui.toolkit.lifeline import LIFELINE_ENV
+
+__all__ = ["DEFAULT_GRACE", "STOP_STATUSES", "ArgvFor", "ChildLauncher", "Lifeline",
+           "PromptRequest", "WindowProcess", "launch_prompt", "window_argv"]
 
 log = logging.getLogger(__name__)
 
 # Time the tray grants beyond the window's own timeout (start-up, slow machine) before killing it.
 DEFAULT_GRACE = timedelta(seconds=20)
-#: Exit statuses of a window asked to stop from outside: SIGTERM, SIGHUP, SIGINT, and our own
-#: "interrupted" (a Ctrl-C the CLI caught). SIGKILL stays "crashed": the OOM killer sends it too.
-STOP_STATUSES = frozenset(
-    [-getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
-    + [int(ExitStatus.INTERRUPTED)])
-
-#: Windows: a window's child gets no console window of its own (the tray runs without one).
-_NO_CONSOLE = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
-
-
-class Lifeline:
-    """A pipe from the tray to one window: the window's stdin is its read end, the tray holds the
-    only write end and never writes on it. The kernel closes that end when the tray process
-    ends (kill -9 too), and the window, watching its stdin, closes itself.
-
-    ``popen_args(env)`` goes into the child's Popen; call ``started`` right after it, and
-    ``cut`` once the window has ended (or to tell it to go).
-    """
-
-    def __init__(self) -> None:
-        # Both ends are non-inheritable (PEP 446): only this child gets the read end, as its
-        # stdin, and no other child of the tray ever holds the write end open.
-        self._read: int | None
-        self._read, self._write = os.pipe()
-        self._cut = False
-
-    def popen_args(self, env: Mapping[str, str] | None = None) -> dict[str, Any]:
-        """stdin and environment for the window's Popen (``env``: None for the tray's own)."""
-        return {"stdin": self._read,
-                "env": {**(os.environ if env is None else env), LIFELINE_ENV: "1"}}
-
-    def started(self) -> None:
-        """The child has its copy of the read end: drop the tray's."""
-        if self._read is not None:
-            os.close(self._read)
-            self._read = None
-
-    def cut(self) -> None:
-        """Close the tray's end (idempotent): a window still running reads the end of it."""
-        self.started()
-        if not self._cut:
-            self._cut = True
-            os.close(self._write)
-
-
-class WindowProcess:
-    """A running window child: ``poll()`` never blocks; past ``deadline_s`` the child is killed.
-
-    stdout and stderr go to temporary files, not pipes, so a chatty or stuck child can never
-    block on a full pipe and nothing needs a reader thread.
-    """
-
-    def __init__(self, argv: Sequence[str], deadline_s: float, *, occurrence: int | None = None,
-                 env: Mapping[str, str] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.argv = list(argv)
-        self.occurrence = occurrence
-        self._clock = clock
-        self._started = clock()
-        self._deadline = self._started + deadline_s
-        # Kept open for the child's whole life and closed in _set(): no context manager fits.
-        self._out: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self._err: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self._result: PromptResult | None = None
-        self._lock = threading.Lock()
-        self._lifeline = Lifeline()
-        try:
-            self._proc = subprocess.Popen(
-                self.argv, stdout=self._out, stderr=self._err, creationflags=_NO_CONSOLE,
-                **self._lifeline.popen_args(env),
-            )
-        except BaseException:
-            self._lifeline.cut()
-            raise
-        self._lifeline.started()
-        log.debug("window child %s started: %s", self._proc.pid, self.argv)
-
-    @property
-    def pid(self) -> int:
-        """The child's process id."""
-        return self._proc.pid
-
-    @property
-    def result(self) -> PromptResult | None:
-        """The result once the child has ended (or was ended), else None."""
-        return self._result
-
-    def poll(self) -> PromptResult | None:
-        """The result if the child has ended; kills it (ignored/crashed) once past the deadline."""
-        with self._lock:
-            if self._result is None:
-                if self._proc.poll() is not None:
-                    self._finish()
-                elif self._clock() >= self._deadline:
-                    self._kill(Reason.CRASHED, "no answer before the deadline; killed")
-            return self._result
-
-    def wait(self, timeout: float | None = None) -> PromptResult | None:
-        """Block up to ``timeout`` seconds (None: until the deadline) for the result."""
-        end = self._deadline if timeout is None else min(self._deadline, self._clock() + timeout)
-        while (result := self.poll()) is None:
-            left = end - self._clock()
-            if left <= 0:
-                return self.poll() if timeout is None else None
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._proc.wait(timeout=min(left, 0.25))
-        return result
-
-    def kill(self, reason: Reason = Reason.STOPPED,
-             detail: str = "closed by the tray") -> PromptResult:
-        """End the child now (tray quitting, prompt superseded): ignored with ``reason``."""
-        with self._lock:
-            if self._result is None:
-                self._kill(reason, detail)
-            assert self._result is not None
-            return self._result
-
-    def watch(self, callback: Callable[[PromptResult], None]) -> threading.Thread:
-        """Wait on a daemon thread and call ``callback(result)`` there once the child ends."""
-        def run() -> None:
-            result = self.wait()
-            callback(result if result is not None else self.kill(Reason.CRASHED, "lost"))
-
-        thread = threading.Thread(target=run, name=f"window-{self.pid}", daemon=True)
-        thread.start()
-        return thread
-
-    def _elapsed(self) -> float:
-        return max(0.0, self._clock() - self._started)
-
-    def _kill(self, reason: Reason, detail: str) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
-            # The tray closing a window (a pause, a timeout, quitting) is normal; a hang is not.
-            level = logging.WARNING if reason is Reason.CRASHED else logging.INFO
-            log.log(level, "window child %s closed: %s", self._proc.pid, detail)
-            self._set(PromptResult(Outcome.IGNORED, self._elapsed(), reason, detail,
-                                   self.occurrence))
-        else:  # it ended on its own meanwhile: its own answer wins
-            self._finish()
-
-    def _finish(self) -> None:
-        out, err = self._read(self._out), self._read(self._err)
-        code = self._proc.returncode
-        if code == 0:
-            try:
-                self._set(parse_result(out, self.occurrence))
-                return
-            except ValueError as problem:
-                detail = str(problem)
-        elif code in STOP_STATUSES:
-            # Asked to stop from outside (the session ending signals every process of it, Ctrl-C
-            # the terminal's whole group): as the tray itself would have closed it at quit.
-            detail = f"window stopped from outside (exit status {code})"
-            log.info("window child %s: %s", self._proc.pid, detail)
-            self._set(PromptResult(Outcome.IGNORED, self._elapsed(), Reason.STOPPED, detail,
-                                   self.occurrence))
-            return
-        else:
-            last = err.strip().splitlines()[-1:] or ["no message"]
-            detail = f"window exited with status {code}: {last[0][:200]}"
-        log.warning("window child %s: %s", self._proc.pid, detail)
-        self._set(PromptResult(Outcome.IGNORED, self._elapsed(), Reason.CRASHED, detail,
-                               self.occurrence))
-
-    def _set(self, result: PromptResult) -> None:
-        self._result = result
-        self._lifeline.cut()
-        for handle in (self._out, self._err):
-            handle.close()
-
-    @staticmethod
-    def _read(handle: IO[bytes]) -> str:
-        handle.seek(0)
-        return handle.read(1 << 16).decode("utf-8", errors="replace")
-
 
 #: Builds a window's command line from its command and arguments (``window_argv``).
 ArgvFor = Callable[[str, Sequence[str]], list[str]]
@@ -346,7 +162,7 @@ class ChildLauncher:
         lifeline = Lifeline()
         try:
             proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                    start_new_session=True, creationflags=_NO_CONSOLE,
+                                    start_new_session=True, creationflags=NO_CONSOLE,
                                     **lifeline.popen_args())
         except OSError as problem:
             lifeline.cut()

@@ -1,117 +1,53 @@
 """Reads each field of an ``[[exercise]]`` table: the value for Exercise, or a one-line problem.
 
 A reader raises FieldProblem for its field, or records sub-field problems on the card and raises
-Reported (dosage.reps, steps[2], ...). Limits for pack authors live here too.
+Reported (dosage.reps, steps[2], ...). READERS maps each field to its reader: the plain ones are
+here (id, the muscle groups and pattern, the duration, the picture, a borrowed pose), the tables'
+in field_tables; the limits for pack authors and the shared readers are in field_basics.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from traybreak.core.conditions import CAUTION_TAGS, PROPS
+from traybreak.catalog.field_basics import (
+    ID_PATTERN,
+    IMAGE_BYTES,
+    IMAGE_MAGIC,
+    IMAGE_SUFFIXES,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    NAME_CHARS,
+    OPTIONAL,
+    REQUIRED,
+    STEP_CHARS,
+    STEPS,
+    USER_ONLY,
+    WHY_CHARS,
+    FieldProblem,
+    FieldSink,
+    Reported,
+    choice,
+    one_line,
+    suggest,
+    text_list,
+)
+from traybreak.catalog.field_tables import (
+    read_breath,
+    read_cautions,
+    read_dosage,
+    read_levels,
+    read_requires,
+)
 from traybreak.core.durations import DurationError, parse_duration
-from traybreak.core.model import Caution, Dosage, Kind, Level, Setting
+from traybreak.core.model import Kind, Setting
 from traybreak.core.muscles import GROUPS, PATTERNS
-from traybreak.core.printable import control_char
 
-REQUIRED = ("id", "name", "kind", "setting", "targets", "counters", "steps", "dosage",
-            "duration", "cautions", "why")
-OPTIONAL = ("breath", "pose", "requires", "levels")
-USER_ONLY = ("image", "replaces")
-DOSAGE_FIELDS = ("hold_s", "reps", "sets", "per_side", "unit")
-BREATH_FIELDS = ("inhale", "hold", "exhale", "hold_out")
-CAUTION_FIELDS = ("text", "tags")
-LEVEL_FIELDS = ("hold_s", "reps", "sets", "variant")
-LEVELS = (2, 5)         # how many levels a card that declares them has
-UNITS = ("reps", "breaths")
-IMAGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg")   # what the figure code opens with Pillow
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff")
-IMAGE_BYTES = 8 * 10**6  # a photo straight from a phone; anything bigger is a mistake
-
-STEPS = (3, 6)          # how many steps a card has
-CAUTIONS = (1, 6)
-STEP_CHARS = 120        # a step or caution is one short sentence
-WHY_CHARS = 160
-NAME_CHARS = 40
-MIN_DURATION_S = 10
-MAX_DURATION_S = 15 * 60
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
-
-
-class FieldProblem(Exception):
-    """One problem with one field's value; the message says what is wrong."""
-
-
-class Reported(FieldProblem):
-    """The sub-fields' problems are already recorded; nothing more to say about the field."""
-
-
-class FieldSink:
-    """What a reader may consult (the pack's folder, borrowable poses) and report problems to."""
-
-    def __init__(self, pack_dir: Path | None, pose_ids: Collection[str] | None) -> None:
-        self.pack_dir = pack_dir
-        self.pose_ids = pose_ids
-        self.problems: list[str] = []
-
-    def bad(self, name: str, message: str) -> None:
-        """Record a problem with field ``name``."""
-        self.problems.append(f"{name}: {message}")
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean "x"?)' for a close match, else an empty string."""
-    import difflib  # only after a mistake; the tray process never needs it otherwise
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
-def _text(value: Any, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise FieldProblem("must be a non-empty string")
-    if "\n" in value.strip():
-        raise FieldProblem("must be one line")
-    if len(value) > limit:
-        raise FieldProblem(f"too long ({len(value)} characters; keep it under {limit})")
-    # An escape sequence would reach the terminal of `exercises list`; a newline is refused
-    # above in its own words, and a tab is harmless.
-    bad = control_char(value.strip(), lines=True)
-    if bad is not None:
-        raise FieldProblem(f"has a control character ({bad}) that cannot be shown; remove it")
-    return value.strip()
-
-
-def _text_list(
-    card: FieldSink, name: str, value: Any, count: tuple[int, int], limit: int
-) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise FieldProblem("must be a list of strings, e.g. [\"...\", \"...\"]")
-    low, high = count
-    if not low <= len(value) <= high:
-        raise FieldProblem(f"need {low}–{high} {name}, got {len(value)}")
-    out: list[str] = []
-    for index, item in enumerate(value):
-        try:
-            out.append(_text(item, limit))
-        except FieldProblem as err:
-            card.bad(f"{name}[{index + 1}]", str(err))
-    if len(out) != len(value):
-        raise Reported()
-    return tuple(out)
-
-
-def _choice(value: Any, choices: Iterable[str], what: str) -> str:
-    names = list(choices)
-    if not isinstance(value, str) or value not in names:
-        shown = f'"{value}"' if isinstance(value, str) else repr(value)
-        raise FieldProblem(f"{shown} is not a {what}{suggest(str(value), names)}; "
-                           f"choose one of {', '.join(names)}")
-    return value
+__all__ = ["ID_PATTERN", "OPTIONAL", "READERS", "REQUIRED", "USER_ONLY", "FieldProblem",
+           "FieldSink", "Reported", "suggest"]
 
 
 def _read_id(card: FieldSink, value: Any) -> str:
@@ -150,165 +86,6 @@ def _read_duration(card: FieldSink, value: Any) -> timedelta:
     if not MIN_DURATION_S <= span.total_seconds() <= MAX_DURATION_S:
         raise FieldProblem(f'"{value}" is out of range: an exercise takes between 10s and 15m')
     return span
-
-
-def _int_field(card: FieldSink, name: str, value: Any, low: int, high: int) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        card.bad(name, f"must be a whole number from {low} to {high}, got {value!r}")
-        return None
-    return value
-
-
-def _sub_table(card: FieldSink, name: str, value: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """A nested inline table with only known keys; unknown keys are reported."""
-    if not isinstance(value, dict):
-        raise FieldProblem(f"must be a table, e.g. {name} = {{ {fields[0]} = ... }}")
-    for key in value:
-        if key not in fields:
-            card.bad(f"{name}.{key}", f"unknown field{suggest(key, fields)}")
-    return dict(value)
-
-
-def _read_dosage(card: FieldSink, value: Any) -> Dosage:
-    table = _sub_table(card, "dosage", value, DOSAGE_FIELDS)
-    before = len(card.problems)
-    hold = _int_field(card, "dosage.hold_s", table["hold_s"], 1, 600) if "hold_s" in table else None
-    reps = _int_field(card, "dosage.reps", table["reps"], 1, 100) if "reps" in table else None
-    sets = _int_field(card, "dosage.sets", table.get("sets", 1), 1, 10)
-    per_side = table.get("per_side", False)
-    if not isinstance(per_side, bool):
-        card.bad("dosage.per_side", f"must be true or false, got {per_side!r}")
-    unit = table.get("unit", "reps")
-    if unit not in UNITS:
-        card.bad("dosage.unit", f"must be one of {', '.join(UNITS)}, got {unit!r}")
-    if "hold_s" not in table and "reps" not in table:
-        card.bad("dosage", "give hold_s (seconds to hold) or reps (how many), or both")
-    if len(card.problems) != before:
-        raise Reported()
-    return Dosage(hold_s=hold, reps=reps, sets=sets or 1, per_side=bool(per_side), unit=unit)
-
-
-def _read_levels(card: FieldSink, value: Any) -> tuple[Level, ...]:
-    """``levels = [{ reps = 8 }, { reps = 12 }, { reps = 12, sets = 2 }]``, or a level that shows
-    a harder card: ``{ variant = "sit_to_stand" }``. Each side and the unit come from ``dosage``
-    (validate.py fills them in and checks that each level asks more than the one before)."""
-    low, high = LEVELS
-    if not isinstance(value, list) or not low <= len(value) <= high:
-        raise FieldProblem(f"must be a list of {low}–{high} tables, easiest first, e.g. "
-                           "[{ reps = 8 }, { reps = 12 }, { reps = 12, sets = 2 }]")
-    before = len(card.problems)
-    levels = []
-    for number, item in enumerate(value, start=1):
-        name = f"levels[{number}]"
-        try:
-            table = _sub_table(card, name, item, LEVEL_FIELDS)
-        except FieldProblem as err:
-            card.bad(name, str(err))
-            continue
-        variant = table.get("variant")
-        if variant is not None and (not isinstance(variant, str)
-                                    or not ID_PATTERN.fullmatch(variant)):
-            card.bad(f"{name}.variant", f"{variant!r} is not an exercise id")
-        if variant is None and "hold_s" not in table and "reps" not in table:
-            card.bad(name, "give hold_s or reps (or both), or variant = an exercise id")
-        hold = _int_field(card, f"{name}.hold_s", table["hold_s"], 1, 600) \
-            if "hold_s" in table else None
-        reps = _int_field(card, f"{name}.reps", table["reps"], 1, 100) if "reps" in table else None
-        sets = _int_field(card, f"{name}.sets", table.get("sets", 1), 1, 10) or 1
-        levels.append(Level(Dosage(hold_s=hold, reps=reps, sets=sets), variant))
-    if len(card.problems) != before:
-        raise Reported()
-    return tuple(levels)
-
-
-def _read_breath(card: FieldSink, value: Any) -> tuple[int, int, int, int]:
-    table = _sub_table(card, "breath", value, BREATH_FIELDS)
-    before = len(card.problems)
-    counts = []
-    for name in BREATH_FIELDS:
-        required = name in ("inhale", "exhale")
-        if name not in table:
-            if required:
-                card.bad(f"breath.{name}", "missing (seconds, e.g. 4)")
-            counts.append(0)
-            continue
-        low = 2 if required else 0
-        counts.append(_int_field(card, f"breath.{name}", table[name], low, 12) or 0)
-    if len(card.problems) != before:
-        raise Reported()
-    inhale, hold, exhale, hold_out = counts
-    return inhale, hold, exhale, hold_out
-
-
-def _read_cautions(card: FieldSink, value: Any) -> tuple[Caution, ...]:
-    """Each caution is a line of text, or { text = "...", tags = ["osteoporosis", ...] }."""
-    if not isinstance(value, list):
-        raise FieldProblem('must be a list, e.g. [{ text = "Skip it with a shoulder injury.", '
-                           'tags = ["shoulder"] }, "Stop if it hurts."]')
-    low, high = CAUTIONS
-    if not low <= len(value) <= high:
-        raise FieldProblem(f"need {low}–{high} cautions, got {len(value)}")
-    before = len(card.problems)
-    out: list[Caution] = []
-    for index, item in enumerate(value, start=1):
-        name = f"cautions[{index}]"
-        try:
-            out.append(_read_caution(card, name, item))
-        except Reported:
-            pass
-        except FieldProblem as err:
-            card.bad(name, str(err))
-    if len(card.problems) != before:
-        raise Reported()
-    return tuple(out)
-
-
-def _read_caution(card: FieldSink, name: str, item: Any) -> Caution:
-    if not isinstance(item, dict):
-        return Caution(_text(item, STEP_CHARS))
-    table = _sub_table(card, name, item, CAUTION_FIELDS)
-    before = len(card.problems)
-    if "text" not in table:
-        card.bad(f"{name}.text", 'missing; add e.g. text = "Skip it with a shoulder injury."')
-    if "tags" not in table:
-        card.bad(f"{name}.tags", 'missing; add e.g. tags = ["shoulder"], or write the caution '
-                                 "as plain text when it is for everyone")
-    text = tags = None
-    try:
-        text = _text(table.get("text"), STEP_CHARS) if "text" in table else None
-    except FieldProblem as err:
-        card.bad(f"{name}.text", str(err))
-    if "tags" in table:
-        tags = _known_names(card, f"{name}.tags", table["tags"], CAUTION_TAGS, "caution tag",
-                            '["osteoporosis"]')
-    if len(card.problems) != before or text is None or tags is None:
-        raise Reported()
-    return Caution(text, tags)
-
-
-def _known_names(card: FieldSink, name: str, value: Any, known: Collection[str], what: str,
-                 example: str) -> tuple[str, ...] | None:
-    """A non-empty list of names from ``known``; each unknown one is reported with the list of
-    known names (None then)."""
-    if not isinstance(value, list) or not value:
-        card.bad(name, f"must be a non-empty list of {what}s, e.g. {example}")
-        return None
-    unknown = [item for item in value if not isinstance(item, str) or item not in known]
-    for item in unknown:
-        card.bad(name, f'"{item}" is not a {what}{suggest(str(item), known)}; '
-                       f"use any of {', '.join(known)}")
-    names = [item for item in value if isinstance(item, str)]  # a list in it is unhashable
-    if len(set(names)) != len(names):
-        card.bad(name, "lists a name twice")
-        return None
-    return None if unknown else tuple(value)
-
-
-def _read_requires(card: FieldSink, value: Any) -> tuple[str, ...]:
-    props = _known_names(card, "requires", value, PROPS, "prop", '["wall"]')
-    if props is None:
-        raise Reported()
-    return props
 
 
 def _read_image(card: FieldSink, value: Any) -> str:
@@ -363,20 +140,20 @@ def _read_replaces(card: FieldSink, value: Any) -> bool:
 
 READERS: dict[str, Callable[[FieldSink, Any], Any]] = {
     "id": _read_id,
-    "name": lambda card, v: _text(v, NAME_CHARS),
-    "kind": lambda card, v: Kind(_choice(v, (k.value for k in Kind), "kind")),
-    "setting": lambda card, v: Setting(_choice(v, (s.value for s in Setting), "setting")),
+    "name": lambda card, v: one_line(v, NAME_CHARS),
+    "kind": lambda card, v: Kind(choice(v, (k.value for k in Kind), "kind")),
+    "setting": lambda card, v: Setting(choice(v, (s.value for s in Setting), "setting")),
     "targets": _read_targets,
     "counters": _read_counters,
-    "steps": lambda card, v: _text_list(card, "steps", v, STEPS, STEP_CHARS),
-    "dosage": _read_dosage,
+    "steps": lambda card, v: text_list(card, "steps", v, STEPS, STEP_CHARS),
+    "dosage": read_dosage,
     "duration": _read_duration,
-    "cautions": _read_cautions,
-    "why": lambda card, v: _text(v, WHY_CHARS),
-    "breath": _read_breath,
+    "cautions": read_cautions,
+    "why": lambda card, v: one_line(v, WHY_CHARS),
+    "breath": read_breath,
     "pose": _read_pose,
-    "requires": _read_requires,
-    "levels": _read_levels,
+    "requires": read_requires,
+    "levels": read_levels,
     "image": _read_image,
     "replaces": _read_replaces,
 }

@@ -41,3 +41,8 @@ def duration_arg(text: str) -> timedelta:
         return parse_duration(text)
     except DurationError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def plural(count: int, noun: str) -> str:
+    """E.g. "1 prompt", "3 prompts": ``count`` and ``noun``, with an s unless one."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

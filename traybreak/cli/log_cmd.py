@@ -5,30 +5,28 @@ log yet has no records: machine output (``--json``, ``export``) is then empty an
 
 Both stream: rows go from SQLite to the output as they are read, as the text the log keeps (which
 is the export format), so a year of log costs no more memory than a day. The table of `log` is a
-page of the newest rows unless ``--all``; its column widths come from a first pass over the
-same rows, in the same read transaction.
+page of the newest rows unless ``--all``, printed by cli/log_table.py; its column widths come
+from a first pass over the same rows, in the same read transaction.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
 from traybreak import paths
-from traybreak.cli.common import add_command
+from traybreak.cli.common import add_command, plural
 from traybreak.core.durations import DurationError, parse_duration
-from traybreak.core.model import Outcome
 from traybreak.errors import UserError
 from traybreak.store.prompt_log import LogMissingError, Store
-from traybreak.store.schema import EVENT_COLUMNS, PROMPT_COLUMNS, Cell, from_text
+from traybreak.store.schema import EVENT_COLUMNS, PROMPT_COLUMNS
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,13 +35,9 @@ T = TypeVar("T")
 JSON_FIELDS: tuple[str, ...] = tuple(col for col in PROMPT_COLUMNS if col != "detail")
 #: How many of the newest rows the table of `traybreak log` shows without --limit or --all.
 PAGE = 50
-_NONE = "-"
 # JSON output is one object per line everywhere (`log --json`, `export --format json`), so a
 # line-reading script works on both; "jsonl" names the same thing.
 EXPORT_FORMATS = ("csv", "json", "jsonl")
-_PROMPT_HEADER = ("due", "kind", "rule", "exercise", "outcome", "reason", "snoozes", "level",
-                  "feedback")
-_EVENT_HEADER = ("when", "event", "detail")
 
 
 def register(subparsers: Any) -> None:
@@ -127,7 +121,12 @@ def _run_log(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(store, args, since)
         else:
-            _print_log_table(store, args, since)
+            # Imported here: `export` and `log --json` never need the table, and a command loads
+            # only what it uses (tests/cli/test_cli.py).
+            from traybreak.cli.log_table import print_log_table
+
+            print_log_table(store, since, events=args.events,
+                            limit=None if args.all else args.limit or PAGE)
     return 0
 
 
@@ -136,91 +135,6 @@ def _print_json(store: Store, args: argparse.Namespace, since: datetime | None) 
     lines = (store.event_json(since, limit=args.limit) if args.events
              else store.prompt_json(since, fields=JSON_FIELDS, limit=args.limit))
     _write_lines(sys.stdout, lines)
-
-
-def _print_log_table(store: Store, args: argparse.Namespace, since: datetime | None) -> None:
-    """The newest page (or every row) as a table, newest first, then what it is a page of."""
-    limit = None if args.all else args.limit or PAGE
-    scope = "" if since is None else f" since {_local(since)}"
-    out = sys.stdout
-    if args.events:
-        total = store.event_count(since)
-        shown = _print_table(out, _EVENT_HEADER, _event_cells, lambda: store.event_rows(
-            since, newest_first=True, limit=limit))
-        tally = f"{_plural(total, 'event')}{scope}"
-    else:
-        counts = store.outcome_counts(since)
-        total = sum(counts.values())
-        shown = _print_table(out, _PROMPT_HEADER, _prompt_cells, lambda: store.prompt_rows(
-            since, newest_first=True, limit=limit))
-        tally = summary(counts, scope)
-    if shown < total:
-        noun = "events" if args.events else "prompts"
-        print(f"the newest {shown} of {total} {noun} shown: --limit N for more, --all for "
-              "every one", file=out)
-    print(tally, file=out)
-
-
-#: How a row becomes the table's cells, given how to show a stored time.
-Cells = Callable[[Sequence[Cell], Callable[[Cell], str]], tuple[str, ...]]
-
-
-def _prompt_cells(row: Sequence[Cell], when: Callable[[Cell], str]) -> tuple[str, ...]:
-    """A prompts row (PROMPT_COLUMNS) as the table shows it."""
-    (_id, rule, kind, exercise, due_at, _shown, _ended, outcome, reason, snoozes, _detail,
-     feedback, level) = row
-    return (when(due_at), str(kind or _NONE), str(rule), str(exercise or _NONE),
-            str(outcome or "open"), str(reason or _NONE), str(snoozes),
-            _NONE if level is None else str(level),
-            _NONE if feedback is None else str(feedback).replace("_", " "))
-
-
-def _event_cells(row: Sequence[Cell], when: Callable[[Cell], str]) -> tuple[str, ...]:
-    """An events row (EVENT_COLUMNS) as the table shows it."""
-    at, event, detail = row
-    return when(at), str(event), str(detail or _NONE)
-
-
-def _local_text(cell: Cell) -> str:
-    """A stored time as the table shows it: local, to the minute."""
-    return _local(from_text(str(cell)))
-
-
-def _same_width(_cell: Cell) -> str:
-    """What a time is as wide as in the table (every one is): for measuring, not showing."""
-    return "YYYY-MM-DD HH:MM"
-
-
-def summary(counts: Mapping[Outcome | None, int], scope: str = "") -> str:
-    """E.g. "12 prompts: 8 done · 2 skipped · 1 ignored · 1 natural" (zero counts left out),
-    from how many prompts ended each way (None: still open).
-
-    ``scope`` follows the count, e.g. " since 2024-05-01 00:00".
-    """
-    parts = [f"{counts[o]} {o.value}" for o in Outcome if counts.get(o)]
-    if counts.get(None):
-        parts.append(f"{counts[None]} open")
-    head = _plural(sum(counts.values()), "prompt") + scope
-    return f"{head}: {' · '.join(parts)}" if parts else head
-
-
-def _print_table(out: IO[str], header: Sequence[str], cells: Cells,
-                 rows: Callable[[], Iterable[Sequence[Cell]]]) -> int:
-    """Print ``rows()``, turned into ``cells``, under ``header`` in aligned columns; returns how
-    many rows. ``rows`` is called twice, first to measure the columns, so that no row is held in
-    memory (a time's width is known: measuring does not convert it)."""
-    widths = [len(cell) for cell in header]
-    count = 0
-    for row in rows():
-        count += 1
-        widths = [max(width, len(cell))
-                  for width, cell in zip(widths, cells(row, _same_width), strict=True)]
-    if count:
-        lines = (cells(row, _local_text) for row in rows())
-        for line in itertools.chain((header,), lines):
-            out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
-                      .rstrip() + "\n")
-    return count
 
 
 def _run_export(args: argparse.Namespace) -> int:
@@ -239,7 +153,7 @@ def _run_export(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     noun = "event" if args.events else "prompt"
-    print(f"wrote {_plural(written, noun)} to {target}")
+    print(f"wrote {plural(written, noun)} to {target}")
     return 0
 
 
@@ -296,11 +210,3 @@ class _Counted(Generic[T]):
         for item in self.items:
             self.count += 1
             yield item
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

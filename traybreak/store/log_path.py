@@ -44,7 +44,7 @@ def unusable(path: Path, err: Exception, *, writing: bool,
     """Why opening the log at ``path`` (for writing, else for reading) failed with ``err``.
 
     ``full``: True when SQLite said the disk is full, None for an I/O error a full disk may
-    explain (this module leaves SQLite's codes to prompt_log, its one home).
+    explain (this module leaves SQLite's codes to log_open and log_errors).
     """
     return folder_at(path) or LogUnusableError(_why(path, err, writing, full))
 

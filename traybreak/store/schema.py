@@ -1,7 +1,7 @@
 """The prompt log's tables: the ordered schema migrations and the mapping between records and rows.
 
 A row's text form (ISO-8601 times in UTC, enum values as strings) is also the export format.
-Pure data and conversions; store/prompt_log.py runs the SQL.
+Pure data and conversions; store/prompt_log.py and store/log_rows.py run the SQL.
 """
 
 from __future__ import annotations
