@@ -2,7 +2,7 @@
 dies, however it dies (kill -9, a crash, the OOM killer).
 
 The tray starts each window with the read end of a pipe as its stdin and ``LIFELINE_ENV`` set,
-and holds the only write end (app/child_windows.py). It never writes on it: when the tray
+and holds the only write end (app/window_lifeline.py). It never writes on it: when the tray
 process ends, the kernel closes the write end and the window reads end-of-file. Without this a
 prompt stayed on screen 85 s after its tray was killed, and an answer given there went nowhere.
 
