@@ -1,5 +1,6 @@
 """`traybreak settings`: the settings window (also the tray menu's "Settings…"). It edits the
-config file through config/draft.py, sets start at login through the autostart adapter, and
+config file through config/draft.py, sets start at login through the autostart adapter, plays
+the chime for its Play button through platform/sound.py (ui may not import platform), and
 after a save asks the running tray to read the file again at once (the control socket's
 reload; the tray's own file watch may have seen it first). Prints one JSON line when it closes
 (ui/protocol.py's settings_result_line).
@@ -25,10 +26,10 @@ def register(subparsers: Any) -> None:
     parser = add_command(
         subparsers, "settings", "change your settings in a window", _run,
         description="Open the settings window: each rule's schedule and length, working "
-        "hours, the natural break, how prompts behave, start at login. Values are checked as "
-        "you type, as `traybreak config check` does; Save writes the config file keeping your "
-        "comments and anything the window does not show, and the running traybreak uses it "
-        "at once. Cancel changes nothing.",
+        "hours, the natural break, how prompts behave, the notice and the chime, start at "
+        "login. Values are checked as you type, as `traybreak config check` does; Save "
+        "writes the config file keeping your comments and anything the window does not show, "
+        "and the running traybreak uses it at once. Cancel changes nothing.",
     )
     # The tray opens every window as `COMMAND ... --window`; this one is a window anyway.
     parser.add_argument("--window", action="store_true", help=argparse.SUPPRESS)
@@ -48,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
         from traybreak.ui.settings.window import show_settings
 
         outcome = show_settings(draft, path, start_at_login(), lambda: tell_tray(path),
-                                open_in_default_app)
+                                open_in_default_app, play_chime)
     emit(settings_result_line(outcome.saved, outcome.tray))
     return ExitStatus.OK
 
@@ -71,6 +72,18 @@ def start_at_login() -> Any:
         adapter.enable(launcher_argv()) if on else adapter.disable()
 
     return StartAtLogin(enabled, change)
+
+
+def play_chime(volume: int) -> str | None:
+    """The settings window's Play: the chime at ``volume``, as a prompt would play it; why not
+    in one line when this system has no player (its log says it too)."""
+    from traybreak.platform.sound import MISSING_HINT, Chime
+
+    chime = Chime(volume)
+    if chime.player is None:
+        return MISSING_HINT
+    chime.play()
+    return None
 
 
 def tell_tray(path: Path, runtime: Path | None = None) -> str:
