@@ -1,7 +1,9 @@
 """Bench: time from launching a small window (`traybreak settings`, `history --window`,
-`about --window`, `welcome`) to its window being mapped on Xvfb. Budget: 400 ms (issue 17).
+`about --window`, `welcome`, the `notice` toast) to its window being mapped on Xvfb. Budget:
+400 ms (issue 17).
 
-Run: python bench/window_open.py [--runs 10] [--size 1024x768] [settings history about welcome]
+Run: python bench/window_open.py [--runs 10] [--size 1024x768] [WINDOW ...]
+(WINDOW: settings, history, about, welcome, notice; default settings)
 Uses the e2e harness (tests/e2e/xdesktop.py) for the X server and the windows' test hook
 (TRAYBREAK_TEST_GEOMETRY_FILE), which records the wall time of the window's first Map event,
 as bench/prompt_open.py does for the prompt window. The settings window opens on a config file
@@ -40,6 +42,7 @@ WINDOWS = {
     "history": ["history", "--window"],
     "about": ["about", "--window"],
     "welcome": ["welcome", "--window"],   # not --first-run: that would install a menu entry
+    "notice": ["notice", "A stretch break in 10 s", "--for", "20s"],   # the toast
 }
 
 
