@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 from app.test_tray_app_reload import CONFIG, Running, start  # noqa: F401 - a fixture
+from e2e.xdesktop import wait_until
 
 from traybreak.cli import main
 from traybreak.cli.settings_cmd import play_chime, tell_tray
 from traybreak.errors import ExitStatus
-from traybreak.platform.sound import Chime
-
-REAL_CHIME_INIT = Chime.__init__
 
 
 def test_a_file_it_cannot_edit_is_refused_in_one_line_and_kept(
@@ -62,24 +60,15 @@ def test_telling_the_running_tray_reloads_its_file_once(
 
 def test_play_plays_the_chime_at_the_volume_given_else_says_what_to_install(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from traybreak.platform import sound
+    from traybreak.platform.sound import MISSING_HINT, chime_path
 
-    played: list[list[str]] = []
-    monkeypatch.setattr(sound.Chime, "__init__", _chime_with(played, tmp_path / "pw-play"))
+    stub = tmp_path / "pw-play"
+    stub.write_text('#!/bin/sh\necho "$*" > "$0.argv"\n')
+    stub.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
     assert play_chime(50) is None
-    assert played == [[str(tmp_path / "pw-play"), "--volume=0.125", str(sound.chime_path())]]
-    monkeypatch.setattr(sound.Chime, "__init__", _chime_with(played, None))
-    assert play_chime(50) == sound.MISSING_HINT
-    assert len(played) == 1
-
-
-def _chime_with(played: list[list[str]], player: Path | None) -> Callable[..., None]:
-    """Chime.__init__ as on a system whose player is ``player``, recording what it starts."""
-    def init(self: Chime, volume: int) -> None:
-        path = str(player.parent) if player is not None else "/nonexistent"
-        if player is not None:
-            player.write_text("#!/bin/sh\n")
-            player.chmod(0o755)
-        REAL_CHIME_INIT(self, volume, platform="linux", env={"PATH": path},
-             spawn=lambda argv, **_: played.append(argv))
-    return init
+    argv = tmp_path / "pw-play.argv"
+    assert wait_until(argv.exists, 5)
+    assert argv.read_text().split() == ["--volume=0.125", str(chime_path())]
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    assert play_chime(50) == MISSING_HINT
