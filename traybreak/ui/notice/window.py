@@ -50,7 +50,6 @@ class Toast:
         for widget in (root, frame, body, *body.winfo_children()):
             widget.bind("<ButtonRelease-1>", lambda _e: self.close("click"))
         self._place(icon)
-        sw.report_when_mapped(screen, {"message": self.message})
         root.deiconify()
 
     def _place(self, icon: Area | None) -> None:

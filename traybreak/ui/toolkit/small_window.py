@@ -236,24 +236,16 @@ def present(screen: Screen, widgets: Mapping[str, tk.Misc],
     if root.tk.call("tk", "windowingsystem") == "x11":
         root.attributes("-type", "dialog")  # tiling WMs float it
     place_centred(screen)
-    report_when_mapped(screen, widgets, state)
-    root.deiconify()
-    root.focus_force()
-
-
-def report_when_mapped(screen: Screen, widgets: Mapping[str, tk.Misc],
-                       state: Callable[[], Mapping[str, Any]] | None = None) -> None:
-    """Test hook: once the window is mapped, report where things are (``report_geometry``),
-    with the wall time it showed as ``mapped_at`` (bench/window_open.py) and ``state()``."""
-    root = screen.root
 
     def mapped(event: tk.Event) -> None:
         if event.widget is root:
-            at = time.time()
+            at = time.time()  # the wall time it showed (bench/window_open.py)
             root.after(50, lambda: report_geometry(
                 screen, widgets, {"mapped_at": at, **(state() if state else {})}))
 
     root.bind("<Map>", mapped)
+    root.deiconify()
+    root.focus_force()
 
 
 def place_centred(screen: Screen) -> None:
