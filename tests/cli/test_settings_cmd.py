@@ -12,7 +12,7 @@ from app.test_tray_app_reload import CONFIG, Running, start  # noqa: F401 - a fi
 from e2e.xdesktop import wait_until
 
 from traybreak.cli import main
-from traybreak.cli.settings_cmd import play_chime, tell_tray
+from traybreak.cli.settings_cmd import _chime, play_chime, tell_tray
 from traybreak.errors import ExitStatus
 
 
@@ -66,9 +66,27 @@ def test_play_plays_the_chime_at_the_volume_given_else_says_what_to_install(
     stub.write_text('#!/bin/sh\necho "$*" > "$0.argv"\n')
     stub.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
+    _chime.cache_clear()
     assert play_chime(50) is None
     argv = tmp_path / "pw-play.argv"
     assert wait_until(argv.exists, 5)
     assert argv.read_text().split() == ["--volume=0.125", str(chime_path())]
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    _chime.cache_clear()
     assert play_chime(50) == MISSING_HINT
+    _chime.cache_clear()
+
+
+def test_a_player_that_could_not_play_is_said_at_the_next_play(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stub = tmp_path / "pw-play"
+    stub.write_text('#!/bin/sh\necho x >> "$0.calls"\necho "error: Host is down" >&2\nexit 1\n')
+    stub.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    _chime.cache_clear()
+    assert play_chime(50) is None                    # it cannot tell yet: it does not wait
+    assert wait_until(lambda: _chime().player is None, 5)
+    assert play_chime(50) == "the chime could not play: pw-play could not play it " \
+        "(exit 1: error: Host is down)"
+    assert (tmp_path / "pw-play.calls").read_text() == "x\n"      # not tried again
+    _chime.cache_clear()

@@ -9,14 +9,18 @@ reload; the tray's own file watch may have seen it first). Prints one JSON line 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from traybreak import paths
 from traybreak.cli.common import add_command
 from traybreak.errors import ExitStatus
+
+if TYPE_CHECKING:
+    from traybreak.platform.sound import Chime
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +80,21 @@ def start_at_login() -> Any:
 
 def play_chime(volume: int) -> str | None:
     """The settings window's Play: the chime at ``volume``, as a prompt would play it; why not
-    in one line when this system has no player (its log says it too)."""
-    from traybreak.platform.sound import MISSING_HINT, Chime
-
-    chime = Chime(volume)
+    in one line when this system has no player, or none that could play it at an earlier Play
+    (one Chime for the window's life, so a player that failed is not tried again)."""
+    chime = _chime()
+    chime.volume = volume
     if chime.player is None:
-        return MISSING_HINT
+        return chime.silent_because()
     chime.play()
     return None
+
+
+@functools.cache
+def _chime() -> Chime:
+    from traybreak.platform.sound import Chime
+
+    return Chime(0)
 
 
 def tell_tray(path: Path, runtime: Path | None = None) -> str:

@@ -132,7 +132,7 @@ class Chime:
         """Start the chime; a missing or failing player is logged (once), never raised."""
         player = self.player
         if player is None:
-            self._tell(self._none_could() if self._failed else MISSING_HINT)
+            self._tell(self.silent_because())
             return
         try:
             if player.name == "winsound":
@@ -177,6 +177,10 @@ class Chime:
             return
         log.warning("the chime: %s; playing it with %s instead", why, following)
         self.play()
+
+    def silent_because(self) -> str:
+        """Why ``play`` is silent when ``player`` is None: none found, or none could play."""
+        return self._none_could() if self._failed else MISSING_HINT
 
     def _none_could(self) -> str:
         return f"the chime could not play: {'; '.join(self._failed)}"
