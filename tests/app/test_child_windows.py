@@ -437,3 +437,19 @@ def running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_a_window_that_ended_well_has_its_warnings_in_the_trays_log_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The chime that cannot play warns in the prompt's process; the tray's log says it, once
+    however many prompts warn the same, and leaves the child's other chatter out."""
+    code = ("import sys; sys.stderr.write('traybreak: WARNING: traybreak.platform.sound: the "
+            "chime could not play: pw-play could not play it (exit 1)\\nTk chatter\\n'); "
+            "print('{\"outcome\": \"done\", \"elapsed_s\": 1.0}')")
+    with caplog.at_level(logging.WARNING, "traybreak.app.child_windows"):
+        for _ in range(2):
+            result = _child(code).wait(5)
+            assert result is not None and result.outcome is Outcome.DONE
+    [record] = caplog.records
+    assert record.getMessage().endswith(
+        ": the chime could not play: pw-play could not play it (exit 1)")

@@ -50,6 +50,12 @@ STOP_STATUSES = frozenset(
 
 #: Windows: a window's child gets no console window of its own (the tray runs without one).
 _NO_CONSOLE = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+#: How a window child's own warnings start on its stderr (cli/__init__.py's log format).
+CHILD_WARNING = ("traybreak: WARNING: ", "traybreak: ERROR: ")
+#: Warnings of window children relayed to the tray's log so far: each is said once (a chime
+#: that cannot play would otherwise be said by every prompt). Bounded: a few kinds exist.
+_relayed: set[str] = set()
+_RELAYED_MAX = 100
 
 
 class Lifeline:
@@ -188,6 +194,7 @@ class WindowProcess:
         out, err = self._read(self._out), self._read(self._err)
         code = self._proc.returncode
         if code == 0:
+            self._relay_warnings(err)
             try:
                 self._set(parse_result(out, self.occurrence))
                 return
@@ -207,6 +214,16 @@ class WindowProcess:
         log.warning("window child %s: %s", self._proc.pid, detail)
         self._set(PromptResult(Outcome.IGNORED, self._elapsed(), Reason.CRASHED, detail,
                                self.occurrence))
+
+    def _relay_warnings(self, err: str) -> None:
+        """A window that ended well may still have warned (the chime could not play): its
+        warnings go to the tray's log, where the user looks, each one once."""
+        for line in err.splitlines():
+            if line.startswith(CHILD_WARNING) and line not in _relayed \
+                    and len(_relayed) < _RELAYED_MAX:
+                _relayed.add(line)
+                log.warning("window child %s: %s", self._proc.pid,
+                            line.split(": ", 2)[-1][:300])
 
     def _set(self, result: PromptResult) -> None:
         self._result = result
