@@ -185,6 +185,7 @@ class WindowProcess:
             # The tray closing a window (a pause, a timeout, quitting) is normal; a hang is not.
             level = logging.WARNING if reason is Reason.CRASHED else logging.INFO
             log.log(level, "window child %s closed: %s", self._proc.pid, detail)
+            self._relay_warnings(self._read(self._err))   # said before it was closed
             self._set(PromptResult(Outcome.IGNORED, self._elapsed(), reason, detail,
                                    self.occurrence))
         else:  # it ended on its own meanwhile: its own answer wins
@@ -216,8 +217,8 @@ class WindowProcess:
                                self.occurrence))
 
     def _relay_warnings(self, err: str) -> None:
-        """A window that ended well may still have warned (the chime could not play): its
-        warnings go to the tray's log, where the user looks, each one once."""
+        """A window that ended well, or that the tray closed, may have warned (the chime could
+        not play): its warnings go to the tray's log, where the user looks, each one once."""
         for line in err.splitlines():
             if line.startswith(CHILD_WARNING) and line not in _relayed \
                     and len(_relayed) < _RELAYED_MAX:
