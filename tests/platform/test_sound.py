@@ -150,13 +150,6 @@ def test_a_player_that_cannot_start_is_one_warning(tmp_path: Path,
     assert record.getMessage().startswith("the chime could not play with paplay:")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="winsound is there on Windows")
-def test_winsound_missing_off_windows_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):
-        Chime(60, platform="win32", env=dict(os.environ)).play()
-    assert "could not play with winsound" in caplog.text
-
-
 #: A player that is there but cannot play: pw-play where no PipeWire server runs.
 NO_SERVER = """#!/bin/sh
 echo x >> "$0.calls"
@@ -199,3 +192,11 @@ def test_when_no_player_can_play_it_is_one_warning(tmp_path: Path,
         "the chime could not play: pw-play could not play it (exit 1: error: "
         "pw_context_connect() failed: Host is down)"]
     assert (tmp_path / "bin" / "pw-play.calls").read_text() == "x\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="winsound is there on Windows")
+def test_winsound_missing_off_windows_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):
+        Chime(60, platform="win32", env=dict(os.environ)).play()
+    assert "could not play with winsound" in caplog.text
+
