@@ -139,9 +139,6 @@ class QuietView:
     def notify(self, text: str) -> None:
         self.notifications += 1
 
-    def icon_window(self) -> int | None:
-        return None   # as on a tray backend without an XEmbed icon: a toast opens in the corner
-
     def tooltip(self) -> str:
         return self.tooltip_now
 
@@ -210,7 +207,6 @@ class SimLauncher:
         self.last_real: RealWindow | None = None
         self.rng = random.Random(seed)
         self.shown = 0
-        self.notices = 0
         self.samples: list[Sample] = []
         self.done = threading.Event()
 
@@ -236,9 +232,6 @@ class SimLauncher:
 
     def window(self, command: str, args: Any = ()) -> None:
         pass
-
-    def notice(self, text: str, lasting: Any, near_window: int | None) -> None:
-        self.notices += 1   # counted, not kept: a soak must not grow by what it records
 
 
 @contextmanager
