@@ -199,4 +199,3 @@ def test_winsound_missing_off_windows_is_a_warning(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):
         Chime(60, platform="win32", env=dict(os.environ)).play()
     assert "could not play with winsound" in caplog.text
-
