@@ -437,3 +437,35 @@ def running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_a_window_that_ended_well_has_its_warnings_in_the_trays_log_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The chime that cannot play warns in the prompt's process; the tray's log says it, once
+    however many prompts warn the same, and leaves the child's other chatter out."""
+    code = ("import sys; sys.stderr.write('traybreak: WARNING: traybreak.platform.sound: the "
+            "chime could not play: pw-play could not play it (exit 1)\\nTk chatter\\n'); "
+            "print('{\"outcome\": \"done\", \"elapsed_s\": 1.0}')")
+    with caplog.at_level(logging.WARNING, "traybreak.app"):   # (its module may move)
+        for _ in range(2):
+            result = _child(code).wait(5)
+            assert result is not None and result.outcome is Outcome.DONE
+    [record] = caplog.records
+    assert record.getMessage().endswith(
+        ": the chime could not play: pw-play could not play it (exit 1)")
+
+
+def test_a_window_the_tray_closed_has_its_warnings_in_the_trays_log(
+        caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    said = tmp_path / "said"
+    code = ("import sys, time; sys.stderr.write('traybreak: WARNING: traybreak.platform.sound: "
+            "the chime could not play: paplay could not play it (exit 1)\\n'); "
+            f"sys.stderr.flush(); open({str(said)!r}, 'w').close(); time.sleep(60)")
+    proc = _child(code)
+    with caplog.at_level(logging.WARNING, "traybreak.app"):   # (its module may move)
+        deadline = time.monotonic() + 10
+        while not said.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.kill(Reason.TIMEOUT, "timeout").outcome is Outcome.IGNORED
+    assert [r.getMessage().split(": ", 1)[1] for r in caplog.records] == [
+        "traybreak.platform.sound: the chime could not play: paplay could not play it (exit 1)"]

@@ -4,14 +4,15 @@ the tray about a save when none runs says so instead of failing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from app.test_tray_app_reload import CONFIG, Running, start  # noqa: F401 - a fixture
+from e2e.xdesktop import wait_until
 
 from traybreak.cli import main
-from traybreak.cli.settings_cmd import tell_tray
+from traybreak.cli.settings_cmd import _chime, play_chime, tell_tray
 from traybreak.errors import ExitStatus
 
 
@@ -55,3 +56,42 @@ def test_telling_the_running_tray_reloads_its_file_once(
         assert running.events("config_reloaded") == [str(running.config)]
 
     running.play(scenario)
+
+
+@pytest.fixture
+def only_player(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``only_player(SCRIPT)``: a pw-play running SCRIPT, alone on PATH, and a fresh Chime."""
+    def make(script: str) -> None:
+        stub = tmp_path / "pw-play"
+        stub.write_text("#!/bin/sh\n" + script)
+        stub.chmod(0o755)
+        monkeypatch.setenv("PATH", str(tmp_path))
+
+    _chime.cache_clear()
+    yield make
+    _chime.cache_clear()
+
+
+def test_play_plays_the_chime_at_the_volume_given_else_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        only_player: Callable[[str], None]) -> None:
+    from traybreak.platform.sound import MISSING_HINT, chime_path
+
+    only_player('echo "$*" > "$0.argv"\n')
+    assert play_chime(50) is None
+    argv = tmp_path / "pw-play.argv"
+    assert wait_until(argv.exists, 5)
+    assert argv.read_text().split() == ["--volume=0.125", str(chime_path())]
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    _chime.cache_clear()
+    assert play_chime(50) == MISSING_HINT
+
+
+def test_a_player_that_could_not_play_is_said_at_the_next_play(
+        tmp_path: Path, only_player: Callable[[str], None]) -> None:
+    only_player('echo x >> "$0.calls"\necho "error: Host is down" >&2\nexit 1\n')
+    assert play_chime(50) is None                    # it cannot tell yet: it does not wait
+    assert wait_until(lambda: _chime().player is None, 5)
+    assert play_chime(50) == "the chime could not play: pw-play could not play it " \
+        "(exit 1: error: Host is down)"
+    assert (tmp_path / "pw-play.calls").read_text() == "x\n"      # not tried again

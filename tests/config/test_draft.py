@@ -126,12 +126,43 @@ def test_a_bad_value_is_refused_with_config_checks_message(tmp_path: Path) -> No
     ("breaks.stretch.days", "mon-fry", '"fry" in "mon-fry" is not a day'),
     ("breaks.relax.at", "25:00", '"25:00" is not a time of day'),
     ("prompt.timeout", "0s", "is zero"),
+    ("prompt.volume", "101", "101 is more than 100"),
+    ("prompt.volume", "loud", '"loud" is not a whole number'),
+    ("prompt.volume", "-5", "-5 is negative"),
 ])
 def test_each_kind_of_field_is_checked_as_config_check_does(
         tmp_path: Path, key: str, text: str, problem: str) -> None:
     draft = SettingsDraft.load(tmp_path / "none.toml")
     draft.set(key, text)
     assert problem in draft.problems()[key]
+
+
+def test_the_chime_is_a_box_and_a_volume_saved_as_a_bool_and_a_number(tmp_path: Path) -> None:
+    path = write(tmp_path, USERS_FILE)
+    draft = SettingsDraft.load(path)
+    assert draft.kind("prompt.sound") == "flag" and draft.kind("prompt.volume") == "count"
+    assert draft.value("prompt.sound") is False                  # the default: a box, unticked
+    assert draft.value("prompt.volume") == "70"
+    draft.set("prompt.sound", True)
+    draft.set("prompt.volume", "40")
+    assert draft.problems() == {} and draft.save()
+    assert path.read_text() == USERS_FILE.replace(
+        'respect_dnd = false\n', 'respect_dnd = false\nsound = true\nvolume = 40\n')
+    config = load_config(path)
+    assert config.prompt.sound is True and config.prompt.volume == 40
+    again = SettingsDraft.load(path)
+    assert again.value("prompt.sound") is True and again.value("prompt.volume") == "40"
+    again.set("prompt.sound", False)
+    assert again.save() and "sound = false\nvolume = 40\n" in path.read_text()
+
+
+def test_a_chime_setting_that_is_not_true_or_false_shows_on_its_box(tmp_path: Path) -> None:
+    draft = SettingsDraft.load(write(tmp_path, '[prompt]\nsound = "yes"  # mine\n'))
+    assert draft.value("prompt.sound") == "yes"                   # not ticked: not True
+    assert "is not true or false" in draft.problems()["prompt.sound"]
+    draft.set("prompt.sound", True)
+    assert draft.problems() == {} and draft.save()
+    assert draft.path.read_text() == "[prompt]\nsound = true  # mine\n"
 
 
 def test_a_problem_on_a_key_without_a_field_still_blocks_when_an_edit_caused_it(

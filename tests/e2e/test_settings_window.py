@@ -1,7 +1,8 @@
 """The settings window on a real X server: opened from the tray's menu (Xvfb + openbox + trayer),
 a value changed and saved, the file keeping its comments with only that line changed, and the
 running tray using the new value within 2 s; a bad value refused in the window with config
-check's message next to its field, Cancel writing nothing, start at login set for real.
+check's message next to its field, Cancel writing nothing, start at login set for real; the
+chime turned on, heard at its volume with Play and saved.
 Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from e2e.test_small_windows import Window, open_window, wm_desktop  # noqa: F401
 from e2e.test_tray_app import TrayApp, app_on_a_desktop
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
 
+from traybreak.platform.sound import MISSING_HINT, chime_path
 from traybreak.ui.panel.layout import PANEL_TITLE
 from traybreak.ui.protocol import read_settings_result
 from traybreak.ui.settings.form import TITLE
@@ -254,8 +256,14 @@ def test_at_768_px_a_tab_into_the_props_scrolls_them_into_view(
     save = window.layout["widgets"]["save"]
     hidden = window.layout["widgets"]["exercises.have=wall"]
     assert hidden["y"] > save["y"] - 60            # below the fold: the body scrolls
-    window.click_at(*window.centre("exercises.avoid=eyes"))      # the last condition
-    wm_desktop.xdotool("key", "Tab", "space")                    # to "A clear wall", untick it
+    # The last condition box in view (the ones after it are below the fold too), then Tab
+    # through the rest of them to "A clear wall" and untick it.
+    boxes = [key for key in window.layout["widgets"] if key.startswith("exercises.avoid=")]
+    fold = window.layout["widgets"]["autostart"]["y"]
+    seen = [key for key in boxes if (box := window.layout["widgets"][key])["y"] + box["height"]
+            <= fold - 10]
+    window.click_at(*window.centre(seen[-1]))
+    wm_desktop.xdotool("key", *["Tab"] * (len(boxes) - len(seen) + 1), "space")
     layout = reported(window.geometry, lambda r: r["changed"] and r["widgets"][
         "exercises.have=wall"]["y"] < r["widgets"]["save"]["y"] - 60)
     time.sleep(0.2)
@@ -264,5 +272,54 @@ def test_at_768_px_a_tab_into_the_props_scrolls_them_into_view(
     assert shown["y"] + shown["height"] <= layout["widgets"]["autostart"]["y"]
     wm_desktop.xdotool("key", "Return")
     assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"]
-    assert config.read_text() == ('[exercises]\navoid = ["eyes"]\n'
+    ticked = seen[-1].split("=")[1]
+    assert config.read_text() == (f'[exercises]\navoid = ["{ticked}"]\n'
                                   'have = ["doorway", "fixed_chair", "low_chair_back", "floor"]\n')
+
+
+#: A stand-in player first on PATH: records what it was asked to play.
+PLAYER = """#!/bin/sh
+echo "$*" >> "$(/usr/bin/dirname "$0")/calls"
+"""
+
+
+def test_the_chime_is_turned_on_heard_at_its_volume_and_saved(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    (stubs / "pw-play").write_text(PLAYER)
+    (stubs / "pw-play").chmod(0o755)
+    config = tmp_path / "config.toml"
+    config.write_text(MY_FILE)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+           "PATH": f"{stubs}:{Path(sys.executable).parent}:/usr/bin:/bin"}
+    window = open_window(wm_desktop, tmp_path, "settings", "--config", str(config), env=env)
+    assert window.layout["enabled"] == {"play": True}
+    window.click_at(*window.centre("prompt.sound"))
+    retype(wm_desktop, window.layout, "prompt.volume", "101")
+    layout = reported(window.geometry, lambda r: not r["enabled"]["play"])
+    assert layout["save_enabled"] is False
+    assert "Volume: 101 is more than 100 (expected a whole number from 0 to 100)" \
+        in layout["messages"]
+    retype(wm_desktop, window.layout, "prompt.volume", "40")
+    reported(window.geometry, lambda r: r["enabled"]["play"] and r["save_enabled"])
+    window.click_at(*window.centre("play"))
+    calls = stubs / "calls"
+    assert wait_until(calls.exists, 5)
+    assert calls.read_text().split() == ["--volume=0.064", str(chime_path())]   # 40: 0.4 cubed
+    time.sleep(0.2)
+    wm_desktop.screenshot("settings_chime_1024x768.png")
+    wm_desktop.xdotool("key", "Return")                             # Save
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"]
+    assert changed_lines(MY_FILE, config.read_text()) == ["+sound = true", "+volume = 40"]
+
+
+def test_play_without_a_player_says_what_to_install(
+        wm_desktop: Desktop, tmp_path: Path) -> None:  # noqa: F811 - the fixture
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+           "PATH": str(Path(sys.executable).parent)}    # no pw-play, paplay or aplay on it
+    window = open_window(wm_desktop, tmp_path, "settings", env=env)
+    window.click_at(*window.centre("play"))
+    reported(window.geometry, lambda r: r["status"] == MISSING_HINT)
+    wm_desktop.xdotool("key", "Escape")
+    assert read_settings_result(window.proc.communicate(timeout=10)[0].decode())["saved"] is False

@@ -150,6 +150,50 @@ def test_a_player_that_cannot_start_is_one_warning(tmp_path: Path,
     assert record.getMessage().startswith("the chime could not play with paplay:")
 
 
+#: A player that is there but cannot play: pw-play where no PipeWire server runs.
+NO_SERVER = """#!/bin/sh
+echo x >> "$0.calls"
+echo "error: pw_context_connect() failed: Host is down" >&2
+exit 1
+"""
+
+
+def test_a_player_that_cannot_play_hands_the_chime_to_the_next_one(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    env = _players(tmp_path, "pw-play", "paplay")
+    (tmp_path / "bin" / "pw-play").write_text(NO_SERVER)
+    chime = Chime(60, platform="linux", env=env)
+    with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):
+        chime.play()
+        assert _played(tmp_path, "paplay")[0] == ["--volume=39322", str(chime_path())]
+        (tmp_path / "bin" / "paplay.argv").unlink()
+        chime.play()                                   # straight to paplay from then on
+        _played(tmp_path, "paplay")
+    assert (tmp_path / "bin" / "pw-play.calls").read_text() == "x\n"
+    assert [r.getMessage() for r in caplog.records] == [
+        "the chime: pw-play could not play it (exit 1: error: pw_context_connect() failed: "
+        "Host is down); playing it with paplay instead"]
+
+
+def test_when_no_player_can_play_it_is_one_warning(tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    env = _players(tmp_path, "pw-play")
+    (tmp_path / "bin" / "pw-play").write_text(NO_SERVER)
+    chime = Chime(60, platform="linux", env=env)
+    with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):
+        chime.play()
+        deadline = time.monotonic() + 10
+        while chime.player is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        chime.play()
+        chime.play()
+    assert chime.player is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "the chime could not play: pw-play could not play it (exit 1: error: "
+        "pw_context_connect() failed: Host is down)"]
+    assert (tmp_path / "bin" / "pw-play.calls").read_text() == "x\n"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="winsound is there on Windows")
 def test_winsound_missing_off_windows_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, "traybreak.platform.sound"):

@@ -173,8 +173,9 @@ class ActionSink:
         )
 
     def _sound_volume(self) -> int | None:
-        """The chime's volume for a window, if on; the first time, whether this system can
-        play it at all (the window's own warning goes to a stderr nobody reads), said once."""
+        """The chime's volume for a window, if on; the first time, whether this system has a
+        player at all, said once at once (a player that cannot play is the window's own
+        warning, which reaches this log only once the window has closed)."""
         policy = self.config.prompt
         if not policy.sound:
             return None

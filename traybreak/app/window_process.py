@@ -34,6 +34,12 @@ STOP_STATUSES = frozenset(
     [-getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
     + [int(ExitStatus.INTERRUPTED)])
 
+#: How a window child's own warnings start on its stderr (cli/__init__.py's log format).
+CHILD_WARNING = ("traybreak: WARNING: ", "traybreak: ERROR: ")
+#: Warnings of window children relayed to the tray's log so far: each is said once (a chime
+#: that cannot play would otherwise be said by every prompt). Bounded: a few kinds exist.
+_relayed: set[str] = set()
+_RELAYED_MAX = 100
 
 class WindowProcess:
     """A running window child: ``poll()`` never blocks; past ``deadline_s`` the child is killed.
@@ -127,6 +133,7 @@ class WindowProcess:
             # The tray closing a window (a pause, a timeout, quitting) is normal; a hang is not.
             level = logging.WARNING if reason is Reason.CRASHED else logging.INFO
             log.log(level, "window child %s closed: %s", self._proc.pid, detail)
+            self._relay_warnings(self._read(self._err))   # said before it was closed
             self._set(PromptResult(Outcome.IGNORED, self._elapsed(), reason, detail,
                                    self.occurrence))
         else:  # it ended on its own meanwhile: its own answer wins
@@ -136,6 +143,7 @@ class WindowProcess:
         out, err = self._read(self._out), self._read(self._err)
         code = self._proc.returncode
         if code == 0:
+            self._relay_warnings(err)
             try:
                 self._set(parse_result(out, self.occurrence))
                 return
@@ -155,6 +163,16 @@ class WindowProcess:
         log.warning("window child %s: %s", self._proc.pid, detail)
         self._set(PromptResult(Outcome.IGNORED, self._elapsed(), Reason.CRASHED, detail,
                                self.occurrence))
+
+    def _relay_warnings(self, err: str) -> None:
+        """A window that ended well, or that the tray closed, may have warned (the chime could
+        not play): its warnings go to the tray's log, where the user looks, each one once."""
+        for line in err.splitlines():
+            if line.startswith(CHILD_WARNING) and line not in _relayed \
+                    and len(_relayed) < _RELAYED_MAX:
+                _relayed.add(line)
+                log.warning("window child %s: %s", self._proc.pid,
+                            line.split(": ", 2)[-1][:300])
 
     def _set(self, result: PromptResult) -> None:
         self._result = result

@@ -1,5 +1,6 @@
 """`traybreak settings`: the settings window (also the tray menu's "Settings…"). It edits the
-config file through config/draft.py, sets start at login through the autostart adapter, and
+config file through config/draft.py, sets start at login through the autostart adapter, plays
+the chime for its Play button through platform/sound.py (ui may not import platform), and
 after a save asks the running tray to read the file again at once (the control socket's
 reload; the tray's own file watch may have seen it first). Prints one JSON line when it closes
 (ui/protocol.py's settings_result_line).
@@ -8,14 +9,18 @@ reload; the tray's own file watch may have seen it first). Prints one JSON line 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from traybreak import paths
 from traybreak.cli.common import add_command
 from traybreak.errors import ExitStatus
+
+if TYPE_CHECKING:
+    from traybreak.platform.sound import Chime
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +30,10 @@ def register(subparsers: Any) -> None:
     parser = add_command(
         subparsers, "settings", "change your settings in a window", _run,
         description="Open the settings window: each rule's schedule and length, working "
-        "hours, the natural break, how prompts behave, start at login. Values are checked as "
-        "you type, as `traybreak config check` does; Save writes the config file keeping your "
-        "comments and anything the window does not show, and the running traybreak uses it "
-        "at once. Cancel changes nothing.",
+        "hours, the natural break, how prompts behave, the notice and the chime, start at "
+        "login. Values are checked as you type, as `traybreak config check` does; Save "
+        "writes the config file keeping your comments and anything the window does not show, "
+        "and the running traybreak uses it at once. Cancel changes nothing.",
     )
     # The tray opens every window as `COMMAND ... --window`; this one is a window anyway.
     parser.add_argument("--window", action="store_true", help=argparse.SUPPRESS)
@@ -48,7 +53,7 @@ def _run(args: argparse.Namespace) -> int:
         from traybreak.ui.settings.window import show_settings
 
         outcome = show_settings(draft, path, start_at_login(), lambda: tell_tray(path),
-                                open_in_default_app)
+                                open_in_default_app, play_chime)
     emit(settings_result_line(outcome.saved, outcome.tray))
     return ExitStatus.OK
 
@@ -71,6 +76,25 @@ def start_at_login() -> Any:
         adapter.enable(launcher_argv()) if on else adapter.disable()
 
     return StartAtLogin(enabled, change)
+
+
+def play_chime(volume: int) -> str | None:
+    """The settings window's Play: the chime at ``volume``, as a prompt would play it; why not
+    in one line when this system has no player, or none that could play it at an earlier Play
+    (one Chime for the window's life, so a player that failed is not tried again)."""
+    chime = _chime()
+    chime.volume = volume
+    if chime.player is None:
+        return chime.silent_because()
+    chime.play()
+    return None
+
+
+@functools.cache
+def _chime() -> Chime:
+    from traybreak.platform.sound import Chime
+
+    return Chime(0)
 
 
 def tell_tray(path: Path, runtime: Path | None = None) -> str:

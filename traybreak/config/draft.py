@@ -32,7 +32,7 @@ from traybreak.config.rules import DEFAULT_RULES
 from traybreak.config.settings import Config, ConfigError, read_data, read_toml
 from traybreak.core.conditions import PROPS
 from traybreak.core.durations import format_duration
-from traybreak.core.model import Rule, Setting, WorkingHours
+from traybreak.core.model import Setting, WorkingHours
 from traybreak.errors import ExitStatus, UserError
 
 __all__ = ["FieldKind", "FieldValue", "RuleShown", "SaveRefused", "SettingsDraft"]
@@ -51,6 +51,8 @@ SECTION_FIELDS: dict[tuple[str, str], FieldKind] = {
     ("prompt", "daily_skips"): "count",
     ("prompt", "strict"): "duration",
     ("prompt", "notice"): "duration",
+    ("prompt", "sound"): "flag",
+    ("prompt", "volume"): "count",
     ("exercises", "settings"): "set",
     ("exercises", "avoid"): "set",
     ("exercises", "have"): "set",
@@ -353,15 +355,15 @@ def _effective(config: Config, path: tuple[str, ...]) -> FieldValue:
         return ",".join(prop for prop in PROPS if prop in prefs.have)
     if path[0] == "breaks":
         rule = config.rule(path[1])
-        return _rule_value(rule, path[2]) if rule is not None else ""
+        return _field_value(getattr(rule, path[2])) if rule is not None else ""
     section = getattr(config, path[0])
     if section is None:  # no [hours]: what turning them on starts from
         section = WorkingHours()
-    return _format(getattr(section, path[1]))
+    return _field_value(getattr(section, path[1]))
 
 
-def _rule_value(rule: Rule, key: str) -> FieldValue:
-    value = getattr(rule, key)
+def _field_value(value: object) -> FieldValue:
+    """A running config's value as its field shows it: a flag's box a bool, others as text."""
     return value if isinstance(value, bool) else _format(value)
 
 

@@ -8,7 +8,10 @@ own flag where it has one (pw-play, paplay, afplay), else into the samples (apla
 
 Used by the prompt window's process (a child of the tray) on its Tk thread: ``play`` returns at
 once. No player is a warning logged once per process, never an error; the tray checks too
-(``find_player``), so its log says it once.
+(``find_player``), so its log says it once. A player that is there but cannot play (pw-play with
+no PipeWire server, as on a desktop that runs PulseAudio with PipeWire installed beside it, or
+paplay with no PulseAudio) ends at once with an error: that is a warning naming it and what it
+said, and the chime plays with the next player found, now and from then on.
 """
 
 from __future__ import annotations
@@ -89,18 +92,24 @@ def scaled(wav: bytes, factor: float) -> bytes:
 def find_player(platform: str = sys.platform,
                 env: Mapping[str, str] | None = None) -> Player | None:
     """The player to use here; None when this system has none (Windows: winsound, always)."""
+    players = find_players(platform, env)
+    return players[0] if players else None
+
+
+def find_players(platform: str = sys.platform,
+                 env: Mapping[str, str] | None = None) -> tuple[Player, ...]:
+    """Every player this system has, best first (the next is used when one cannot play)."""
     search = (env if env is not None else os.environ).get("PATH", os.defpath)
     if platform == "win32":
-        return Player("winsound", "winsound")
+        return (Player("winsound", "winsound"),)
     names = ("afplay",) if platform == "darwin" else UNIX_PLAYERS
-    for name in names:
-        found = shutil.which(name, path=search)
-        if found:
-            return Player(name, found, stdin=name == "aplay")
-    return None
+    found = ((name, shutil.which(name, path=search)) for name in names)
+    return tuple(Player(name, path, stdin=name == "aplay") for name, path in found if path)
 
 
 Spawn = Callable[..., Any]
+#: How long a player is watched for an early failure; one still running then is playing.
+WATCH_S = 10.0
 
 
 class Chime:
@@ -109,44 +118,75 @@ class Chime:
     def __init__(self, volume: int, *, platform: str = sys.platform,
                  env: Mapping[str, str] | None = None, spawn: Spawn = subprocess.Popen) -> None:
         self.volume = volume
-        self.player = find_player(platform, env)
+        self._players = list(find_players(platform, env))
         self._env = dict(env) if env is not None else None
         self._spawn = spawn
         self._told = False
+        self._lock = threading.Lock()
+        self._failed: list[str] = []   # why each player given up on could not play
+
+    @property
+    def player(self) -> Player | None:
+        """The player the next ``play`` uses; None when there is none (left)."""
+        with self._lock:
+            return self._players[0] if self._players else None
 
     def play(self) -> None:
         """Start the chime; a missing or failing player is logged (once), never raised."""
         player = self.player
         if player is None:
-            self._tell(MISSING_HINT)
+            self._tell(self.silent_because())
             return
         try:
             if player.name == "winsound":
                 self._play_winsound()
-            elif player.stdin:
-                self._play_through_stdin(player)
             else:
-                self._spawn(player.argv(str(chime_path()), self.volume), **self._quiet())
+                self._play_with(player)
         except (OSError, RuntimeError, ImportError) as err:  # (winsound elsewhere than Windows)
             self._tell(f"the chime could not play with {player.name}: {err}")
 
-    def _quiet(self) -> dict[str, Any]:
-        return {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
-                "stderr": subprocess.DEVNULL, "env": self._env}
+    def _play_with(self, player: Player) -> None:
+        """Start ``player``; a thread feeds it (aplay: the scaled samples on its stdin) and
+        watches it, so that one failing at once hands the chime to the next player."""
+        data = scaled(chime_path().read_bytes(), loudness(self.volume)) if player.stdin else None
+        wav = "-" if player.stdin else str(chime_path())
+        proc = self._spawn(player.argv(wav, self.volume),
+                           stdin=subprocess.PIPE if player.stdin else subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self._env)
+        threading.Thread(target=self._watch, args=(player, proc, data), name="chime",
+                         daemon=True).start()   # never to block Tk
 
-    def _play_through_stdin(self, player: Player) -> None:
-        data = scaled(chime_path().read_bytes(), loudness(self.volume))
-        proc = self._spawn(player.argv("-", self.volume), **{**self._quiet(),
-                                                             "stdin": subprocess.PIPE})
+    def _watch(self, player: Player, proc: Any, data: bytes | None) -> None:
+        try:
+            _, err = proc.communicate(data, timeout=WATCH_S)
+        except subprocess.TimeoutExpired:
+            return   # still playing (or stuck): not a failure to act on
+        except OSError as problem:   # it stopped reading its stdin
+            log.debug("the chime's player stopped reading: %s", problem)
+            err = b""
+        if proc.returncode == 0:
+            return
+        said = (err or b"").decode(errors="replace").strip().splitlines()
+        why = f"{player.name} could not play it (exit {proc.returncode}" + \
+            (f": {said[-1]})" if said else ")")
+        with self._lock:
+            if not self._players or self._players[0] != player:
+                return   # an earlier chime's watch gave up on it already
+            self._players.pop(0)
+            self._failed.append(why)
+            following = self._players[0].name if self._players else None
+        if following is None:
+            self._tell(self._none_could())
+            return
+        log.warning("the chime: %s; playing it with %s instead", why, following)
+        self.play()
 
-        def feed() -> None:  # 35 kB fits a pipe's buffer; a thread anyway, never to block Tk
-            try:
-                proc.stdin.write(data)
-                proc.stdin.close()
-            except OSError as err:
-                log.debug("the chime's player stopped reading: %s", err)
+    def silent_because(self) -> str:
+        """Why ``play`` is silent when ``player`` is None: none found, or none could play."""
+        return self._none_could() if self._failed else MISSING_HINT
 
-        threading.Thread(target=feed, name="chime", daemon=True).start()
+    def _none_could(self) -> str:
+        return f"the chime could not play: {'; '.join(self._failed)}"
 
     def _play_winsound(self) -> None:
         sound = _winsound()

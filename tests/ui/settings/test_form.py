@@ -68,3 +68,14 @@ def test_every_condition_and_prop_has_a_box_with_a_short_label() -> None:
     for _, words in (*avoid.choices, *have.choices):
         assert words[:1].isupper() and len(words) <= 24, words    # fits a column of 4
     assert avoid.columns and have.columns
+
+
+def test_the_chime_row_is_a_box_with_its_volume_and_a_play_button() -> None:
+    row = next(row for _, rows in form.SECTIONS for row in rows if row.flag == "prompt.sound")
+    assert [entry.key for entry in row.entries] == ["prompt.volume"]
+    assert row.action == "play" and form.ACTION_FIELDS["play"] == "prompt.volume"
+    assert form.message_for("prompt.volume", "101 is more than 100", row.keys) == \
+        "Volume: 101 is more than 100"
+    notices = [title for title, rows in form.SECTIONS for row in rows
+               if row.keys == ("prompt.notice",)]
+    assert notices == ["Notice and sound"]

@@ -65,6 +65,7 @@ class Row:
     set_key: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
     columns: int = 0
+    action: str = ""               # a button after the entries: a key of ACTIONS
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -123,8 +124,13 @@ SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
             hint="empty: no limit"),
         Row("Skip is unavailable for the first", (Entry("", "prompt.strict"),),
             hint="0s: always available"),
+    )),
+    ("Notice and sound", (
         Row("A heads-up this long before a break", (Entry("", "prompt.notice"),),
             hint="0s: none"),
+        Row("A soft chime when a prompt opens and as a hold ends", (
+            Entry("at volume", "prompt.volume", 3, "of 100"),), flag="prompt.sound",
+            action="play"),
     )),
     ("Exercises", (
         Row("Only exercises done", set_key="exercises.settings",
@@ -139,8 +145,15 @@ SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
 FIELD_NAMES: dict[str, str] = {
     "every": "Every", "at": "At", "days": "Days", "duration": "Lasts",
     "hours.days": "Days", "hours.start": "From", "hours.end": "To",
-    "prompt.max_snoozes": "At most",
+    "prompt.max_snoozes": "At most", "prompt.volume": "Volume",
 }
+
+#: The buttons a row may have, by Row.action: their words. The window shows one only when its
+#: caller gave it a way to do it (the chime: a sound player, from platform/, which ui may not
+#: import).
+ACTIONS: dict[str, str] = {"play": "Play"}
+#: The field whose value an action uses, which must be good for the button to work.
+ACTION_FIELDS: dict[str, str] = {"play": "prompt.volume"}
 
 TITLE = "traybreak settings"
 TAG = "Settings"

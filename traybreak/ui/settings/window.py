@@ -1,5 +1,6 @@
 """The settings window (Tk, in its own child process): every rule's schedule and length, working
-hours, the natural break, how prompts behave and start at login, in the other windows' look.
+hours, the natural break, how prompts behave, the notice and the chime (with a Play button to
+hear it at the volume shown) and start at login, in the other windows' look.
 Each edit is checked at once by the draft (config check's rules) and a problem shows under its
 row; Save stays greyed while one does. Cancel, Esc or the window's close button change nothing.
 Tk main thread only.
@@ -33,6 +34,10 @@ class StartAtLogin:
 
     enabled: bool
     change: Callable[[bool], None]
+
+
+#: Plays the chime at a volume (0-100), at once; returns why it cannot (no player), else None.
+PlayChime = Callable[[int], str | None]
 
 
 @dataclass
@@ -76,9 +81,15 @@ class SettingsWindow:
 
     def __init__(self, draft: Draft, path: Path, login: StartAtLogin | None,
                  tell_tray: Callable[[], str],
-                 open_file: Callable[[Path], bool] | None = None) -> None:
+                 open_file: Callable[[Path], bool] | None = None,
+                 play_chime: PlayChime | None = None) -> None:
         self.draft, self.path, self.login, self.tell_tray = draft, path, login, tell_tray
         self.open_file = open_file
+        self.actions: dict[str, Callable[[], None]] = {}
+        self.buttons: dict[str, tk.Button] = {}
+        if play_chime is not None:
+            self.play_chime = play_chime
+            self.actions["play"] = self._play
         self.outcome = Outcome()
         self.screen = sw.open_screen(form.TITLE)
         self.entries: dict[str, tk.Entry] = {}
@@ -184,6 +195,13 @@ class SettingsWindow:
             self._entry(fields, entry.key, entry.chars).pack(side=tk.LEFT)
             if entry.after:
                 sw.label(fields, entry.after, fonts["body"]).pack(side=tk.LEFT, padx=(px(4), 0))
+        if row.action in self.actions:
+            button = sw.button(self.screen, fields, form.ACTIONS[row.action],
+                               self.actions[row.action])
+            button.configure(pady=0, padx=px(10))   # as tall as the field beside it
+            button.pack(side=tk.LEFT, padx=(px(8), 0))
+            self.widgets[row.action] = button
+            self.buttons[row.action] = button
         if row.hint:
             sw.label(fields, row.hint, fonts["small"], palette.MUTED).pack(side=tk.LEFT,
                                                                            padx=(px(8), 0))
@@ -336,9 +354,18 @@ class SettingsWindow:
             for choice in ("every", "at"):
                 self.entries[keys[choice]].configure(
                     state=tk.NORMAL if mode == choice else tk.DISABLED)
-        hours = self.draft.value("hours") is True
-        for key in ("hours.days", "hours.start", "hours.end"):
-            self.entries[key].configure(state=tk.NORMAL if hours else tk.DISABLED)
+        for _, rows in form.SECTIONS:   # a row's fields are used only while its box is ticked
+            for row in rows:
+                if row.flag is not None:
+                    on = self.draft.value(row.flag) is True
+                    for entry in row.entries:
+                        self.entries[entry.key].configure(
+                            state=tk.NORMAL if on else tk.DISABLED)
+        problems = self.draft.problems()
+        for action, key in form.ACTION_FIELDS.items():
+            if action in self.buttons:
+                self.buttons[action].configure(
+                    state=tk.DISABLED if key in problems else tk.NORMAL)
 
     def _other_problems(self) -> None:
         others = self.draft.other_problems()
@@ -363,7 +390,9 @@ class SettingsWindow:
         return {"problems": self.draft.problems(), "messages": messages,
                 "changed": self.draft.changed(),
                 "save_enabled": str(self.save_button.cget("state")) == tk.NORMAL,
-                "status": self.status.cget("text"), "others": self.others.cget("text")}
+                "status": self.status.cget("text"), "others": self.others.cget("text"),
+                "enabled": {key: str(button.cget("state")) == tk.NORMAL
+                            for key, button in self.buttons.items()}}
 
     def _save(self) -> None:
         if self.draft.blocking() is not None:
@@ -375,6 +404,15 @@ class SettingsWindow:
             return
         self.outcome = Outcome(saved, self.tell_tray() if saved else "unchanged")
         self.screen.root.destroy()
+
+    def _play(self) -> None:
+        """Play the chime at the volume in its field (Play is greyed while that is bad)."""
+        volume = str(self.draft.value(form.ACTION_FIELDS["play"])).strip()
+        if not volume.isdigit():
+            return
+        problem = self.play_chime(int(volume))
+        if problem is not None:
+            self._say(problem)
 
     def _edit_file(self) -> None:
         """Open the file in the user's editor (what the window does not show is edited there);
@@ -400,7 +438,9 @@ class SettingsWindow:
 
 def show_settings(draft: Draft, path: Path, login: StartAtLogin | None,
                   tell_tray: Callable[[], str],
-                  open_file: Callable[[Path], bool] | None = None) -> Outcome:
+                  open_file: Callable[[Path], bool] | None = None,
+                  play_chime: PlayChime | None = None) -> Outcome:
     """Open the settings window over ``draft`` and return how it ended; ``open_file`` opens the
-    file in an editor (the Edit the file… button, absent without it)."""
-    return SettingsWindow(draft, path, login, tell_tray, open_file).run()
+    file in an editor (the Edit the file… button, absent without it), ``play_chime`` plays the
+    chime (the Play button, absent without it)."""
+    return SettingsWindow(draft, path, login, tell_tray, open_file, play_chime).run()
