@@ -10,8 +10,6 @@ Mounting needs root (CI runs as root); elsewhere the test skips and says so.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 from app.test_tray_app_reload import CONFIG, Running, _wait
 from fakes import ScriptLauncher
+from tiny_disk import fill, tiny_tmpfs
 
 from traybreak import paths
 from traybreak.cli import main
@@ -37,36 +36,8 @@ PROBLEM = "Log can't be written: disk full"
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 256 KB tmpfs (unmounted afterwards)."""
-    where = tmp_path / "disk"
-    where.mkdir()
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(where)],
-                              capture_output=True, text=True, timeout=10, check=False)
-    except FileNotFoundError:
-        pytest.skip("no mount command: cannot make a small tmpfs")
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
-    try:
+    with tiny_tmpfs(tmp_path / "disk") as where:
         yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False, timeout=10)
-
-
-def fill(disk: Path) -> None:
-    """Write zeros until the disk has not one byte left."""
-    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError:
-        pass
-    try:
-        while True:  # the last partial block
-            os.write(fd, b"\0")
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @pytest.fixture

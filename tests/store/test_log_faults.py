@@ -6,13 +6,12 @@ for whom no file is read-only) or mounts a small tmpfs."""
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from plain_user import ROOT, give, run_as_plain_user, shared_folder, traybreak_as_plain_user
+from tiny_disk import fill, tiny_tmpfs
 
 from traybreak.store.prompt_log import Store
 
@@ -101,36 +100,12 @@ def test_the_cli_says_it_in_one_line(home: Path) -> None:
     assert f"the log at {db} cannot be read" in lines[0] and "unexpected" not in lines[0]
 
 
-@contextmanager
-def full_disk(folder: Path) -> Iterator[Path]:
-    """A 256 KB tmpfs at ``folder``, with an empty log's folder on it, then filled up."""
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
-
-
-def _fill(folder: Path) -> None:
-    try:
-        with (folder / "filler").open("wb") as filler:
-            while True:
-                filler.write(b"x" * 4096)
-                filler.flush()
-    except OSError:
-        pass
-
-
 @pytest.mark.skipif(not ROOT, reason="mounting a small tmpfs takes root (CI runs as root)")
 def test_a_full_disk_at_start_says_so_for_a_new_and_an_existing_log(tmp_path: Path) -> None:
-    with full_disk(tmp_path / "disk") as disk:
+    with tiny_tmpfs(tmp_path / "disk") as disk:
         existing = disk / "old" / "log.sqlite3"
         Store.open(existing).close()
-        _fill(disk)
+        fill(disk)
         for db in (disk / "new" / "log.sqlite3", existing):
             with pytest.raises(Exception) as caught:
                 Store.open(db)
