@@ -364,7 +364,10 @@ UNEXPECTED_WINDOW = "raise SystemExit('a prompt window this test did not expect'
 
 
 class NoWatch:
-    """A config-file watch that never calls back (the app's check on each wake still runs)."""
+    """A config-file watch that never calls back (the app's check on each wake still runs, and
+    as on a platform without a watch, the engine wakes every ``refresh_s`` to do it)."""
+
+    active = False
 
     def close(self) -> None:
         pass

@@ -1,7 +1,7 @@
 """Config reload in the running app, in-process: a real App (engine thread, control handler, log,
 config file on disk) with fakes for its side effects (tests/fakes.py: a stand-in for the tray
-icon, no idle source), and the once-a-minute file check made fast with ``refresh_s`` so several
-checks pass in a fraction of a second.
+icon, no idle source, no file watch unless a test gives one), and the periodic file check made
+fast with ``refresh_s`` so several checks pass in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -159,6 +159,19 @@ def test_a_saved_file_is_picked_up_at_once_not_at_the_next_minute(
         assert _wait(lambda: running.every() == "30m", 2.0), running.every()
 
     running.play(scenario)
+
+
+def test_the_engine_wakes_for_the_file_check_only_where_the_file_cannot_be_watched(
+        start: Callable[..., Running]) -> None:
+    """With a watch (inotify) the tray adds no timer of its own to the engine's wakes; without
+    one (fakes.NoWatch, as on Windows and macOS) the engine wakes every ``refresh_s`` to look
+    at the file."""
+    watched = start(CONFIG.format(every="20m"), file_watch=watch_file)
+    unwatched = start(CONFIG.format(every="20m"))
+    seen: list[float | None] = []
+    for running in (watched, unwatched):
+        running.play(lambda running=running: seen.append(running.app.service.wake_every))
+    assert seen == [None, CHECK_S]
 
 
 @pytest.mark.parametrize("bad", list(BAD_EDITS))

@@ -58,7 +58,7 @@ MENU = [
     "About traybreak",
     "Quit",
 ]
-ACTIVE_TOOLTIP = re.compile(r"^Stretch in \d+ min · 0 done today$")
+ACTIVE_TOOLTIP = re.compile(r"^Stretch (at|tomorrow) \d\d:\d\d · 0 done today$")
 PIXMAP_SIZES = [16, 22, 24, 32, 48, 64]
 
 

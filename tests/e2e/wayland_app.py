@@ -55,7 +55,7 @@ MENU = [
     "About traybreak",
     "Quit",
 ]
-ACTIVE_TOOLTIP = re.compile(r"^Stretch in \d+ min · 0 done today$")
+ACTIVE_TOOLTIP = re.compile(r"^Stretch (at|tomorrow) \d\d:\d\d · 0 done today$")
 PROMPT_TITLE = re.compile(r"· traybreak$")
 ABOUT = re.compile("About")
 

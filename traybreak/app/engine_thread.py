@@ -113,10 +113,11 @@ class EngineService:
                  on_wake: Callable[[], None] | None = None,
                  wake_every: float | None = None, busy: BusySources | None = None) -> None:
         """``on_wake`` runs on the loop after every wake (the tray's refresh and config check),
-        and ``wake_every`` (s) caps the sleep so it runs that often while a countdown runs: one
-        timer for the engine and the tray, rather than a second thread waking on its own
-        schedule. ``busy``: the
-        session's do-not-disturb and full-screen sources, sampled once per wake."""
+        and ``wake_every`` (s; settable later) caps the sleep so it runs that often while a
+        countdown runs: one timer for the engine and the tray, rather than a second thread
+        waking on its own schedule (the tray sets it only where the config file cannot be
+        watched). ``busy``: the session's do-not-disturb and full-screen sources, sampled once
+        per wake."""
         self.engine, self.scheduler, self.idle, self.sink = engine, scheduler, idle, sink
         self.busy = busy or BusySources([])
         self.clocks = clocks or Clocks()
@@ -273,10 +274,10 @@ class EngineService:
         return max(MIN_WAIT_S, min(waits))
 
     def _counting(self) -> bool:
-        """Whether a countdown runs, so the tray's words and ring change as time passes. Away,
-        paused or outside working hours nothing it shows moves (clock times are words, and a
-        day's change is caught by the engine's own wakes), so ``wake_every`` is not needed:
-        at rest that is one wake in 96 s instead of one a minute."""
+        """Whether a countdown runs, so the tray's ring moves as time passes. Away, paused or
+        outside working hours nothing it shows moves (a day's change is caught by the engine's
+        own wakes), so ``wake_every`` is not needed: one wake in 96 s instead of one a
+        minute."""
         status = self._status
         return status is None or any(rule.counting for rule in status.rules)
 

@@ -57,7 +57,10 @@ class DesktopNotices(Protocol):
 
 
 class Watch(Protocol):
-    """A watch on the config file (platform/file_watch.py's FileWatch)."""
+    """A watch on the config file (platform/file_watch.py's FileWatch). ``active``: False where
+    the platform cannot watch files, so the tray looks at the file on a timer instead."""
+
+    active: bool
 
     def close(self) -> None: ...
 

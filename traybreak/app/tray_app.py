@@ -55,7 +55,8 @@ from traybreak.ui.tray.view import TrayFacts
 
 log = logging.getLogger(__name__)
 
-# The tray refresh and config-file check ride on the engine's wakes, at least this often.
+# The tray refresh and config-file check ride on the engine's wakes; where the platform cannot
+# watch the config file, the engine wakes at least this often while a countdown runs.
 REFRESH_S = 60.0
 #: The engine wake after which the tray has settled (icon shown, first refresh done): the C heap
 #: pages start-up freed are handed back to the OS then (platform/memory.py).
@@ -89,7 +90,7 @@ class App:
             engine_for(self.config, SkipCounter.from_log(today, now.date())),
             ClockScheduler(self.config.rules, now), env.idle_source(),
             sink=self._sink_proxy, clocks=env.clocks, on_wake=self._on_engine_wake,
-            wake_every=refresh_s, busy=env.busy_sources())
+            busy=env.busy_sources())
         self.notices = Notices(env.desktop_notices(), env.launcher, self.view.icon_window)
         self.sink = ActionSink(self.store, self.catalog, self.config, self.service.submit,
                                self.notices.show, self.refresh, env.launcher, config_path,
@@ -98,6 +99,10 @@ class App:
         self.control = ControlServer(runtime, self.handle, self._refused)
         # A saved config file wakes the engine, whose after-wake check reloads it at once.
         self._watch = env.file_watch(config_path, self.service.wake)
+        # Nothing the tray shows changes by the minute (a countdown reads as the clock time it
+        # ends, ui/tray/view.py), so only where no watch tells of a saved file (Windows,
+        # macOS) does the engine wake every ``refresh_s`` for the after-wake file check.
+        self.service.wake_every = None if self._watch.active else refresh_s
         self._stop_reason = ""  # why the app ends: "quit", a signal's name; see _shutdown
         self._threads: list[threading.Thread] = []
         self._event("start", f"version {__version__}, tray {backend}, idle "

@@ -71,7 +71,7 @@ class TrayFactsSource:
         today = self.today()
         clock_times = {r.name: r.at.strftime("%H:%M") for r in rules if r.at}
         facts = facts_for(status, today.done, today.skipped, clock_times, prompt_open,
-                          self.autostart_on(), self._wall().date())
+                          self.autostart_on(), self._wall())
         if config_problem:  # the xorg tray has no notifications: the panel header says it
             facts = replace(facts, tooltip=f"{SETTINGS_NOT_USED} · {facts.tooltip}")
         if log_problem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,6 +16,8 @@ from traybreak.core.model import Kind, Reason
 from traybreak.ui.menu import MenuEntry, MenuFacts, build_menu
 from traybreak.ui.tray.looks import TrayState
 from traybreak.ui.tray.view import TrayFacts, TrayView, facts_for
+
+CET = timezone(timedelta(hours=1))
 
 
 class FakeIcon:
@@ -96,13 +98,13 @@ def test_the_end_of_a_pause_is_a_clock_time_with_the_weekday_on_another_day(
     status = Status(EngineState.PAUSED, paused=True, paused_until=until, skip_next=False,
                     prompt=None, rules=(), idle=None)
     shown = facts_for(status, 0, 0, {}, prompt_open=False, autostart=False,
-                      today=date(2026, 11, 26))
+                      now=datetime(2026, 11, 26, 10, 0, tzinfo=CET))
     assert shown.menu.paused_label == label
     assert shown.tooltip == f"{label.capitalize()} · 0 done today"
 
 
 def test_the_tooltip_says_what_each_rule_is_doing_and_the_day_of_a_clock_rule() -> None:
-    today = date(2026, 11, 27)   # a Friday
+    now = datetime(2026, 11, 27, 14, 0, tzinfo=CET)   # a Friday
     rules = (
         RuleStatus("stretch", Kind.STRETCH, timedelta(0), timedelta(minutes=25),
                    prompt="snoozed", until=datetime(2026, 11, 27, 15, 5)),
@@ -113,7 +115,7 @@ def test_the_tooltip_says_what_each_rule_is_doing_and_the_day_of_a_clock_rule() 
     status = Status(EngineState.ACTIVE, paused=False, paused_until=None, skip_next=False,
                     prompt="stretch", rules=rules, idle=None)
     shown = facts_for(status, 2, 0, {"relax": "15:30", "walk": "12:30"}, prompt_open=False,
-                      autostart=False, today=today)
+                      autostart=False, now=now)
     assert shown.tooltip == ("Stretch snoozed until 15:05 · Strengthen in 12 min · "
                              "Relax tomorrow 15:30 · Walk Mon 12:30 · 2 done today")
 
@@ -126,15 +128,39 @@ def test_the_tooltip_and_the_menu_header_say_why_prompts_wait() -> None:
     status = Status(EngineState.ACTIVE, paused=False, paused_until=None, skip_next=False,
                     prompt=None, rules=rules, idle=None, busy=Reason.DND)
     shown = facts_for(status, 1, 0, {}, prompt_open=False, autostart=False,
-                      today=date(2026, 11, 27))
+                      now=datetime(2026, 11, 27, 14, 0, tzinfo=CET))
     assert shown.tooltip == ("Waiting: do not disturb · Stretch held back until the screen is "
                              "free · Strengthen in 12 min · 1 done today")
     entries = build_menu(shown.menu)
     assert entries[0] == MenuEntry("Waiting: do not disturb", enabled=False)
     free = facts_for(replace(status, busy=None), 1, 0, {}, prompt_open=False, autostart=False,
-                     today=date(2026, 11, 27))
+                     now=datetime(2026, 11, 27, 14, 0, tzinfo=CET))
     assert not free.tooltip.startswith("Waiting") and free.menu.waiting == ""
     assert build_menu(free.menu)[0].label == "Take a break now"
     full = facts_for(replace(status, busy=Reason.FULLSCREEN), 1, 0, {}, prompt_open=False,
-                     autostart=False, today=date(2026, 11, 27))
+                     autostart=False, now=datetime(2026, 11, 27, 14, 0, tzinfo=CET))
     assert full.tooltip.startswith("Waiting: full screen · ")
+
+
+def _working(remaining: timedelta, now: datetime) -> str:
+    rules = (RuleStatus("stretch", Kind.STRETCH, remaining, timedelta(minutes=30),
+                        counting=True),
+             RuleStatus("strengthen", Kind.STRENGTHEN, timedelta(minutes=12),
+                        timedelta(minutes=55)))   # not counting: the user is away
+    status = Status(EngineState.ACTIVE, paused=False, paused_until=None, skip_next=False,
+                    prompt=None, rules=rules, idle=None)
+    return facts_for(status, 3, 0, {}, prompt_open=False, autostart=False, now=now).tooltip
+
+
+def test_a_running_countdown_reads_as_the_clock_time_it_ends_and_stays_put_as_it_runs() -> None:
+    """While the user works, the tooltip names the time the break falls due (to the nearest
+    minute), so it does not change from one minute to the next: the tray has nothing to re-send.
+    A countdown that stands still says the work time left."""
+    start = datetime(2026, 11, 27, 14, 22, 10, tzinfo=CET)
+    first = _working(timedelta(minutes=12, seconds=40), start)
+    assert first == "Stretch at 14:35 · Strengthen in 12 min · 3 done today"
+    for later in (61, 300, 700):   # the same countdown, that much later
+        moved = timedelta(minutes=12, seconds=40 - later)
+        assert _working(moved, start + timedelta(seconds=later)) == first
+    late = datetime(2026, 11, 27, 23, 50, tzinfo=CET)
+    assert _working(timedelta(minutes=25), late).startswith("Stretch tomorrow 00:15 · ")

@@ -12,11 +12,11 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime, timedelta
 from typing import Any
 
 from traybreak.core.actions import EngineState, RuleStatus, Status, busy_words, prompt_words
-from traybreak.core.durations import clock_label, humanize, next_clock_phrase
+from traybreak.core.durations import clock_label, humanize, next_clock_phrase, shift
 from traybreak.ui.menu import MenuEntry, MenuFacts, build_menu
 from traybreak.ui.tray import icon as tray
 from traybreak.ui.tray.looks import TrayLook, TrayState, progress_step
@@ -55,8 +55,10 @@ def progress_of(status: Status) -> float | None:
 
 def facts_for(status: Status | None, done_today: int, skipped_today: int,
               clock_times: dict[str, str], prompt_open: bool, autostart: bool,
-              today: date) -> TrayFacts:
-    """Everything the tray shows, from the engine status and today's counts."""
+              now: datetime) -> TrayFacts:
+    """Everything the tray shows, from the engine status (as of ``now``, aware local time) and
+    today's counts."""
+    today = now.date()
     paused_label = ""
     if status is not None and status.paused:
         until = status.paused_until
@@ -67,49 +69,64 @@ def facts_for(status: Status | None, done_today: int, skipped_today: int,
                      skipped_today=skipped_today, autostart=autostart, waiting=waiting or "")
     if status is None:
         return TrayFacts(TrayState.ACTIVE, None, "traybreak is starting", menu)
-    tooltip = tooltip_of(status, done_today, paused_label.capitalize(), clock_times, today)
+    tooltip = tooltip_of(status, done_today, paused_label.capitalize(), clock_times, now)
     return TrayFacts(_LOOK[status.state], progress_step(progress_of(status)), tooltip, menu)
 
 
 def tooltip_of(status: Status, done_today: int, paused_label: str,
-               clock_times: dict[str, str], today: date) -> str:
-    """E.g. "Stretch in 12 min · Strengthen in 41 min · Relax at 15:30 · 5 done today", after
+               clock_times: dict[str, str], now: datetime) -> str:
+    """E.g. "Stretch at 14:35 · Strengthen at 15:10 · Relax at 15:30 · 5 done today", after
     "Waiting: do not disturb" while prompts wait for a busy session; ``clock_times``: the clock
     rules' times of day, for those whose next time is not known."""
     waiting = busy_words(status.busy)
     if status.paused:
         head = [paused_label or "Paused"]
     elif waiting is not None and status.state is not EngineState.PROMPTING:
-        head = [waiting, *_rule_words(status, clock_times, today)]
+        head = [waiting, *_rule_words(status, clock_times, now)]
     elif status.state is EngineState.OFF_HOURS:
         head = ["Outside working hours"]
     elif status.state is EngineState.PROMPTING:
         head = ["Break time"]
     else:
-        head = _rule_words(status, clock_times, today)
+        head = _rule_words(status, clock_times, now)
     return " · ".join([*head, f"{done_today} done today"])
 
 
-def _rule_words(status: Status, clock_times: dict[str, str], today: date) -> list[str]:
-    """Each rule's "Stretch in 12 min" (or what its prompt is doing)."""
+def _rule_words(status: Status, clock_times: dict[str, str], now: datetime) -> list[str]:
+    """Each rule's "Stretch at 14:35" (or what its prompt is doing)."""
     words = []
     for rule in status.rules:
-        when = _rule_when(rule, clock_times, today)
+        when = _rule_when(rule, clock_times, now)
         if when:
             words.append(f"{rule.name.replace('_', ' ').capitalize()} {when}")
     return words
 
 
-def _rule_when(rule: RuleStatus, clock_times: dict[str, str], today: date) -> str | None:
-    """What the tooltip says of one rule: its prompt's state, else when it is next."""
+def _rule_when(rule: RuleStatus, clock_times: dict[str, str], now: datetime) -> str | None:
+    """What the tooltip says of one rule: its prompt's state, else when it is next.
+
+    A running countdown is shown as the clock time it ends if the user keeps working ("at
+    14:35"), not as minutes left: that time stays put while they work, so the tray has nothing
+    to re-send each minute (a minute countdown meant a wake, a repaint and a host read-back every
+    minute; issue 13's CPU budget). The ring shows the progress. A countdown that stands still
+    (the user is away) is the work time left ("in 12 min"), which does not change either.
+    """
+    today = now.date()
     words = prompt_words(rule.prompt, rule.until, today)
     if words is not None:
         return words
+    if rule.remaining is not None and rule.counting:
+        return next_clock_phrase(_to_minute(shift(now, rule.remaining.total_seconds())), today)
     if rule.remaining is not None:
         return f"in {humanize(rule.remaining)}"
     if rule.next_at is not None:
         return next_clock_phrase(rule.next_at, today)
     return f"at {clock_times[rule.name]}" if rule.name in clock_times else None
+
+
+def _to_minute(moment: datetime) -> datetime:
+    """``moment`` rounded to the nearest minute (a tooltip shows hours and minutes)."""
+    return (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
 
 
 class TrayView:
