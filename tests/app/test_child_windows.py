@@ -169,10 +169,14 @@ def test_a_child_asked_to_stop_from_outside_is_ignored_stopped(sig: str, tmp_pat
     # The child takes Python's own SIGINT handler, as every window of the tray starts with one:
     # the tray handles SIGINT itself, so exec gives its children the default. This test's own
     # process may run with SIGINT ignored (started in the background by a shell without job
-    # control), which a child would inherit, and Python keeps an inherited "ignore".
+    # control), which a child would inherit, and Python keeps an inherited "ignore"; the same
+    # for SIGHUP under `nohup` (seen failing the SIGHUP case under `nohup pytest`), so the child
+    # also takes the default action for SIGHUP and SIGTERM.
     started = tmp_path / "started"
     proc = _child("import pathlib, signal, time; "
                   "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                  "signal.signal(signal.SIGHUP, signal.SIG_DFL); "
+                  "signal.signal(signal.SIGTERM, signal.SIG_DFL); "
                   f"pathlib.Path({str(started)!r}).touch(); time.sleep(60)")
     deadline = time.monotonic() + 10
     while not started.exists() and time.monotonic() < deadline:
