@@ -40,10 +40,10 @@ def test_a_focused_full_screen_window_is_busy() -> None:
             assert wait_until(lambda: source.busy() == FULL, 5)
             desk.set_fullscreen(win, on=False)
             assert wait_until(lambda: source.busy() == frozenset(), 5)
-            requests = source._display.display.request_serial
+            requests = source._display.requests_sent
             for _ in range(20):   # nothing changed: samples read events, ask nothing
                 assert source.busy() == frozenset()
-            assert source._display.display.request_serial == requests
+            assert source._display.requests_sent == requests
             desk.set_fullscreen(win)
             assert wait_until(lambda: source.busy() == FULL, 5)
             film.terminate()   # the full-screen window closes under us

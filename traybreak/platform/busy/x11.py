@@ -5,7 +5,8 @@ Xwayland, X11 programs on Wayland ones. On the engine thread, with a connection 
 Event-driven: the connection listens for PropertyNotify on the root (the active window changed)
 and on the active window (its state changed). A sample reads the events that came since the
 last one without waiting, and asks the server again (two round trips) only after one of them;
-at rest a sample costs no round trip.
+at rest a sample costs no round trip. It speaks X11 through platform/x11_wire.py, not
+python-xlib: on Wayland this is the tray's only X11 client, and python-xlib would cost it 1.3 MB.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from traybreak.core.model import Reason
+from traybreak.platform.x11_wire import ATOM, WINDOW, Connection, X11Error
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +24,16 @@ RECONNECT_BACKOFF_S = 30.0
 
 
 class X11Fullscreen:
-    """Full screen on the X server at ``display_name``."""
+    """Full screen on the X server at ``display_name``; ``env`` gives XAUTHORITY and HOME."""
 
     name = "x11-fullscreen"
 
-    def __init__(self, display_name: str | None = None, *,
+    def __init__(self, display_name: str, env: Mapping[str, str] | None = None, *,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.display_name = display_name
+        self._env = env
         self._clock = clock
-        self._display: Any = None
+        self._display: Connection | None = None
         self._atoms: tuple[int, int, int] = (0, 0, 0)
         self._next_attempt = 0.0
         self._stale = True            # a property we follow changed: read them again
@@ -41,14 +43,15 @@ class X11Fullscreen:
     def connect(self) -> None:
         """Open the connection, intern the atoms, follow the root's properties; raises when
         the server is away."""
-        from Xlib import X
-        from Xlib import display as xdisplay
-
-        conn = xdisplay.Display(self.display_name)
-        active, state, full = (conn.intern_atom(name) for name in (
-            "_NET_ACTIVE_WINDOW", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN"))
-        conn.screen().root.change_attributes(event_mask=X.PropertyChangeMask)
-        self._atoms = (active, state, full)
+        conn = Connection(self.display_name, self._env)
+        try:
+            self._atoms = (conn.intern_atom("_NET_ACTIVE_WINDOW"),
+                           conn.intern_atom("_NET_WM_STATE"),
+                           conn.intern_atom("_NET_WM_STATE_FULLSCREEN"))
+            conn.select_property_events(conn.root)
+        except BaseException:
+            conn.close()
+            raise
         self._display, self._stale, self._watched = conn, True, 0
 
     def busy(self) -> frozenset[Reason] | None:
@@ -73,49 +76,44 @@ class X11Fullscreen:
             return None
         return frozenset({Reason.FULLSCREEN}) if self._full else frozenset()
 
+    def _connection(self) -> Connection:
+        if self._display is None:
+            raise ConnectionError("not connected")
+        return self._display
+
     def _take_events(self) -> None:
         """Read the events that came since the last sample (never waits)."""
-        from Xlib import X
-
-        display = self._display
         active_atom, state_atom, _ = self._atoms
-        while display.pending_events():
-            event = display.next_event()
-            if event.type == X.PropertyNotify and event.atom in (active_atom, state_atom):
+        for _window, atom in self._connection().property_events():
+            if atom in (active_atom, state_atom):
                 self._stale = True
 
     def _focused_fullscreen(self) -> bool:
-        from Xlib import Xatom
-        from Xlib.error import BadWindow
-
         active_atom, state_atom, full_atom = self._atoms
-        display = self._display
-        active = display.screen().root.get_full_property(active_atom, Xatom.WINDOW)
-        wid = int(active.value[0]) if active is not None and len(active.value) else 0
+        conn = self._connection()
+        active = conn.get_property(conn.root, active_atom, WINDOW, 1)
+        wid = active[0] if active else 0
         self._follow(wid)
         if not wid:
             return False   # no window manager, or the desktop itself has the focus
         try:
-            state = display.create_resource_object("window", wid).get_full_property(
-                state_atom, Xatom.ATOM)
-        except BadWindow:  # closed between the two reads (its PropertyNotify is on its way)
-            return False
-        return state is not None and full_atom in list(state.value)
+            state = conn.get_property(wid, state_atom, ATOM)
+        except X11Error as err:
+            if err.bad_window:   # closed between the two reads (its PropertyNotify is coming)
+                return False
+            raise
+        return full_atom in state
 
     def _follow(self, wid: int) -> None:
-        """Listen for property changes on the active window ``wid`` instead of the last one."""
-        from Xlib import X
-        from Xlib.error import CatchError
-
+        """Listen for property changes on the active window ``wid`` instead of the last one
+        (a window already gone answers with an error, which the connection drops)."""
         if wid == self._watched:
             return
-        display = self._display
-        if self._watched:   # (it may be gone already: the error is caught, not printed)
-            display.create_resource_object("window", self._watched).change_attributes(
-                event_mask=X.NoEventMask, onerror=CatchError())
+        conn = self._connection()
+        if self._watched:
+            conn.select_property_events(self._watched, on=False)
         if wid:
-            display.create_resource_object("window", wid).change_attributes(
-                event_mask=X.PropertyChangeMask, onerror=CatchError())
+            conn.select_property_events(wid)
         self._watched = wid
 
     def close(self) -> None:
@@ -124,7 +122,7 @@ class X11Fullscreen:
         if conn is not None:
             try:
                 conn.close()
-            except Exception:  # already gone
+            except OSError:  # already gone
                 log.debug("closing a broken X connection failed", exc_info=True)
 
 
@@ -133,7 +131,7 @@ def probe(env: Mapping[str, str]) -> X11Fullscreen | None:
     name = env.get("DISPLAY")
     if not name:
         return None
-    source = X11Fullscreen(name)
+    source = X11Fullscreen(name, env)
     try:
         source.connect()
     except Exception as err:
