@@ -79,7 +79,7 @@ def test_the_loop_wakes_for_a_deadline_not_on_a_timer():
 
 def test_at_rest_it_wakes_only_at_the_longest_tick_interval():
     service, _, source, thread = start(sample_every=0.25)
-    assert service.engine.max_tick_interval == 96.0        # 0.8 of the 2 min gap limit
+    assert service.engine.max_tick_interval == 144.0       # 0.8 of the 3 min gap limit
     time.sleep(1.0)
     assert service.wakes == 1 and source.calls == 1
     stop(service, thread)

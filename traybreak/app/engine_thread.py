@@ -276,7 +276,7 @@ class EngineService:
     def _counting(self) -> bool:
         """Whether a countdown runs, so the tray's ring moves as time passes. Away, paused or
         outside working hours nothing it shows moves (a day's change is caught by the engine's
-        own wakes), so ``wake_every`` is not needed: one wake in 96 s instead of one a
+        own wakes), so ``wake_every`` is not needed: one wake in 144 s instead of one a
         minute."""
         status = self._status
         return status is None or any(rule.counting for rule in status.rules)

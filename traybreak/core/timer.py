@@ -13,7 +13,10 @@ from traybreak.core.model import ActivityPolicy, Rule
 
 # Ticks come at least every 0.8 gap limits (Engine.max_tick_interval); an interval longer than
 # the limit means the process did not run: suspend, or a stall. Shorter sleeps count as work.
-MIN_GAP = timedelta(minutes=2)
+# Those ticks are most of the tray's wakes at rest, so the limit is a trade: at 3 min (144 s
+# between ticks) a suspend under 3 min counts as work, which brings the next break forward by
+# at most that; at 2 min the tray woke half as often again (README, Performance).
+MIN_GAP = timedelta(minutes=3)
 # Input seen within this much of the previous estimate is the same input (clock jitter between the
 # idle API's clock and ours), not a return from an idle run.
 _SAME_INPUT_S = 1.0
