@@ -16,6 +16,7 @@ import pytest
 from jeepney import (
     DBusAddress,
     HeaderFields,
+    Message,
     MessageType,
     new_error,
     new_method_return,
@@ -96,19 +97,27 @@ class FakeService:
                 continue
             member = fields.get(HeaderFields.member, "")
             self.calls.append(member)
-            handler = self.handlers.get(member)
-            if handler is None:
-                self.conn.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod",
-                                         "s", (f"no {member}",)))
+            reply = self._reply_to(msg, member)
+            if reply is None:
                 continue
-            answer = handler(tuple(msg.body))
-            if answer is HANG:
-                continue
-            if isinstance(answer, BaseException):
-                self.conn.send(new_error(msg, answer.args[0], "s", (answer.args[1],)))
-                continue
-            signature, body = answer
-            self.conn.send(new_method_return(msg, signature, body))
+            try:
+                self.conn.send(reply)
+            except OSError:   # the bus, or this service, closed while it answered (teardown)
+                return
+
+    def _reply_to(self, msg: Message, member: str) -> Message | None:
+        """The answer the handler for ``member`` gives (None: it hangs)."""
+        handler = self.handlers.get(member)
+        if handler is None:
+            return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s",
+                             (f"no {member}",))
+        answer = handler(tuple(msg.body))
+        if answer is HANG:
+            return None
+        if isinstance(answer, BaseException):
+            return new_error(msg, answer.args[0], "s", (answer.args[1],))
+        signature, body = answer
+        return new_method_return(msg, signature, body)
 
     def emit(self, interface: str, member: str, signature: str | None,
              body: tuple[Any, ...]) -> None:
