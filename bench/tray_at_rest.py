@@ -67,7 +67,10 @@ def main() -> int:
         print(skip_reason(missing))
         return 2
     over = False
-    with tempfile.TemporaryDirectory() as tmp, Desktop(tray=True) as desk:
+    # The app's last writes (the log's -wal/-shm files going away at its close) may race the
+    # clean-up of its home: that must not turn a finished measurement into a traceback.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp, \
+            Desktop(tray=True) as desk:
         home = Path(tmp)
         (home / "run").mkdir(mode=0o700)
         env = {"XDG_RUNTIME_DIR": str(home / "run"), "PYSTRAY_BACKEND": "xorg"}
