@@ -546,6 +546,7 @@ def test_the_prompt_look_needs_attention(panel: Panel, shown: RunningIcon) -> No
     assert props["AttentionIconPixmap"] == props["IconPixmap"]
     shown.icon.icon = TrayLook(TrayState.ACTIVE, 3)
     assert panel.next_signal(status).body == ("Active",)
+    assert panel.item_props(shown.name)["AttentionIconPixmap"] == []
     assert panel.item_props(shown.name)["IconPixmap"] == before
 
 

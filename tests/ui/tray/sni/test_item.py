@@ -72,7 +72,8 @@ def test_the_property_values() -> None:
     assert props["Menu"] == ("o", "/MenuBar")
     assert props["ToolTip"] == ("(sa(iiay)ss)", ("", [], "traybreak", "Next break in 5 min"))
     assert props["IconPixmap"] == ("a(iiay)", [tuple(p) for p in ACTIVE_PIXMAPS])
-    assert props["AttentionIconPixmap"] == props["IconPixmap"]
+    # No attention icon while none is needed (KDE reads it with every other property).
+    assert props["AttentionIconPixmap"] == ("a(iiay)", [])
     assert props["OverlayIconPixmap"] == ("a(iiay)", [])
 
 

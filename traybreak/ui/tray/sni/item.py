@@ -139,7 +139,11 @@ class StatusNotifierItem:
             "OverlayIconPixmap": ("a(iiay)", []),
             "AttentionIconName": ("s", ""),
             # While a prompt waits the look is the prompt's: the same pixels draw attention.
-            "AttentionIconPixmap": ("a(iiay)", pixmaps),
+            # Otherwise none: KDE reads every property (GetAll) at each of the ring's steps, and
+            # a second copy of the pixmaps doubled what it read (NewAttentionIcon tells hosts
+            # when attention starts, so they read these then).
+            "AttentionIconPixmap": ("a(iiay)",
+                                    pixmaps if look.status == NEEDS_ATTENTION else []),
             "AttentionMovieName": ("s", ""),
             "ToolTip": ("(sa(iiay)ss)", ("", [], look.title, look.tooltip)),
             # False: a left click is Activate (our panel); the menu is on the right button.
