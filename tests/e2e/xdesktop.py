@@ -104,6 +104,7 @@ class Desktop:
         tray_options: Sequence[str] = (),
         display_number: int | None = None,
         start_timeout: float = 10.0,
+        auth: Path | None = None,
     ) -> None:
         self.size = size
         self.wm = wm
@@ -111,6 +112,7 @@ class Desktop:
         self.tray_options = tuple(tray_options)
         self.display_number = display_number
         self.start_timeout = start_timeout
+        self.auth = auth   # an Xauthority file whose cookies the server demands (-auth)
         self.display_name = ""
         self.env: dict[str, str] = {}
         self._procs: list[subprocess.Popen[bytes]] = []
@@ -177,6 +179,7 @@ class Desktop:
         # -noreset: the server must not reset (and forget selections, idle counters) whenever
         # its last client disconnects between two xdotool calls.
         argv += ["-nolisten", "tcp", "-noreset"]
+        argv += ["-auth", str(self.auth)] if self.auth is not None else []
         # Xvfb's chatter goes to a file, not a pipe nobody drains.
         errors = tempfile.TemporaryFile()  # noqa: SIM115 - outlives this block on failure
         try:
@@ -200,6 +203,8 @@ class Desktop:
             "NO_AT_BRIDGE": "1",
         }
         self.env.pop("WAYLAND_DISPLAY", None)
+        if self.auth is not None:
+            self.env["XAUTHORITY"] = str(self.auth)
         # Not the session bus of whatever desktop runs the tests: a StatusNotifier host there
         # would make the app under test choose appindicator. sni_host.py sets a private one.
         self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)

@@ -6,7 +6,6 @@ cookie is refused with the server's reason, and a server that never answers cost
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e.xdesktop import Desktop, missing_tools, skip_reason
 
 from traybreak.platform.x11_wire import TIMEOUT_S, Connection, X11Error, parse_display, read_cookie
 
@@ -69,24 +69,12 @@ def test_a_missing_or_cut_off_authority_file_gives_no_cookie(tmp_path: Path) -> 
 @pytest.fixture
 def xvfb_with_cookie(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An Xvfb that accepts only COOKIE: its display name and an Xauthority file holding it."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("E2E SKIPPED: missing Xvfb on PATH (apt-get install xvfb)")
+    if missing_tools():
+        pytest.skip(skip_reason(missing_tools()))
     authority = tmp_path / "Xauthority"
     authority.write_bytes(xauth_entry(65535, b"", b"", COOKIE))
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-auth", str(authority),
-                             "-nolisten", "tcp", "-noreset", "-screen", "0", "640x480x24"],
-                            pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd, "rb") as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not start"
-        yield f":{int(number)}", authority
-    finally:
-        proc.kill()
-        proc.wait(5)
+    with Desktop((640, 480), auth=authority) as desk:
+        yield desk.display_name, authority
 
 
 def test_with_the_cookie_it_reads_properties_and_hears_of_their_changes(
