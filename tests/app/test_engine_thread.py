@@ -361,3 +361,71 @@ def test_a_stop_asked_while_the_sink_works_still_ends_the_prompt_on_screen():
     assert not thread.is_alive()
     ends = [a.record for a in sink.actions if isinstance(a, Record) and a.record.outcome]
     assert [(r.outcome, r.reason) for r in ends] == [(Outcome.SUPPRESSED, Reason.STOPPED)]
+
+
+class ReturningIdle(WakingIdle):
+    """An idle source that can also tell when the user comes back (WatchesReturn)."""
+
+    def __init__(self, value: timedelta, can_watch: bool = True) -> None:
+        super().__init__()
+        self.value, self.can_watch = value, can_watch
+        self.watched: list[timedelta] = []
+
+    def watch_return(self, after):
+        self.watched.append(after)
+        return self.can_watch
+
+
+def _sleeps_with(source):
+    """Start a service on ``source`` whose sleeps are recorded (and cut to 50 ms)."""
+    sleeps: list[float] = []
+
+    def wait(event, timeout):
+        sleeps.append(timeout)
+        return event.wait(min(timeout, 0.05))
+
+    engine = Engine((HOUR_RULE,), ActivityPolicy(natural_break=timedelta(minutes=5)),
+                    PromptPolicy(), None)
+    service = EngineService(engine, None, source, ListSink(), Clocks(wait=wait))
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    assert until(lambda: len(sleeps) >= 3)
+    return service, thread, sleeps
+
+
+def test_away_with_a_source_that_hears_the_return_it_sleeps_long_and_wakes_at_the_return():
+    """Nobody there, and the source will say when they are back: no tick every 144 s (each a
+    few ms of cold CPU, most of the tray's cost at rest), one every AWAY_WAKE_S; the return
+    wakes the loop, which then counts work again."""
+    from traybreak.app.engine_thread import AWAY_WAKE_S
+
+    source = ReturningIdle(timedelta(hours=1))
+    service, thread, sleeps = _sleeps_with(source)
+    assert service.status.state is EngineState.AWAY
+    assert sleeps[-1] == AWAY_WAKE_S == 600.0
+    assert source.watched[-1] == timedelta(minutes=5)   # the natural-break length: away's own
+    source.value = timedelta(0)                          # the user is back
+    wakes = service.wakes
+    source.waker()
+    assert until(lambda: service.wakes > wakes and service.status.state is EngineState.ACTIVE)
+    assert until(lambda: sleeps[-1] == 144.0)            # working: the usual ticks again
+    stop(service, thread)
+
+
+def test_away_without_a_return_watch_it_keeps_the_usual_ticks():
+    """A source that cannot watch (now: its connection broke) and one that never could (FakeIdle)
+    both keep the 144 s ticks, which find the return within one interval."""
+    for source in (ReturningIdle(timedelta(hours=1), can_watch=False),
+                   FakeIdle(timedelta(hours=1))):
+        service, thread, sleeps = _sleeps_with(source)
+        assert service.status.state is EngineState.AWAY
+        assert set(sleeps) == {144.0}
+        stop(service, thread)
+
+
+def test_at_work_the_return_watch_is_not_asked_for():
+    source = ReturningIdle(timedelta(seconds=3))
+    service, thread, sleeps = _sleeps_with(source)
+    assert service.status.state is EngineState.ACTIVE and source.watched == []
+    assert 144.0 in sleeps
+    stop(service, thread)

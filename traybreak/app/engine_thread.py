@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 from traybreak.app.clock_jobs import ClockScheduler
 from traybreak.app.clocks import Clocks
 from traybreak.config.settings import Config
-from traybreak.core.actions import Action, ShowPrompt, Status
+from traybreak.core.actions import Action, EngineState, ShowPrompt, Status
 from traybreak.core.durations import shift
 from traybreak.core.engine import Engine
 from traybreak.core.model import Feedback, Kind, Outcome, Reason
 from traybreak.core.skips import SkipCounter
 from traybreak.platform.busy.base import BusySources
-from traybreak.platform.idle.base import IdleSource, Wakes
+from traybreak.platform.idle.base import IdleSource, Wakes, WatchesReturn
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,11 @@ Sink = Callable[[Sequence[Action]], None]
 MIN_WAIT_S = 0.05
 # Wall and monotonic progress differing by more than this between two wakes is worth a log line.
 _JUMP_S = 2.0
+#: The longest sleep while the user is away and the idle source will wake us at their return
+#: (platform/idle/base.py, WatchesReturn): there is nothing to count until then, so the ticks
+#: every 144 s that keep work intervals honest are not needed; this many still come, for what
+#: no source tells (a new day for the tray's counts, a source that broke without a word).
+AWAY_WAKE_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -261,7 +266,7 @@ class EngineService:
     def _timeout(self, now: datetime, mono: float) -> float:
         """Seconds to sleep: the engine's next deadline, the next clock rule, or the longest
         interval between ticks the engine accepts as continuous, whichever comes first."""
-        waits = [self.engine.max_tick_interval]
+        waits = [self._longest_sleep()]
         if self.wake_every is not None and self._counting():
             waits.append(self.wake_every)
         deadline = self.engine.next_deadline()
@@ -272,6 +277,17 @@ class EngineService:
             if until_clock is not None:
                 waits.append(until_clock)
         return max(MIN_WAIT_S, min(waits))
+
+    def _longest_sleep(self) -> float:
+        """The engine's longest interval between ticks, or ``AWAY_WAKE_S`` while the user is
+        away and the idle source will wake us when they come back. (The tick that wakes then
+        comes more than a gap limit after the last: that interval is away time, which it was.)"""
+        status = self._status
+        if (status is not None and status.state is EngineState.AWAY
+                and isinstance(self.idle, WatchesReturn)
+                and self.idle.watch_return(self.engine.activity.natural_break)):
+            return max(AWAY_WAKE_S, self.engine.max_tick_interval)
+        return self.engine.max_tick_interval
 
     def _counting(self) -> bool:
         """Whether a countdown runs, so the tray's ring moves as time passes. Away, paused or

@@ -1,6 +1,7 @@
 """A very small X11 client in pure Python: connect (with the session's MIT-MAGIC-COOKIE-1),
-intern atoms, read window properties, listen for PropertyNotify. Just what the full-screen
-source (platform/busy/x11.py) needs.
+intern atoms, read window properties, listen for PropertyNotify, find an extension and send it
+requests. Just what the full-screen source (platform/busy/x11.py) and the X11 return watch
+(platform/idle/x11_return.py, the SYNC extension's idle alarm) need.
 
 Why not python-xlib, which the X11 idle source and pystray's XEmbed icon use: on a Wayland
 desktop the full-screen check (Xwayland programs) is the tray's only X11 client, and python-xlib
@@ -27,7 +28,7 @@ PROPERTY_CHANGE_MASK = 0x400000   # event mask bit for PropertyNotify
 NO_EVENT_MASK = 0
 ATOM, WINDOW = 4, 33              # predefined atoms (types)
 
-_INTERN_ATOM, _CHANGE_WINDOW_ATTRIBUTES, _GET_PROPERTY = 16, 2, 20
+_INTERN_ATOM, _CHANGE_WINDOW_ATTRIBUTES, _GET_PROPERTY, _QUERY_EXTENSION = 16, 2, 20, 98
 _CW_EVENT_MASK = 0x800
 _PROPERTY_NOTIFY = 28
 _BAD_WINDOW = 3
@@ -110,8 +111,9 @@ class Connection:
             raise X11Error(str(err)) from None
         self._sock = self._open(host, number)
         self._buffer = b""
-        self._events: list[tuple[int, int]] = []   # (window, atom) of PropertyNotify events
+        self._events: list[bytes] = []   # events and late errors, 32 bytes each, oldest first
         self.requests_sent = 0
+        self._next_id = 0
         try:
             self._sock.settimeout(TIMEOUT_S)
             authority = env.get("XAUTHORITY") or str(Path(env.get("HOME", "~")) / ".Xauthority")
@@ -145,6 +147,7 @@ class Connection:
             reason = body[:reason_length] if status == 0 else body
             raise X11Error(f"the X server refused the connection: "
                            f"{reason.decode(errors='replace').strip() or 'no reason given'}")
+        self._id_base, self._id_mask = struct.unpack_from("<II", body, 4)
         vendor_length, formats = struct.unpack_from("<H2xxB", body, 16)
         screens_at = 32 + vendor_length + _pad(vendor_length) + 8 * formats
         (root,) = struct.unpack_from("<I", body, screens_at)
@@ -180,6 +183,39 @@ class Connection:
 
     def property_events(self) -> list[tuple[int, int]]:
         """(window, atom) of each PropertyNotify that came since the last call; never waits."""
+        return [(int(window), int(atom)) for window, atom in
+                (struct.unpack_from("<II", event, 4) for event in self.pending()
+                 if event[0] & 0x7F == _PROPERTY_NOTIFY)]
+
+    def query_extension(self, name: str) -> tuple[int, int] | None:
+        """(major opcode, first event code) of the extension ``name``; None when the server
+        lacks it."""
+        raw = name.encode()
+        reply = self.round_trip(struct.pack("<BxHHxx", _QUERY_EXTENSION,
+                                            2 + (len(raw) + _pad(len(raw))) // 4, len(raw))
+                                + raw + b"\0" * _pad(len(raw)))
+        present, major, first_event = struct.unpack_from("<BBB", reply, 8)
+        return (major, first_event) if present else None
+
+    def new_id(self) -> int:
+        """A fresh resource id of this connection (for a request that creates something)."""
+        self._next_id += 1
+        if self._next_id > self._id_mask:
+            raise X11Error("this connection has used up its resource ids")
+        return int(self._id_base | (self._next_id * (self._id_mask & -self._id_mask)))
+
+    def send(self, request: bytes) -> None:
+        """Send a request that has no reply (its error, if any, comes with ``pending``)."""
+        self._send(request)
+
+    def round_trip(self, request: bytes) -> bytes:
+        """Send a request and return its reply (X11Error for its error)."""
+        self._send(request)
+        return self._reply()
+
+    def pending(self) -> list[bytes]:
+        """The events and late errors (32 bytes each: byte 0 is 0 for an error, else the event
+        code) that came since the last call; never waits."""
         while select.select([self._sock], [], [], 0)[0]:
             chunk = self._sock.recv(65536)
             if not chunk:
@@ -188,6 +224,10 @@ class Connection:
             self._take_unsolicited()
         events, self._events = self._events, []
         return events
+
+    def fileno(self) -> int:
+        """The socket, for select(): readable when an event (or the server's close) came."""
+        return self._sock.fileno()
 
     def close(self) -> None:
         """Close the connection."""
@@ -212,8 +252,8 @@ class Connection:
         return data
 
     def _reply(self) -> bytes:
-        """The reply to the latest request; events met on the way are kept, and errors of
-        earlier requests (no reply expected) are dropped."""
+        """The reply to the latest request; events and errors of earlier requests (no reply
+        expected) met on the way are kept for ``pending``."""
         sequence = self.requests_sent & 0xFFFF
         while True:
             head = self._read(32)
@@ -224,20 +264,14 @@ class Connection:
                 body = head + self._read(words * 4)
                 if seq == sequence:
                     return body
-            elif kind == 0:
-                if seq == sequence:
-                    raise X11Error(f"X error {head[1]}", code=head[1])
+            elif kind == 0 and seq == sequence:
+                raise X11Error(f"X error {head[1]}", code=head[1])
             else:
-                self._note_event(head)
+                self._events.append(head)
 
     def _take_unsolicited(self) -> None:
         """Events and late errors in the buffer (nothing else comes when no request waits)."""
         while len(self._buffer) >= 32:
             head, self._buffer = self._buffer[:32], self._buffer[32:]
-            if head[0] not in (0, 1):
-                self._note_event(head)
-
-    def _note_event(self, head: bytes) -> None:
-        if head[0] & 0x7F == _PROPERTY_NOTIFY:
-            window, atom = struct.unpack_from("<II", head, 4)
-            self._events.append((int(window), int(atom)))
+            if head[0] != 1:
+                self._events.append(head)

@@ -119,6 +119,35 @@ def test_idle_is_timeout_plus_time_since_idled_and_zero_after_resumed(clock: Clo
         source.close()
 
 
+def test_a_resumed_after_the_watched_length_wakes_the_engine(clock: Clock) -> None:
+    """The return watch: a *resumed* ending an idle run of the natural-break length or more
+    wakes the engine once; a shorter run's does not (a pause in typing), nor one before any
+    watch was asked for."""
+    compositor = FakeCompositor()
+    source = opened(compositor, clock)
+    wakes: list[float] = []
+    source.set_waker(lambda: wakes.append(clock.now))
+    try:
+        compositor.idled()
+        assert wait_until(lambda: source.idle() == timedelta(seconds=30))
+        compositor.resumed()                                 # no watch asked for yet
+        assert wait_until(lambda: source.idle() == timedelta(0))
+        assert source.watch_return(timedelta(minutes=5))
+        compositor.idled()
+        assert wait_until(lambda: source.idle() == timedelta(seconds=30))
+        clock.now += 60                                      # 90 s away: a pause
+        compositor.resumed()
+        assert wait_until(lambda: source.idle() == timedelta(0))
+        compositor.idled()
+        assert wait_until(lambda: source.idle() == timedelta(seconds=30))
+        clock.now += 270                                     # 300 s away: a natural break
+        compositor.resumed()
+        assert wait_until(lambda: wakes == [clock.now])
+    finally:
+        source.close()
+    assert not source.watch_return(timedelta(minutes=5))     # closed: no watch
+
+
 def test_other_events_and_late_globals_change_nothing(clock: Clock) -> None:
     compositor = FakeCompositor()
     source = opened(compositor, clock)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fakes import FakeIdle
 
-from traybreak.platform.idle.base import IdleSource, Wakes
+from traybreak.platform.idle.base import IdleSource, Wakes, WatchesReturn
 from traybreak.platform.idle.with_lock import LockAwareIdle
 from traybreak.platform.lock.base import LockState
 
@@ -87,3 +87,36 @@ def test_the_waker_and_close_reach_the_watch() -> None:
     assert woken == [1]
     idle.close()
     assert watch.closed == 1 and inner.closed
+
+
+class ReturningIdle(FakeIdle):
+    """An inner source with a return watch."""
+
+    def __init__(self) -> None:
+        super().__init__(timedelta(0))
+        self.waker: Callable[[], None] | None = None
+        self.watched: list[timedelta] = []
+
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        self.waker = wake
+
+    def watch_return(self, after: timedelta) -> bool:
+        self.watched.append(after)
+        return True
+
+
+def test_the_inner_return_watch_is_passed_through() -> None:
+    inner, watch = ReturningIdle(), FakeWatch()
+    idle = LockAwareIdle(inner, watch)
+    assert isinstance(idle, WatchesReturn)
+
+    def wake() -> None: ...
+
+    idle.set_waker(wake)
+    assert watch.waker is wake and inner.waker is wake       # a lock and a return both wake
+    assert idle.watch_return(300 * S) and inner.watched == [300 * S]
+
+
+def test_without_an_inner_return_watch_it_has_none() -> None:
+    idle, _inner, _watch, _clock = make(3 * S)
+    assert not idle.watch_return(300 * S)

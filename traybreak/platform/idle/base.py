@@ -31,3 +31,15 @@ class Wakes(Protocol):
     def set_waker(self, wake: Callable[[], None]) -> None:
         """Call ``wake`` (from any thread) when the idle time changes by an event."""
         ...
+
+
+@runtime_checkable
+class WatchesReturn(Protocol):
+    """An idle source that can tell the moment the user comes back (a ``Wakes`` source whose
+    waker is also called then), so the engine need not sample while they are away."""
+
+    def watch_return(self, after: timedelta) -> bool:
+        """From now on, call the waker at the first input after an idle run of ``after`` or
+        more. Cheap to repeat with the same length. False when the source cannot (now): the
+        caller keeps sampling."""
+        ...

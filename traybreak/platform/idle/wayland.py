@@ -6,7 +6,9 @@ The protocol gives a transition, not a time: we ask for one notification with a 
 the compositor sends *idled* once no input came for T, then *resumed* at the next input. So
 idle time is T + the time since *idled*, and 0 from *resumed* on (or before the first *idled*).
 A reader thread sits blocked on the socket and wakes only for those two events; ``idle()``
-costs no round trip. T (``TIMEOUT``, 30 s) must not exceed the shortest natural-break length
+costs no round trip. A *resumed* that ends an idle run of at least the length given to
+``watch_return`` also wakes the engine (the user is back), so it need not sample while they are
+away. T (``TIMEOUT``, 30 s) must not exceed the shortest natural-break length
 (idle shorter than T reads as 0) and should not be a few seconds (each pause in typing that
 long would wake the reader twice): docs/engine.md, "Idle time on Wayland".
 
@@ -115,6 +117,8 @@ class WaylandIdleSource:
         self._next_attempt = 0.0
         self._failing = False
         self._closed = False
+        self._wake: Callable[[], None] = lambda: None
+        self._return_after: float | None = None   # s of idle whose end wakes the engine
 
     # -- connecting -----------------------------------------------------------------------
 
@@ -167,11 +171,17 @@ class WaylandIdleSource:
 
     def _handler(self, link: _Link, notifier: Notifier) -> Callable[[int, bytes], None]:
         def on_event(opcode: int, payload: bytes) -> None:
+            back = False
             with self._lock:
                 if opcode == notifier.idled_event:
                     link.idled_at = self._clock()
                 elif opcode == notifier.resumed_event:
-                    link.idled_at = None
+                    idled_at, link.idled_at = link.idled_at, None
+                    after = self._return_after
+                    back = idled_at is not None and after is not None and (
+                        self.timeout.total_seconds() + self._clock() - idled_at >= after)
+            if back:
+                self._wake()   # outside the lock: the engine's wake only sets an event
         return on_event
 
     def _read_events(self, link: _Link) -> None:
@@ -210,6 +220,17 @@ class WaylandIdleSource:
                 return timedelta(0)
             since = max(0.0, self._clock() - self._link.idled_at)
             return self.timeout + timedelta(seconds=since)
+
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` (from the reader thread) when the user comes back (``watch_return``)."""
+        self._wake = wake
+
+    def watch_return(self, after: timedelta) -> bool:
+        """Wake at the *resumed* that ends an idle run of ``after`` or more; False while the
+        compositor is not connected (its loss is seen by the next sample)."""
+        with self._lock:
+            self._return_after = after.total_seconds()
+            return self._link is not None and not self._closed
 
     def _reconnect(self) -> bool:
         if self._clock() < self._next_attempt:

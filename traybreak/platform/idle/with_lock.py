@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from traybreak.platform.idle.base import IdleSource
+from traybreak.platform.idle.base import IdleSource, Wakes, WatchesReturn
 from traybreak.platform.lock.base import LockWatch, boot_clock
 
 
@@ -35,8 +35,15 @@ class LockAwareIdle:
         return inner
 
     def set_waker(self, wake: Callable[[], None]) -> None:
-        """Wake the engine when the screen locks or unlocks."""
+        """Wake the engine when the screen locks or unlocks (and, where the inner source
+        watches for it, when the user comes back)."""
         self.watch.set_waker(wake)
+        if isinstance(self.inner, Wakes):
+            self.inner.set_waker(wake)
+
+    def watch_return(self, after: timedelta) -> bool:
+        """The inner source's return watch (an unlock wakes the engine by itself)."""
+        return isinstance(self.inner, WatchesReturn) and self.inner.watch_return(after)
 
     def close(self) -> None:
         """Close both halves. Safe to call twice."""

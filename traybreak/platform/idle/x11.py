@@ -1,7 +1,9 @@
 """X11 idle time through the MIT-SCREEN-SAVER extension (python-xlib), for the engine thread.
 
 One ``QueryInfo`` round trip per sample. A lost X connection (server restart, logout) is
-reopened on the next sample; while it cannot be, idle time is reported as unknown.
+reopened on the next sample; while it cannot be, idle time is reported as unknown. The moment
+the user comes back is heard from the SYNC extension's idle alarm (x11_return.py), when the
+server has it, so the engine does not sample while they are away.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
+
+from traybreak.platform.idle.x11_return import X11ReturnWatch
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,8 @@ class X11IdleSource:
         self._next_attempt = 0.0
         self._failing = False
         self._closed = False
+        #: The return watch, when the server has SYNC's IDLETIME (set by ``probe``).
+        self.returns: X11ReturnWatch | None = None
 
     def connect(self) -> None:
         """Open the X connection; raises if the server or the extension is missing."""
@@ -93,10 +99,21 @@ class X11IdleSource:
             except Exception:  # the socket is already gone; nothing left to release
                 log.debug("closing a broken X connection failed", exc_info=True)
 
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` (from the return watch's thread) when the user comes back."""
+        if self.returns is not None:
+            self.returns.set_waker(wake)
+
+    def watch_return(self, after: timedelta) -> bool:
+        """Wake at the first input after ``after`` of idle; False without a working watch."""
+        return self.returns is not None and self.returns.watch_return(after)
+
     def close(self) -> None:
-        """Close the X connection; later samples return None."""
+        """Close the X connection and the return watch; later samples return None."""
         self._closed = True
         self._drop()
+        if self.returns is not None:
+            self.returns.close()
 
     def __repr__(self) -> str:
         return f"X11IdleSource({self.display_name!r})"
@@ -113,4 +130,8 @@ def probe(env: Mapping[str, str]) -> X11IdleSource | None:
     except Exception as err:
         log.info("X11 idle source unavailable on %s: %s", display_name, err)
         return None
+    try:
+        source.returns = X11ReturnWatch(display_name, env)
+    except Exception as err:   # then samples go on every 144 s while away, as before
+        log.info("no X11 return watch on %s: %s", display_name, err)
     return source
