@@ -23,6 +23,7 @@ from e2e.xdesktop import wait_until
 
 from traybreak.platform.idle import gnome as gnome_idle
 from traybreak.platform.idle.choose import choose_idle_source
+from traybreak.platform.idle.mutter_return import MutterReturnWatch
 from traybreak.platform.lock.screensaver import GNOME, ScreenSaverWatch
 
 pytestmark = [pytest.mark.e2e]
@@ -97,6 +98,30 @@ def test_mutter_idle_grows_without_input_and_drops_after_touch(session: WaylandS
         assert after is not None and after < later - timedelta(seconds=1), (later, after)
     finally:
         source.close()
+
+
+def test_mutter_says_when_the_user_comes_back(session: WaylandSession) -> None:
+    """The return watch: armed (while away), the next input wakes it once; it is one-shot
+    until armed again."""
+    watch = MutterReturnWatch(session.address)
+    woken: list[float] = []
+    watch.set_waker(lambda: woken.append(time.monotonic()))
+    watch.start()
+    try:
+        assert watch.watch_return(timedelta(seconds=20))
+        time.sleep(1.0)
+        assert woken == []                       # nobody came back yet
+        session.touch()
+        assert wait_until(lambda: len(woken) == 1, 3, 0.05)
+        session.touch()
+        time.sleep(1.0)
+        assert len(woken) == 1 and watch.fired == 1   # one-shot
+        assert watch.watch_return(timedelta(seconds=20))
+        session.touch()
+        assert wait_until(lambda: watch.fired == 2, 3, 0.05)
+    finally:
+        watch.close()
+    assert not watch.watch_return(timedelta(seconds=20))
 
 
 def test_the_chooser_picks_mutter_and_the_gnome_lock(session: WaylandSession,
@@ -188,3 +213,22 @@ def test_a_lock_is_away_time_even_with_input_and_the_unlock_ends_it(app: Session
     code, _ = app.quit()
     assert code == 0
     assert len(app.log_rows()) == 1      # logged once: not again at stop
+
+
+def test_the_return_is_seen_at_once_and_ends_the_natural_break(app: SessionApp) -> None:
+    """Away, the engine does not tick every 144 s: Mutter's user-active watch wakes it at the
+    return, which shows as active and logs the natural break within a second or two."""
+    app.wait_item()
+    keep_touching(app.session, 6)         # some work first: the rule has active time
+    assert wait_until(lambda: app.status()["state"] == "away", NATURAL_S + 15, 0.5), \
+        app.status()
+    time.sleep(3)
+    app.session.touch()
+    back = time.monotonic()
+    assert wait_until(lambda: app.status()["state"] == "active", 5, 0.1), app.status()
+    rows = wait_until(lambda: app.log_rows(), 5, 0.1)
+    assert time.monotonic() - back < 5
+    assert [(r["rule"], r["outcome"], r["reason"]) for r in rows] == [
+        ("stretch", "natural", "idle")], rows
+    code, _ = app.quit()
+    assert code == 0

@@ -2,8 +2,8 @@
 
 Idle time comes from KWin's ext_idle_notifier_v1 (or org_kde_kwin_idle), spoken by
 platform/wayland_wire.py: it grows while nothing happens, KWin's SimulateUserActivity resets
-it, the real app picks the source and logs a natural break, and when the compositor goes away
-idle turns unknown while the app carries on. KWin answers
+it, the real app picks the source, logs a natural break and hears the return at once, and
+when the compositor goes away idle turns unknown while the app carries on. KWin answers
 org.freedesktop.ScreenSaver.GetSessionIdleTime with NotSupported, so that source is never needed
 here; the lock is followed through org.freedesktop.ScreenSaver: after Lock, the idle time is at
 least the time since it.
@@ -121,9 +121,13 @@ def test_the_app_takes_the_wayland_source_and_logs_a_natural_break(
         assert app.cli("resume").returncode == 0
         # Then nobody touches anything: the engine wakes at that deadline, reads an idle time
         # of 40 s or more (the notification's 30 s + the time since idled) and says "away".
-        # The row is written when the user is back, at the next tick, or at the stop (here).
         assert wait_until(lambda: app.status()["state"] == "away", 70, 1.0), app.status()
+        # The user is back: KWin's *resumed* wakes the engine (the return watch), so the status
+        # and the natural row follow within seconds, not at the next tick 144 s on.
         kde.simulate_activity()
+        assert wait_until(lambda: app.status()["state"] == "active", 5, 0.1), app.status()
+        assert wait_until(lambda: any(r["outcome"] == "natural" for r in app.log_rows()),
+                          5, 0.1), app.log_rows()
         status_code, stderr = app.quit(15)
         assert status_code == 0 and "Traceback" not in stderr, stderr
         rows = app.log_rows()

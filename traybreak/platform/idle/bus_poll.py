@@ -14,12 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from traybreak.platform import session_bus
 from traybreak.platform.session_bus import BusError
 
 log = logging.getLogger(__name__)
+
+Source = TypeVar("Source", bound="BusIdleSource")
 
 #: After a failed call, samples say "unknown" without asking for this long.
 RETRY_AFTER = timedelta(seconds=10)
@@ -103,7 +105,12 @@ class BusIdleSource:
 
 def probe_method(name: str, method: IdleMethod, address: str) -> BusIdleSource | None:
     """A source for ``method`` if one call answers now, else None (the reason logged)."""
-    source = BusIdleSource(name, method, address)
+    return answering(BusIdleSource(name, method, address))
+
+
+def answering(source: Source) -> Source | None:
+    """``source`` if one call answers now, else None (the reason logged, the source closed)."""
+    name = source.name
     try:
         source.query()
     except (BusError, OSError, ConnectionError, ValueError) as err:
