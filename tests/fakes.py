@@ -124,6 +124,18 @@ class FakeIdle:
         self.closed = True
 
 
+class CountingWaker:
+    """A waker (an idle source's ``set_waker`` argument) that counts its calls from any thread."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.count += 1
+
+
 class ListSink:
     """A service sink that keeps every action and lets a test wait for the next batch."""
 

@@ -11,9 +11,13 @@ launch it.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: How long a call, or opening the connection, may take. The engine thread makes these calls,
 #: so a hung service costs it at most this long per sample (issue 14: at most 1 s).
@@ -46,6 +50,39 @@ def connect(address: str, what: str = "the session bus") -> Any:
         return open_dbus_connection(address, auth_timeout=CALL_TIMEOUT_S)
     except (OSError, ValueError, TimeoutError, RuntimeError) as err:
         raise BusError(f"cannot connect to {what}: {err}") from err
+
+
+def listening(address: str, rules: Sequence[Any], follow: str,
+              what: str = "the session bus") -> Any:
+    """A jeepney threading connection (for a thread of its own that reads it) subscribed to
+    the match ``rules`` and to ``follow``'s comings and goings (NameOwnerChanged); BusError if
+    the bus refuses."""
+    from jeepney import MatchRule
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.threading import open_dbus_connection
+
+    try:
+        conn = open_dbus_connection(address, auth_timeout=CALL_TIMEOUT_S)
+    except (OSError, ValueError, TimeoutError, RuntimeError) as err:
+        raise BusError(f"cannot connect to {what}: {err}") from err
+    owner = MatchRule(type="signal", sender=DBUS_NAME, interface=DBUS_NAME,
+                      member="NameOwnerChanged")
+    owner.add_arg_condition(0, follow)
+    for rule in (*rules, owner):
+        conn.send(message_bus.AddMatch(rule))
+    return conn
+
+
+def stop_listening(conn: Any, reader: threading.Thread | None, what: str) -> None:
+    """End ``reader`` (blocked in ``conn.receive``) and close ``conn`` (``what`` names it in
+    the debug line when closing fails)."""
+    conn.interrupt()
+    if reader is not None and reader is not threading.current_thread():
+        reader.join(timeout=2)
+    try:
+        conn.close()
+    except OSError:
+        log.debug("closing %s's connection failed", what, exc_info=True)
 
 
 def call(conn: Any, bus_name: str, path: str, interface: str, member: str, *,

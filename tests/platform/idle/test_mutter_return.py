@@ -6,28 +6,18 @@ once, the engine woken to sample again); the shell leaving voids the armed watch
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from bus_fakes import FakeService, dbus_error
 from e2e.xdesktop import wait_until
+from fakes import CountingWaker
 
 from traybreak.platform.idle import gnome
 from traybreak.platform.idle.mutter_return import BUS_NAME, INTERFACE, PATH, MutterReturnWatch
 
 AWAY = timedelta(minutes=5)
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> None:
-        with self._lock:
-            self.count += 1
 
 
 def fake_mutter(bus: str, answer: object = None) -> FakeService:
@@ -42,8 +32,8 @@ def fake_mutter(bus: str, answer: object = None) -> FakeService:
     })
 
 
-def started(bus: str) -> tuple[MutterReturnWatch, Counter]:
-    watch, wakes = MutterReturnWatch(bus), Counter()
+def started(bus: str) -> tuple[MutterReturnWatch, CountingWaker]:
+    watch, wakes = MutterReturnWatch(bus), CountingWaker()
     watch.set_waker(wakes)
     watch.start()
     return watch, wakes
@@ -110,7 +100,7 @@ def test_the_gnome_probe_gives_a_source_with_the_watch(bus: str) -> None:
     service = fake_mutter(bus)
     source = gnome.probe({"DBUS_SESSION_BUS_ADDRESS": bus})
     assert source is not None and source.returns is not None
-    wakes = Counter()
+    wakes = CountingWaker()
     source.set_waker(wakes)
     try:
         assert source.watch_return(AWAY)

@@ -6,13 +6,13 @@ samples as before), and the X11 idle source from ``probe`` carries a working wat
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from e2e.xdesktop import Desktop, missing_tools, skip_reason, wait_until
+from fakes import CountingWaker
 
 from traybreak.platform.idle import x11
 from traybreak.platform.idle.x11_return import X11ReturnWatch
@@ -26,21 +26,9 @@ def desk() -> Iterator[Desktop]:
         yield desktop
 
 
-class Wakes:
-    """A waker that counts its calls."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> None:
-        with self._lock:
-            self.count += 1
-
-
 def test_the_first_input_after_the_idle_length_wakes_it_once(desk: Desktop) -> None:
     watch = X11ReturnWatch(desk.display_name)
-    wakes = Wakes()
+    wakes = CountingWaker()
     watch.set_waker(wakes)
     try:
         desk.xdotool("mousemove", 10, 10)
@@ -63,7 +51,7 @@ def test_the_first_input_after_the_idle_length_wakes_it_once(desk: Desktop) -> N
 
 def test_a_new_length_applies_at_once(desk: Desktop) -> None:
     watch = X11ReturnWatch(desk.display_name)
-    wakes = Wakes()
+    wakes = CountingWaker()
     watch.set_waker(wakes)
     try:
         assert watch.watch_return(timedelta(seconds=0.5))
@@ -79,7 +67,7 @@ def test_a_new_length_applies_at_once(desk: Desktop) -> None:
 def test_a_server_that_goes_away_turns_the_watch_off_with_one_warning(
         desk: Desktop, caplog: pytest.LogCaptureFixture) -> None:
     watch = X11ReturnWatch(desk.display_name)
-    wakes = Wakes()
+    wakes = CountingWaker()
     watch.set_waker(wakes)
     assert watch.watch_return(timedelta(seconds=1))
     desk.kill_server()
@@ -93,7 +81,7 @@ def test_a_server_that_goes_away_turns_the_watch_off_with_one_warning(
 def test_a_refused_alarm_turns_the_watch_off(desk: Desktop,
                                               caplog: pytest.LogCaptureFixture) -> None:
     watch = X11ReturnWatch(desk.display_name)
-    wakes = Wakes()
+    wakes = CountingWaker()
     watch.set_waker(wakes)
     watch._counter = 0x7FFFFF        # no such counter: the server answers CreateAlarm with an error
     try:
@@ -108,7 +96,7 @@ def test_a_refused_alarm_turns_the_watch_off(desk: Desktop,
 def test_the_x11_idle_source_wakes_the_engine_at_the_return(desk: Desktop) -> None:
     source = x11.probe({"DISPLAY": desk.display_name})
     assert source is not None and source.returns is not None
-    wakes = Wakes()
+    wakes = CountingWaker()
     source.set_waker(wakes)
     try:
         assert source.watch_return(timedelta(seconds=0.5))

@@ -43,3 +43,35 @@ class WatchesReturn(Protocol):
         more. Cheap to repeat with the same length. False when the source cannot (now): the
         caller keeps sampling."""
         ...
+
+
+class ReturnWatch(Protocol):
+    """What hears the return for a source that samples idle time another way (the X11 idle
+    alarm, Mutter's user-active watch): the two calls of ``Wakes`` and ``WatchesReturn``."""
+
+    def set_waker(self, wake: Callable[[], None]) -> None: ...
+
+    def watch_return(self, after: timedelta) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class HoldsReturnWatch:
+    """Mixin for an idle source whose ``returns`` watch (None: it has none) answers
+    ``set_waker`` and ``watch_return``; its ``close`` calls ``close_return_watch``."""
+
+    returns: ReturnWatch | None = None
+
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` (from the watch's thread) when the user comes back."""
+        if self.returns is not None:
+            self.returns.set_waker(wake)
+
+    def watch_return(self, after: timedelta) -> bool:
+        """Wake at the return after ``after`` of idle; False without a working watch."""
+        return self.returns is not None and self.returns.watch_return(after)
+
+    def close_return_watch(self) -> None:
+        """Close the watch, if any. Safe to call twice."""
+        if self.returns is not None:
+            self.returns.close()

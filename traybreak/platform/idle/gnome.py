@@ -11,9 +11,9 @@ is away (mutter_return.py): it tells the return as it happens, so the engine nee
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from datetime import timedelta
+from collections.abc import Mapping
 
+from traybreak.platform.idle.base import HoldsReturnWatch
 from traybreak.platform.idle.bus_poll import BusIdleSource, IdleMethod, answering
 from traybreak.platform.idle.mutter_return import MutterReturnWatch
 from traybreak.platform.session_bus import BusError, session_bus_address
@@ -26,28 +26,17 @@ MUTTER = IdleMethod(bus_name="org.gnome.Mutter.IdleMonitor",
 TITLE = "GNOME Mutter"
 
 
-class MutterIdleSource(BusIdleSource):
+class MutterIdleSource(HoldsReturnWatch, BusIdleSource):
     """Mutter's idle time, with its return watch (``returns``, set by ``probe``) when the bus
     lets us follow its signals."""
 
     def __init__(self, address: str) -> None:
         super().__init__("gnome", MUTTER, address)
-        self.returns: MutterReturnWatch | None = None
-
-    def set_waker(self, wake: Callable[[], None]) -> None:
-        """Call ``wake`` (from the watch's thread) when the user comes back."""
-        if self.returns is not None:
-            self.returns.set_waker(wake)
-
-    def watch_return(self, after: timedelta) -> bool:
-        """Wake at the next input (asked while away); False without a working watch."""
-        return self.returns is not None and self.returns.watch_return(after)
 
     def close(self) -> None:
         """Close the connection and the watch's. Safe to call twice."""
         super().close()
-        if self.returns is not None:
-            self.returns.close()
+        self.close_return_watch()
 
 
 def source(address: str) -> MutterIdleSource:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from traybreak.platform.session_bus import CALL_TIMEOUT_S, DBUS_NAME, BusError
+from traybreak.platform.session_bus import listening, stop_listening
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +47,10 @@ class MutterReturnWatch:
         """Connect and subscribe to WatchFired and to Mutter's comings and goings; BusError if
         the bus refuses."""
         from jeepney import MatchRule
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.threading import open_dbus_connection
 
-        try:
-            self._conn = open_dbus_connection(self.address, auth_timeout=CALL_TIMEOUT_S)
-        except (OSError, ValueError, TimeoutError, RuntimeError) as err:
-            raise BusError(f"cannot connect to the session bus: {err}") from err
-        self._conn.send(message_bus.AddMatch(MatchRule(
-            type="signal", sender=BUS_NAME, path=PATH, interface=INTERFACE,
-            member="WatchFired")))
-        owner = MatchRule(type="signal", sender=DBUS_NAME, interface=DBUS_NAME,
-                          member="NameOwnerChanged")
-        owner.add_arg_condition(0, BUS_NAME)
-        self._conn.send(message_bus.AddMatch(owner))
+        fired = MatchRule(type="signal", sender=BUS_NAME, path=PATH, interface=INTERFACE,
+                          member="WatchFired")
+        self._conn = listening(self.address, [fired], BUS_NAME)
         self._thread = threading.Thread(target=self._run, name="mutter-return", daemon=True)
         self._thread.start()
 
@@ -159,10 +149,4 @@ class MutterReturnWatch:
             conn, self._conn = self._conn, None
         if conn is None:
             return
-        conn.interrupt()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2)
-        try:
-            conn.close()
-        except OSError:
-            log.debug("closing the Mutter watch's connection failed", exc_info=True)
+        stop_listening(conn, self._thread, "the Mutter watch")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from traybreak.platform.idle.base import HoldsReturnWatch
 from traybreak.platform.idle.x11_return import X11ReturnWatch
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ EXTENSION = "MIT-SCREEN-SAVER"
 RECONNECT_BACKOFF = timedelta(seconds=5)
 
 
-class X11IdleSource:
+class X11IdleSource(HoldsReturnWatch):
     """Idle time from the X server at ``display_name`` (None: $DISPLAY)."""
 
     name = "x11"
@@ -99,21 +100,11 @@ class X11IdleSource:
             except Exception:  # the socket is already gone; nothing left to release
                 log.debug("closing a broken X connection failed", exc_info=True)
 
-    def set_waker(self, wake: Callable[[], None]) -> None:
-        """Call ``wake`` (from the return watch's thread) when the user comes back."""
-        if self.returns is not None:
-            self.returns.set_waker(wake)
-
-    def watch_return(self, after: timedelta) -> bool:
-        """Wake at the first input after ``after`` of idle; False without a working watch."""
-        return self.returns is not None and self.returns.watch_return(after)
-
     def close(self) -> None:
         """Close the X connection and the return watch; later samples return None."""
         self._closed = True
         self._drop()
-        if self.returns is not None:
-            self.returns.close()
+        self.close_return_watch()
 
     def __repr__(self) -> str:
         return f"X11IdleSource({self.display_name!r})"

@@ -20,7 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 from traybreak.platform.lock.base import LockState, boot_clock
-from traybreak.platform.session_bus import CALL_TIMEOUT_S, DBUS_NAME, BusError
+from traybreak.platform.session_bus import (
+    CALL_TIMEOUT_S,
+    DBUS_NAME,
+    listening,
+    stop_listening,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,20 +75,7 @@ class BusLockWatch(ABC):
     def start(self, ask: bool = True) -> None:
         """Connect, subscribe (and follow the service's name), ask now if ``ask``, start the
         thread; BusError if the bus refuses."""
-        from jeepney import MatchRule
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.threading import open_dbus_connection
-
-        try:
-            self._conn = open_dbus_connection(self.address, auth_timeout=CALL_TIMEOUT_S)
-        except (OSError, ValueError, TimeoutError, RuntimeError) as err:
-            raise BusError(f"cannot connect to {self.bus_title}: {err}") from err
-        for rule in self._subscribe():
-            self._conn.send(message_bus.AddMatch(rule))
-        owner = MatchRule(type="signal", sender=DBUS_NAME, interface=DBUS_NAME,
-                          member="NameOwnerChanged")
-        owner.add_arg_condition(0, self.bus_name)
-        self._conn.send(message_bus.AddMatch(owner))
+        self._conn = listening(self.address, self._subscribe(), self.bus_name, self.bus_title)
         if ask:
             self._ask()
         self._thread = threading.Thread(target=self._run, name="lock-watch", daemon=True)
@@ -95,13 +87,7 @@ class BusLockWatch(ABC):
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        conn.interrupt()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2)
-        try:
-            conn.close()
-        except OSError:
-            log.debug("closing the lock watch's connection failed", exc_info=True)
+        stop_listening(conn, self._thread, "the lock watch")
 
     # -- what a subclass says --------------------------------------------------------------
 
