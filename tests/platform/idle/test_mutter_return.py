@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from bus_fakes import FakeService, dbus_error
+from bus_fakes import HANG, FakeService, dbus_error
 from e2e.xdesktop import wait_until
 from fakes import CountingWaker
 
@@ -111,3 +111,23 @@ def test_the_gnome_probe_gives_a_source_with_the_watch(bus: str) -> None:
     finally:
         source.close()
     assert not source.watch_return(AWAY)
+
+
+def test_a_shell_that_never_answers_turns_the_watch_off_at_the_next_ask(
+        bus: str, caplog: pytest.LogCaptureFixture) -> None:
+    fake_mutter(bus, HANG)
+    now = [100.0]
+    watch, wakes = MutterReturnWatch(bus, clock=lambda: now[0]), CountingWaker()
+    watch.set_waker(wakes)
+    watch.start()
+    try:
+        assert watch.watch_return(AWAY)                      # asked; no answer comes
+        now[0] += 0.5
+        assert watch.watch_return(AWAY)                      # still within the call timeout
+        now[0] += 1.0
+        assert not watch.watch_return(AWAY)                  # 1.5 s without an answer
+        assert wakes.count == 1
+        assert "Mutter did not answer AddUserActiveWatch within 1 s" in caplog.text
+        assert not watch.watch_return(AWAY)
+    finally:
+        watch.close()

@@ -7,19 +7,21 @@ then). The engine then sleeps up to ``AWAY_WAKE_S`` while away instead of tickin
 The interface, from mutter's src/org.gnome.Mutter.IdleMonitor.xml: ``AddUserActiveWatch() -> u``,
 ``RemoveWatch(u)``, signal ``WatchFired(u)``, at /org/gnome/Mutter/IdleMonitor/Core. A watch dies
 with the shell: when Mutter leaves the bus (or comes back) the watch is void, the engine is woken
-and arms a new one at its next sleep. An error reply or garbage turns the watch off for good
-(logged once): the engine then samples every 144 s while away, as without it.
+and arms a new one at its next sleep. An error reply, garbage, or no answer within 1 s (seen at
+the engine's next ask) turns the watch off for good (logged once): the engine then samples every
+144 s while away, as without it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from traybreak.platform.session_bus import listening, stop_listening
+from traybreak.platform.session_bus import CALL_TIMEOUT_S, listening, stop_listening
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +33,15 @@ INTERFACE = "org.gnome.Mutter.IdleMonitor"
 class MutterReturnWatch:
     """Arms a user-active watch on Mutter at ``address`` when asked; ``start()`` connects."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.address = address
+        self._clock = clock
         self._guard = threading.Lock()
         self._conn: Any = None
         self._thread: threading.Thread | None = None
         self._wake: Callable[[], None] = lambda: None
         self._asked: int | None = None       # serial of the AddUserActiveWatch call in flight
+        self._asked_at = 0.0                 # and when it was sent (``clock``)
         self._watch: int | None = None       # the armed watch's id
         self._failed = False
         self._closed = False
@@ -61,19 +65,27 @@ class MutterReturnWatch:
     def watch_return(self, after: timedelta) -> bool:
         """Have Mutter say when input comes next, unless a watch is armed already. The engine
         asks only while the user is away (idle past ``after``), so the next input is the
-        return. False once the watch has failed or is closed."""
+        return. False once the watch has failed (an answer that never came counts, seen at the
+        next call) or is closed."""
         from jeepney import DBusAddress, new_method_call
 
         with self._guard:
-            if self._failed or self._closed or self._conn is None:
+            conn = self._conn
+            if self._failed or self._closed or conn is None:
                 return False
-            if self._asked is not None or self._watch is not None:
+            unanswered = self._asked is not None and \
+                self._clock() - self._asked_at > CALL_TIMEOUT_S
+            if not unanswered and (self._asked is not None or self._watch is not None):
                 return True
-            serial = next(self._conn.outgoing_serial)
-            self._asked = serial
+            if not unanswered:
+                serial = next(conn.outgoing_serial)
+                self._asked, self._asked_at = serial, self._clock()
+        if unanswered:   # a hung shell: sample every 144 s rather than wait on it for good
+            self._fail(f"Mutter did not answer AddUserActiveWatch within {CALL_TIMEOUT_S:g} s")
+            return False
         call = new_method_call(DBusAddress(PATH, BUS_NAME, INTERFACE), "AddUserActiveWatch")
         try:
-            self._conn.send(call, serial=serial)
+            conn.send(call, serial=serial)
         except OSError as err:
             self._fail(f"cannot ask Mutter for a user-active watch: {err!r}")
             return False
