@@ -53,6 +53,14 @@ def _pad(n: int) -> int:
     return (4 - n % 4) % 4
 
 
+def _named(opcode: int, name: str) -> bytes:
+    """A core request whose one argument is a name (InternAtom with only-if-exists off,
+    QueryExtension): the name's length, then the name padded to 4 bytes."""
+    raw = name.encode()
+    return (struct.pack("<BxHHxx", opcode, 2 + (len(raw) + _pad(len(raw))) // 4, len(raw))
+            + raw + b"\0" * _pad(len(raw)))
+
+
 def parse_display(name: str) -> tuple[str, int]:
     """``":0"``, ``":0.1"``, ``"unix:0"`` or ``"host:0"`` as (host, display number); host ""
     for the local socket. ValueError for anything else."""
@@ -157,10 +165,7 @@ class Connection:
 
     def intern_atom(self, name: str) -> int:
         """The atom for ``name`` (made if it does not exist yet)."""
-        raw = name.encode()
-        self._send(struct.pack("<BBHHxx", _INTERN_ATOM, 0, 2 + (len(raw) + _pad(len(raw))) // 4,
-                               len(raw)) + raw + b"\0" * _pad(len(raw)))
-        (atom,) = struct.unpack_from("<I", self._reply(), 8)
+        (atom,) = struct.unpack_from("<I", self.round_trip(_named(_INTERN_ATOM, name)), 8)
         return int(atom)
 
     def get_property(self, window: int, prop: int, kind: int, longs: int = 64) -> list[int]:
@@ -190,10 +195,7 @@ class Connection:
     def query_extension(self, name: str) -> tuple[int, int] | None:
         """(major opcode, first event code) of the extension ``name``; None when the server
         lacks it."""
-        raw = name.encode()
-        reply = self.round_trip(struct.pack("<BxHHxx", _QUERY_EXTENSION,
-                                            2 + (len(raw) + _pad(len(raw))) // 4, len(raw))
-                                + raw + b"\0" * _pad(len(raw)))
+        reply = self.round_trip(_named(_QUERY_EXTENSION, name))
         present, major, first_event = struct.unpack_from("<BBB", reply, 8)
         return (major, first_event) if present else None
 
